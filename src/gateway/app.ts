@@ -1,0 +1,69 @@
+/**
+ * Turning what users hand to a server into an {@link App}.
+ *
+ * @module
+ */
+import type { App, AppClass, AppLike, Body, Environ, StartResponse } from './types.js';
+
+const classApps = new WeakMap<AppClass, App>();
+
+/**
+ * Whether `candidate` is an {@link AppClass}: a class whose instances are
+ * iterable, like `BaseHandler` subclasses. Plain functions are apps instead.
+ *
+ * @example
+ * ```ts
+ * isAppClass(class extends BaseHandler {}); // true
+ * isAppClass((environ, start) => []);       // false
+ * ```
+ */
+export function isAppClass(candidate: unknown): candidate is AppClass {
+  if (typeof candidate !== 'function') return false;
+  // Generator functions have iterable prototypes too, but they are apps
+  // (called, not constructed).
+  const kind = (candidate as { constructor?: { name?: string } }).constructor?.name;
+  if (kind === 'GeneratorFunction' || kind === 'AsyncGeneratorFunction') return false;
+  const proto: unknown = candidate.prototype;
+  return (
+    typeof proto === 'object' &&
+    proto !== null &&
+    (typeof (proto as Record<symbol, unknown>)[Symbol.asyncIterator] === 'function' ||
+      typeof (proto as Record<symbol, unknown>)[Symbol.iterator] === 'function')
+  );
+}
+
+/**
+ * Whether `candidate` can be hosted: an App function or an {@link AppClass}.
+ *
+ * @example
+ * ```ts
+ * isAppLike(simpleApp); // true
+ * isAppLike(42);        // false
+ * ```
+ */
+export function isAppLike(candidate: unknown): candidate is AppLike {
+  return typeof candidate === 'function';
+}
+
+/**
+ * Returns an {@link App} for an App or an {@link AppClass}. A class becomes a
+ * function that constructs one instance per request and returns it as the
+ * body. The same class always yields the same function.
+ *
+ * @example
+ * ```ts
+ * const app = toApp(GuessHandler);
+ * makeServer('127.0.0.1', 8080, app);
+ * ```
+ */
+export function toApp(appLike: AppLike): App {
+  if (!isAppClass(appLike)) return appLike as App;
+  let app = classApps.get(appLike);
+  if (app === undefined) {
+    const AppConstructor = appLike;
+    app = (environ: Environ, startResponse: StartResponse): Body => new AppConstructor(environ, startResponse);
+    Object.defineProperty(app, 'name', { value: AppConstructor.name });
+    classApps.set(appLike, app);
+  }
+  return app;
+}

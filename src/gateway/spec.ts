@@ -1,0 +1,163 @@
+/**
+ * Rules of the gateway interface that both servers and the validator enforce.
+ * Kept in one place so that what a server refuses at call time and what
+ * `validate()` reports can never drift apart.
+ *
+ * @module
+ */
+import type { ResponseHeaders } from './types.js';
+
+/**
+ * A breach of the gateway interface. `rule` names the rule broken, as listed
+ * in `docs/gateway.md`.
+ *
+ * @example
+ * ```ts
+ * try { checkStatus('ok'); } catch (e) {
+ *   if (e instanceof GatewayError) console.log(e.rule); // 'status-format'
+ * }
+ * ```
+ */
+export class GatewayError extends Error {
+  /** The rule broken, e.g. `header-value`. */
+  readonly rule: string;
+
+  constructor(rule: string, message: string) {
+    super(`[${rule}] ${message}`);
+    this.name = 'GatewayError';
+    this.rule = rule;
+  }
+}
+
+const TOKEN = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
+// Field values may hold visible ASCII, spaces, tabs and obs-text, but no
+// other control characters (RFC 9110 §5.5): CR and LF would split the header.
+const FIELD_VALUE_FORBIDDEN = /[\x00-\x08\x0a-\x1f\x7f]/;
+const STATUS_LINE = /^([1-9]\d\d) ([^\x00-\x08\x0a-\x1f\x7f]+)$/;
+
+/**
+ * Headers that describe one connection rather than the response. The server
+ * owns them, so an app may not set them (PEP 3333's rule, kept here).
+ *
+ * @example
+ * ```ts
+ * HOP_BY_HOP_HEADERS.has('transfer-encoding'); // true
+ * ```
+ */
+export const HOP_BY_HOP_HEADERS: ReadonlySet<string> = new Set([
+  'connection',
+  'keep-alive',
+  'proxy-authenticate',
+  'proxy-authorization',
+  'proxy-connection',
+  'te',
+  'trailer',
+  'transfer-encoding',
+  'upgrade',
+]);
+
+/**
+ * Whether `name` is an HTTP token (RFC 9110 §5.6.2), as method and header
+ * names must be.
+ *
+ * @example
+ * ```ts
+ * isToken('Content-Type'); // true
+ * isToken('Bad Name');     // false
+ * ```
+ */
+export function isToken(name: string): boolean {
+  return TOKEN.test(name);
+}
+
+/**
+ * Whether `value` may be sent as a header value: no CR, LF or other control
+ * characters except horizontal tab.
+ *
+ * @example
+ * ```ts
+ * isFieldValue('text/plain'); // true
+ * isFieldValue('a\r\nSet-Cookie: x=1'); // false
+ * ```
+ */
+export function isFieldValue(value: string): boolean {
+  return !FIELD_VALUE_FORBIDDEN.test(value);
+}
+
+/**
+ * Checks a status line of the form `"NNN Reason"` and returns its code.
+ *
+ * @throws {@link GatewayError} `status-format` when the line is malformed.
+ * @example
+ * ```ts
+ * checkStatus('201 Created'); // 201
+ * ```
+ */
+export function checkStatus(status: unknown): number {
+  if (typeof status !== 'string') {
+    throw new GatewayError('status-format', `status must be a string like "200 OK", got ${typeof status}`);
+  }
+  const match = STATUS_LINE.exec(status);
+  if (match === null) {
+    throw new GatewayError('status-format', `status must be "NNN Reason" (three digits, a space, a reason), got ${JSON.stringify(status)}`);
+  }
+  return Number(match[1]);
+}
+
+/**
+ * Checks a header list: an array of `[name, value]` string pairs, each name a
+ * token that is neither `Status` nor hop-by-hop, each value free of control
+ * characters.
+ *
+ * @throws {@link GatewayError} naming the rule broken: `header-list`,
+ *   `header-name`, `status-header`, `hop-by-hop-header` or `header-value`.
+ * @example
+ * ```ts
+ * checkHeaders([['Content-Type', 'text/plain']]); // passes
+ * checkHeaders([['X-Bad', 'a\nb']]);             // throws header-value
+ * ```
+ */
+export function checkHeaders(headers: unknown): asserts headers is ResponseHeaders {
+  if (!Array.isArray(headers)) {
+    throw new GatewayError('header-list', `headers must be an array of [name, value] pairs, got ${typeof headers}`);
+  }
+  for (const pair of headers as unknown[]) {
+    if (!Array.isArray(pair) || pair.length !== 2 || typeof pair[0] !== 'string' || typeof pair[1] !== 'string') {
+      throw new GatewayError('header-list', `each header must be a [name, value] pair of strings, got ${describe(pair)}`);
+    }
+    const [name, value] = pair as [string, string];
+    if (!TOKEN.test(name)) {
+      throw new GatewayError('header-name', `header name ${JSON.stringify(name)} is not an HTTP token`);
+    }
+    const lower = name.toLowerCase();
+    if (lower === 'status') {
+      throw new GatewayError('status-header', 'a Status header is not allowed; pass the status to startResponse');
+    }
+    if (HOP_BY_HOP_HEADERS.has(lower)) {
+      throw new GatewayError('hop-by-hop-header', `hop-by-hop header ${name} is set by the server, not the app`);
+    }
+    if (FIELD_VALUE_FORBIDDEN.test(value)) {
+      throw new GatewayError('header-value', `value of header ${name} contains a control character (CR, LF, NUL, …)`);
+    }
+  }
+}
+
+/**
+ * Whether a response with this status code may carry a body: not 1xx, 204 or 304.
+ *
+ * @example
+ * ```ts
+ * statusAllowsBody(204); // false
+ * ```
+ */
+export function statusAllowsBody(code: number): boolean {
+  return code >= 200 && code !== 204 && code !== 304;
+}
+
+function describe(value: unknown): string {
+  try {
+    return JSON.stringify(value) ?? String(value);
+  } catch {
+    return String(value);
+  }
+}

@@ -1,0 +1,18 @@
+/**
+ * tsgi: the TypeScript gateway interface, its reference server, validator,
+ * test client and class-based handlers.
+ *
+ * @module
+ */
+import 'reflect-metadata';
+
+export type * from './gateway/types.js';
+export * from './gateway/spec.js';
+export * from './gateway/status.js';
+export * from './gateway/header-list.js';
+export * from './gateway/uri.js';
+export * from './gateway/input.js';
+export * from './gateway/errors.js';
+export * from './gateway/app.js';
+export * from './gateway/body.js';
+export * from './gateway/http-error.js';
