@@ -16,3 +16,5 @@ export * from './gateway/errors.js';
 export * from './gateway/app.js';
 export * from './gateway/body.js';
 export * from './gateway/http-error.js';
+export * from './body/index.js';
+export * from './handler/index.js';

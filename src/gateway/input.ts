@@ -68,6 +68,7 @@ export class ChunkInput implements InputStream {
     return concat(parts, have);
   }
 
+  /** Yields the body's chunks as they arrive, after any bytes already buffered. */
   async *[Symbol.asyncIterator](): AsyncIterator<Uint8Array> {
     for (;;) {
       const chunk = await this.#next(Infinity);

@@ -1,0 +1,59 @@
+/**
+ * Form fields from a request body.
+ *
+ * @module
+ */
+import { HttpError } from '../gateway/http-error.js';
+import type { Environ } from '../gateway/types.js';
+import { parseMediaType } from './media-type.js';
+import { readBody, type ReadBodyOptions } from './read.js';
+import { parseUrlEncoded, type FieldRecord, type UrlEncodedOptions } from './urlencoded.js';
+
+/**
+ * Options for {@link parseFields}.
+ *
+ * @example
+ * ```ts
+ * const options: ParseFieldsOptions = { limit: 16 * 1024, maxFields: 50 };
+ * ```
+ */
+export interface ParseFieldsOptions extends ReadBodyOptions, UrlEncodedOptions {}
+
+const FORM = 'application/x-www-form-urlencoded';
+const TEXT_CHARSETS = new Set(['utf-8', 'utf8', 'us-ascii']);
+
+/**
+ * Reads an `application/x-www-form-urlencoded` body into a null-prototype
+ * {@link FieldRecord}. A request with no body gives no fields.
+ *
+ * @throws {@link HttpError} 415 for another Content-Type or charset, 413 for a
+ *   body over the limit (default 1 MiB) or too many fields, 400 for malformed
+ *   encoding.
+ * @example
+ * ```ts
+ * const fields = await parseFields(environ);
+ * const guess = fields.myparam?.[0];
+ * ```
+ */
+export async function parseFields(environ: Environ, options: ParseFieldsOptions = {}): Promise<FieldRecord> {
+  const type = parseMediaType(environ.CONTENT_TYPE);
+  const declaresBody = environ.CONTENT_LENGTH !== undefined && environ.CONTENT_LENGTH !== '0';
+  // Refuse a wrong type before reading, so a large upload of the wrong kind
+  // costs nothing; an absent type is judged once we know a body came.
+  if (type !== undefined && type.essence !== FORM && (declaresBody || environ.CONTENT_LENGTH === undefined)) {
+    throw unsupported(environ.CONTENT_TYPE);
+  }
+  const charset = type?.params.charset?.toLowerCase();
+  if (charset !== undefined && !TEXT_CHARSETS.has(charset)) {
+    throw new HttpError(415, `Unsupported charset ${JSON.stringify(charset)}: form bodies must be UTF-8`);
+  }
+  const body = await readBody(environ, options);
+  if (body.length === 0) return parseUrlEncoded('');
+  if (type === undefined) throw unsupported(undefined);
+  return parseUrlEncoded(body.toString('utf8'), options);
+}
+
+function unsupported(contentType: string | undefined): HttpError {
+  const got = contentType === undefined ? 'no Content-Type' : `Content-Type ${JSON.stringify(contentType)}`;
+  return new HttpError(415, `Expected ${FORM}, got ${got}`, { headers: [['Accept-Post', FORM]] });
+}

@@ -1,0 +1,85 @@
+/**
+ * `application/x-www-form-urlencoded` parsing, for query strings and form bodies.
+ *
+ * @module
+ */
+import { HttpError } from '../gateway/http-error.js';
+
+/**
+ * Parsed fields: each name maps to every value given for it, in order, like
+ * Python's `parse_qs`. The record has a null prototype, so names such as
+ * `__proto__` or `constructor` are plain keys and cannot pollute objects.
+ *
+ * @example
+ * ```ts
+ * const fields: FieldRecord = parseUrlEncoded('tag=a&tag=b');
+ * fields.tag; // ['a', 'b']
+ * ```
+ */
+export type FieldRecord = Record<string, string[]>;
+
+/**
+ * Options for {@link parseUrlEncoded}.
+ *
+ * @example
+ * ```ts
+ * parseUrlEncoded(text, { maxFields: 100 });
+ * ```
+ */
+export interface UrlEncodedOptions {
+  /** The most `name=value` pairs to accept; more get a 413. Default 1000. */
+  maxFields?: number;
+}
+
+/**
+ * The default cap on fields in one query string or form body.
+ *
+ * @example
+ * ```ts
+ * parseUrlEncoded(text, { maxFields: DEFAULT_MAX_FIELDS / 10 });
+ * ```
+ */
+export const DEFAULT_MAX_FIELDS = 1000;
+
+/**
+ * Parses `a=1&b=two+words&a=3` into a {@link FieldRecord}. `+` is a space,
+ * percent-escapes are UTF-8, blank values are kept (`a=` gives `['']`) and
+ * empty pairs (`&&`) are skipped.
+ *
+ * @throws {@link HttpError} 400 for malformed percent-encoding, naming the
+ *   field; 413 for more than `maxFields` pairs.
+ * @example
+ * ```ts
+ * parseUrlEncoded('myparam=42&note=hi+there');
+ * // { myparam: ['42'], note: ['hi there'] }
+ * ```
+ */
+export function parseUrlEncoded(text: string, options: UrlEncodedOptions = {}): FieldRecord {
+  const maxFields = options.maxFields ?? DEFAULT_MAX_FIELDS;
+  const fields: FieldRecord = Object.create(null) as FieldRecord;
+  if (text === '') return fields;
+  let count = 0;
+  for (const pair of text.split('&')) {
+    if (pair === '') continue;
+    if (++count > maxFields) throw new HttpError(413, `Too many fields: the limit is ${maxFields}`);
+    const eq = pair.indexOf('=');
+    const rawName = eq === -1 ? pair : pair.slice(0, eq);
+    const rawValue = eq === -1 ? '' : pair.slice(eq + 1);
+    const name = decodeComponent(rawName, rawName);
+    const value = decodeComponent(rawValue, rawName);
+    const existing = fields[name];
+    if (existing === undefined) fields[name] = [value];
+    else existing.push(value);
+  }
+  return fields;
+}
+
+function decodeComponent(raw: string, fieldName: string): string {
+  const spaced = raw.includes('+') ? raw.replace(/\+/g, ' ') : raw;
+  if (!spaced.includes('%')) return spaced;
+  try {
+    return decodeURIComponent(spaced);
+  } catch {
+    throw new HttpError(400, `Malformed percent-encoding in field ${JSON.stringify(fieldName.slice(0, 100))}`);
+  }
+}
