@@ -9,7 +9,7 @@ import type { Environ } from './types.js';
  * Moves the first segment of `PATH_INFO` to the end of `SCRIPT_NAME` and
  * returns it, for apps that dispatch one segment at a time. Returns
  * `undefined` when `PATH_INFO` is empty, and `''` (changing nothing) when it
- * is just `/`.
+ * is just `/` (or only slashes).
  *
  * @example
  * ```ts
@@ -20,9 +20,12 @@ import type { Environ } from './types.js';
 export function shiftPathInfo(environ: Environ): string | undefined {
   const pathInfo = environ.PATH_INFO;
   if (pathInfo === '') return undefined;
-  if (pathInfo === '/') return '';
-  const end = pathInfo.indexOf('/', 1);
-  const segment = end === -1 ? pathInfo.slice(1) : pathInfo.slice(1, end);
+  // Leading empty segments ('//b') are skipped, as wsgiref does: shifting one
+  // would leave SCRIPT_NAME ending in '/', which the gateway forbids.
+  const start = pathInfo.search(/[^/]/);
+  if (start === -1) return '';
+  const end = pathInfo.indexOf('/', start);
+  const segment = end === -1 ? pathInfo.slice(start) : pathInfo.slice(start, end);
   environ.SCRIPT_NAME = `${environ.SCRIPT_NAME}/${segment}`;
   environ.PATH_INFO = end === -1 ? '' : pathInfo.slice(end);
   return segment;

@@ -1,0 +1,14 @@
+/**
+ * The gateway's conformance checker.
+ *
+ * @module
+ */
+export { validate, reportViolation, type ValidateOptions, type ViolationHandler } from './validate.js';
+export {
+  ValidationError,
+  VALIDATION_RULES,
+  type ValidationRule,
+  type ValidationRuleInfo,
+  type ValidationSide,
+} from './rules.js';
+export { checkEnviron } from './environ.js';
