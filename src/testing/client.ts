@@ -1,0 +1,212 @@
+/**
+ * {@link TestClient}: drives an app in process, with no socket, exactly as a
+ * server would, and hands back fully collected responses.
+ *
+ * @module
+ */
+import { Buffer } from 'node:buffer';
+import { isAppLike, toApp } from '../gateway/app.js';
+import { logError } from '../gateway/errors.js';
+import type { App, AppLike, Environ } from '../gateway/types.js';
+import { validate, ValidationError } from '../gateway/validator/index.js';
+import { CookieJar } from './cookies.js';
+import { exchange } from './exchange.js';
+import { buildRequest, parseBaseUrl, TestClientError, type Origin, type RequestHeaders, type RequestOptions } from './request.js';
+import { TestResponse } from './response.js';
+
+/**
+ * Options for a {@link TestClient}.
+ *
+ * @example
+ * ```ts
+ * const client = new TestClient(app, {
+ *   baseUrl: 'https://example.test:8443',
+ *   environ: { SCRIPT_NAME: '/blog', REMOTE_ADDR: '10.0.0.7' },
+ *   headers: { Accept: 'application/json' },
+ * });
+ * ```
+ */
+export interface TestClientOptions {
+  /**
+   * Run the app under `validate()` (default `true`): any gateway violation,
+   * thrown or reported, makes the request reject with its `ValidationError`.
+   */
+  validate?: boolean;
+  /**
+   * Scheme, host and port of the pretend server (default
+   * `http://localhost`): gives `SERVER_NAME`, `SERVER_PORT`,
+   * `tsgi.url_scheme` and `HTTP_HOST`.
+   */
+  baseUrl?: string;
+  /**
+   * Keys merged into every environ (before per-request ones), e.g.
+   * `SCRIPT_NAME` or `REMOTE_ADDR`; a key set to `undefined` is removed.
+   */
+  environ?: Partial<Environ>;
+  /** Headers sent with every request, unless a request gives the same name. */
+  headers?: RequestHeaders;
+  /**
+   * Answer an error thrown before any output with
+   * `500 Internal Server Error` and log it to `tsgi.errors`, as the reference
+   * server does (default `false`: the request rejects with the error). An
+   * error after output has started always rejects, since a real client would
+   * see the connection drop.
+   */
+  catchErrors?: boolean;
+  /** Keep cookies from `Set-Cookie` and send them back (default `true`). */
+  cookies?: boolean;
+}
+
+const INTERNAL_ERROR_BODY = 'Internal Server Error\n';
+
+/**
+ * Sends requests to an app in process, with no socket, the way a server
+ * would: it builds a complete environ, enforces `startResponse`'s rules at
+ * call time, collects `write()` output and the body, always calls the body
+ * iterator's `return()`, and drops body bytes of HEAD responses and of 1xx,
+ * 204 and 304 responses (the validator, on by default, rejects an app that
+ * sends them at all). Errors the app throws reject the request rather than
+ * becoming a silent 500, unless `catchErrors` is set. The response headers
+ * are the app's own: the client adds no `Date`, framing or other server
+ * headers.
+ *
+ * Each method resolves to a {@link TestResponse} once the body has been
+ * consumed, and rejects with a {@link TestClientError} for a malformed
+ * request, with the `ValidationError` for a gateway violation, or with the
+ * app's own error.
+ *
+ * @example
+ * ```ts
+ * const client = new TestClient(app);
+ * const res = await client.post('/entries?draft=1', { json: { title: 'Hi' } });
+ * expect(res.status).toBe(201);
+ * expect(res.headers.get('Location')).toBe('/entries/1');
+ * expect((await client.get('/entries/1')).json()).toEqual({ title: 'Hi' });
+ * ```
+ */
+export class TestClient {
+  /** The cookie jar, filled from `Set-Cookie` and sent as `Cookie`. */
+  readonly cookies: CookieJar = new CookieJar();
+  readonly #app: AppLike;
+  readonly #origin: Origin;
+  readonly #validate: boolean;
+  readonly #catchErrors: boolean;
+  readonly #useCookies: boolean;
+  readonly #environ: Partial<Environ>;
+  readonly #headers: RequestHeaders | undefined;
+
+  /**
+   * @param app The App or app class to drive.
+   * @param options See {@link TestClientOptions}.
+   * @throws {@link TestClientError} when `app` is not a function or `baseUrl` is malformed.
+   */
+  constructor(app: AppLike, options: TestClientOptions = {}) {
+    if (!isAppLike(app)) throw new TestClientError(`the app must be a function or an app class, got ${typeof app}`);
+    this.#app = app;
+    this.#origin = parseBaseUrl(options.baseUrl ?? 'http://localhost');
+    this.#validate = options.validate ?? true;
+    this.#catchErrors = options.catchErrors ?? false;
+    this.#useCookies = options.cookies ?? true;
+    this.#environ = { ...options.environ };
+    this.#headers = options.headers;
+  }
+
+  /**
+   * Sends a request with any method (case-sensitive, as sent).
+   *
+   * `path` is relative to the app's mount point: its percent-decoded path
+   * becomes `PATH_INFO`, `SCRIPT_NAME` comes from the `environ` options
+   * (`''` by default), and `REQUEST_URI` is the two joined, as a server
+   * mounting the app there would have received it.
+   *
+   * @param method E.g. `'GET'` or `'PROPFIND'`.
+   * @param path The request target: `/`-led path, optionally with `?query`.
+   * @param options Headers, body and environ overrides.
+   */
+  async request(method: string, path: string, options: RequestOptions = {}): Promise<TestResponse> {
+    const secure = this.#origin.scheme === 'https';
+    const { environ, errors, requestPath } = buildRequest(method, path, options, {
+      origin: this.#origin,
+      environ: this.#environ,
+      headers: this.#headers,
+      cookieHeader: (at) => (this.#useCookies ? this.cookies.header(at, secure) : undefined),
+    });
+
+    const violations: ValidationError[] = [];
+    const app: App = this.#validate
+      ? validate(this.#app, { onViolation: (violation) => void violations.push(violation) })
+      : toApp(this.#app);
+    // Read before the app runs, since apps may edit their environ.
+    const isHead = environ.REQUEST_METHOD === 'HEAD';
+    const context = `${String(environ.REQUEST_METHOD)} ${String(environ.REQUEST_URI ?? path)}`;
+    const outcome = await exchange(app, environ, { dropBody: isHead });
+    for (const later of outcome.laterErrors) logError(errors, later, `${context}: body return() also failed`);
+
+    if (violations.length > 0) throw violations[0];
+    if (outcome.failure !== undefined) {
+      const { error } = outcome.failure;
+      if (error instanceof ValidationError || !this.#catchErrors) throw error;
+      logError(errors, error, context);
+      if (outcome.headersSent) throw error;
+      const body = isHead ? Buffer.alloc(0) : Buffer.from(INTERNAL_ERROR_BODY);
+      return new TestResponse({
+        status: '500 Internal Server Error',
+        headers: [
+          ['Content-Type', 'text/plain; charset=utf-8'],
+          ['Content-Length', String(Buffer.byteLength(INTERNAL_ERROR_BODY))],
+        ],
+        body,
+        errors: errors.text,
+      });
+    }
+
+    const response = new TestResponse({
+      status: outcome.status!,
+      headers: outcome.headers,
+      body: outcome.body,
+      errors: errors.text,
+    });
+    if (this.#useCookies) {
+      for (const setCookie of response.headers.getAll('Set-Cookie')) this.cookies.receive(setCookie, requestPath);
+    }
+    return response;
+  }
+
+  /** Sends a GET request. See {@link TestClient.request}. */
+  get(path: string, options?: RequestOptions): Promise<TestResponse> {
+    return this.request('GET', path, options);
+  }
+
+  /**
+   * Sends a HEAD request; the response keeps its headers but has no body.
+   * Under the validator the app must itself send no body for HEAD.
+   */
+  head(path: string, options?: RequestOptions): Promise<TestResponse> {
+    return this.request('HEAD', path, options);
+  }
+
+  /** Sends a POST request. See {@link TestClient.request}. */
+  post(path: string, options?: RequestOptions): Promise<TestResponse> {
+    return this.request('POST', path, options);
+  }
+
+  /** Sends a PUT request. See {@link TestClient.request}. */
+  put(path: string, options?: RequestOptions): Promise<TestResponse> {
+    return this.request('PUT', path, options);
+  }
+
+  /** Sends a PATCH request. See {@link TestClient.request}. */
+  patch(path: string, options?: RequestOptions): Promise<TestResponse> {
+    return this.request('PATCH', path, options);
+  }
+
+  /** Sends a DELETE request. See {@link TestClient.request}. */
+  delete(path: string, options?: RequestOptions): Promise<TestResponse> {
+    return this.request('DELETE', path, options);
+  }
+
+  /** Sends an OPTIONS request. See {@link TestClient.request}. */
+  options(path: string, options?: RequestOptions): Promise<TestResponse> {
+    return this.request('OPTIONS', path, options);
+  }
+}

@@ -1,0 +1,17 @@
+/**
+ * The test client: drive any app in process, through the gateway's own rules
+ * and (by default) the validator, with no socket.
+ *
+ * @module
+ */
+export { TestClient, type TestClientOptions } from './client.js';
+export { TestResponse, type TestResponseInit } from './response.js';
+export { CookieJar, type Cookie, type CookieOptions } from './cookies.js';
+export {
+  TestClientError,
+  type FormFields,
+  type FormValue,
+  type RequestBody,
+  type RequestHeaders,
+  type RequestOptions,
+} from './request.js';
