@@ -1,0 +1,16 @@
+/**
+ * Runs an example the same way for every `npm run example:<name>`: at the
+ * root of http://localhost:8080, with `HOST` and `PORT` overriding that.
+ */
+import { makeServer, type AppLike } from '../src/index.js';
+
+/** Serves `app` until Ctrl-C or SIGTERM, then exits cleanly. */
+export async function serveExample(app: AppLike): Promise<void> {
+  const host = process.env.HOST ?? 'localhost';
+  const port = Number(process.env.PORT ?? 8080);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) {
+    console.error(`PORT must be a number from 0 to 65535, got ${JSON.stringify(process.env.PORT)}`);
+    process.exit(2);
+  }
+  await makeServer(host, port, app).serveForever();
+}

@@ -1,0 +1,49 @@
+/**
+ * Every example on one server, as `npm start` serves it: each mounted under
+ * its own prefix, plus an index page at `/` linking to them.
+ */
+import { BaseHandler, HttpError, urlMap, type App } from '../src/index.js';
+import { GuessHandler } from './guess/app.js';
+import { simpleApp } from './hello/app.js';
+
+/** The examples, by mount prefix, with a line saying what each shows. */
+export const EXAMPLES = [
+  { prefix: '/hello', title: 'hello', about: 'the smallest app: a function returning "Hello world!"', app: simpleApp },
+  { prefix: '/guess', title: 'guess', about: 'the number-guessing game, a BaseHandler subclass', app: GuessHandler },
+] as const;
+
+/** The index page, answering only at the root of the site. */
+export class IndexPage extends BaseHandler {
+  // Without this, a path below the index would get 405 (GET is answered only
+  // at the root); nothing lives there, so 404 is the truthful answer.
+  doGET(): never {
+    throw new HttpError(404, `Nothing here: ${this.pathInfo.slice(0, 200)}`);
+  }
+
+  doGETALL(): string {
+    const base = this.environ.SCRIPT_NAME;
+    const items = EXAMPLES.map(
+      ({ prefix, title, about }) => `    <li><a href="${base}${prefix}/">${title}</a>: ${about}</li>`,
+    ).join('\n');
+    return `<!DOCTYPE html>
+<html lang="en">
+<head>
+  <meta charset="utf-8">
+  <title>tsgi examples</title>
+</head>
+<body>
+  <h1>tsgi examples</h1>
+  <ul>
+${items}
+  </ul>
+</body>
+</html>
+`;
+  }
+}
+
+/** The whole site. */
+export const site: App = urlMap({
+  ...Object.fromEntries(EXAMPLES.map(({ prefix, app }) => [prefix, app])),
+  '/': IndexPage,
+});

@@ -1,0 +1,47 @@
+import { existsSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { chromium, type Browser } from 'playwright-core';
+
+export const CHROMIUM_PATH = '/usr/bin/chromium';
+
+/**
+ * Whether browser tests can run. Outside CI they skip, with a message, where
+ * Chromium is absent; under CI=true they must run, so absence is a failure.
+ */
+export function chromiumAvailable(): boolean {
+  const present = existsSync(CHROMIUM_PATH);
+  if (!present && process.env.CI !== 'true') {
+    console.warn(`browser tests skipped: ${CHROMIUM_PATH} not found (apt-get install chromium)`);
+  }
+  return present || process.env.CI === 'true';
+}
+
+/** Launches Debian's Chromium headless, with a fresh profile removed on close. */
+export async function launchChromium(): Promise<{ browser: Browser; close: () => Promise<void> }> {
+  const profile = mkdtempSync(join(tmpdir(), 'tsgi-chromium-'));
+  // The machine has no network beyond loopback: background services would
+  // only fail, slowly, so they are switched off.
+  const browser = await chromium.launch({
+    executablePath: CHROMIUM_PATH,
+    headless: true,
+    args: [
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+      `--user-data-dir=${profile}`,
+    ],
+  });
+  return {
+    browser,
+    close: async () => {
+      await browser.close();
+      rmSync(profile, { recursive: true, force: true });
+    },
+  };
+}
