@@ -1,7 +1,4 @@
 import { existsSync } from 'node:fs';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { chromium, type Browser } from 'playwright-core';
 
 export const CHROMIUM_PATH = '/usr/bin/chromium';
@@ -18,9 +15,8 @@ export function chromiumAvailable(): boolean {
   return present || process.env.CI === 'true';
 }
 
-/** Launches Debian's Chromium headless, with a fresh profile removed on close. */
+/** Launches Debian's Chromium headless; playwright gives it a fresh profile. */
 export async function launchChromium(): Promise<{ browser: Browser; close: () => Promise<void> }> {
-  const profile = mkdtempSync(join(tmpdir(), 'tsgi-chromium-'));
   // The machine has no network beyond loopback: background services would
   // only fail, slowly, so they are switched off.
   const browser = await chromium.launch({
@@ -34,14 +30,7 @@ export async function launchChromium(): Promise<{ browser: Browser; close: () =>
       '--disable-background-networking',
       '--disable-component-update',
       '--disable-sync',
-      `--user-data-dir=${profile}`,
     ],
   });
-  return {
-    browser,
-    close: async () => {
-      await browser.close();
-      rmSync(profile, { recursive: true, force: true });
-    },
-  };
+  return { browser, close: () => browser.close() };
 }
