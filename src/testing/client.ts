@@ -10,8 +10,10 @@ import { logError } from '../gateway/errors.js';
 import type { App, AppLike, Environ } from '../gateway/types.js';
 import { validate, ValidationError } from '../gateway/validator/index.js';
 import { CookieJar } from './cookies.js';
+import { buildRequest } from './environ.js';
 import { exchange } from './exchange.js';
-import { buildRequest, parseBaseUrl, TestClientError, type Origin, type RequestHeaders, type RequestOptions } from './request.js';
+import { parseBaseUrl, type Origin } from './origin.js';
+import { TestClientError, type RequestHeaders, type RequestOptions } from './request.js';
 import { TestResponse } from './response.js';
 
 /**
