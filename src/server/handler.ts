@@ -1,0 +1,99 @@
+/**
+ * The `request` listener: from Node's request to the app's call and back.
+ *
+ * @module
+ */
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { ChunkInput } from '../gateway/input.js';
+import type { App, Body } from '../gateway/types.js';
+import { runBody } from './drive.js';
+import { makeEnviron, type ServerContext } from './environ.js';
+import { Exchange } from './exchange.js';
+import { decodePath, splitAbsoluteTarget } from './target.js';
+
+/**
+ * A listener for Node's `request` (and `checkContinue`) events.
+ *
+ * @example
+ * ```ts
+ * const handler: RequestHandler = createHandler(app, context, false);
+ * http.createServer(handler);
+ * ```
+ */
+export type RequestHandler = (req: IncomingMessage, res: ServerResponse) => void;
+
+/**
+ * Makes the listener that serves `app`. With `expectContinue`, it is the
+ * `checkContinue` listener: `100 Continue` is then sent only when the app
+ * starts reading the body, so an upload the app refuses is never sent.
+ *
+ * @example
+ * ```ts
+ * server.on('request', createHandler(app, context, false));
+ * server.on('checkContinue', createHandler(app, context, true));
+ * ```
+ */
+export function createHandler(app: App, context: ServerContext, expectContinue: boolean): RequestHandler {
+  return function handleRequest(req: IncomingMessage, res: ServerResponse): void {
+    const exchange = new Exchange(req, res, context, expectContinue);
+    const url = req.url as string;
+    let path: string;
+    let query: string;
+    let host: string | undefined;
+    if (url.charCodeAt(0) === 0x2f /* '/' */) {
+      const question = url.indexOf('?');
+      path = question === -1 ? url : url.slice(0, question);
+      query = question === -1 ? '' : url.slice(question + 1);
+    } else if (url === '*' && req.method === 'OPTIONS') {
+      // A question about the server, not about any resource of the app, and
+      // there is no PATH_INFO that could say `*`.
+      exchange.sendError(204, 'No Content', '');
+      return;
+    } else {
+      const target = splitAbsoluteTarget(url);
+      if (target === undefined) {
+        exchange.sendError(400, 'Bad Request', 'Bad Request: unsupported request target\n');
+        return;
+      }
+      ({ path, query, host } = target);
+    }
+    let pathInfo = decodePath(path);
+    if (pathInfo === undefined) {
+      exchange.sendError(400, 'Bad Request', 'Bad Request: malformed percent-encoding in the path\n');
+      return;
+    }
+    const scriptName = context.scriptName;
+    if (scriptName !== '') {
+      if (pathInfo !== scriptName && !(pathInfo.startsWith(scriptName) && pathInfo.charCodeAt(scriptName.length) === 0x2f)) {
+        exchange.sendError(404, 'Not Found', 'Not Found\n');
+        return;
+      }
+      pathInfo = pathInfo.slice(scriptName.length);
+    }
+    const environ = makeEnviron(req, context, scriptName, pathInfo, query, host, new ChunkInput(exchange));
+    const length = environ.CONTENT_LENGTH;
+    exchange.bodyPending = environ.HTTP_TRANSFER_ENCODING !== undefined || (length !== undefined && length !== '0');
+    let result: Body | Promise<Body>;
+    try {
+      result = app(environ, exchange.startResponse);
+    } catch (error) {
+      exchange.fail(error);
+      return;
+    }
+    if (isThenable(result)) {
+      Promise.resolve(result).then(
+        (body) => runBody(exchange, body),
+        (error: unknown) => exchange.fail(error),
+      );
+    } else {
+      runBody(exchange, result);
+    }
+  };
+}
+
+function isThenable(value: unknown): value is PromiseLike<unknown> {
+  return (
+    value instanceof Promise ||
+    (typeof value === 'object' && value !== null && typeof (value as { then?: unknown }).then === 'function')
+  );
+}

@@ -1,0 +1,100 @@
+/**
+ * The options of the reference server and their defaults.
+ *
+ * @module
+ */
+import type { ErrorStream } from '../gateway/types.js';
+
+/**
+ * Where the server writes its own messages (the startup line). Any Node
+ * writable stream fits, as does a plain object with `write`.
+ *
+ * @example
+ * ```ts
+ * const lines: string[] = [];
+ * const log: LogSink = { write: (text) => lines.push(text) };
+ * ```
+ */
+export interface LogSink {
+  /** Writes text as given; the server ends its lines with `\n` itself. */
+  write(text: string): unknown;
+}
+
+/**
+ * Options for {@link makeServer}. Every field is optional; the defaults are
+ * listed with each.
+ *
+ * @example
+ * ```ts
+ * const options: ServerOptions = {
+ *   requestTimeout: 30_000,
+ *   errors: streamErrors(createWriteStream('errors.log', { flags: 'a' })),
+ *   log: null, // no startup line
+ * };
+ * makeServer('127.0.0.1', 8080, app, options);
+ * ```
+ */
+export interface ServerOptions {
+  /**
+   * Milliseconds a client has to send the complete request head; after that
+   * the connection gets `408` and is closed. Node's default: 60 000 (or
+   * `requestTimeout` if smaller). Must not exceed `requestTimeout`.
+   */
+  headersTimeout?: number;
+  /** Milliseconds a client has to send the whole request, body included. Node's default: 300 000; 0 disables it. */
+  requestTimeout?: number;
+  /** Milliseconds an idle keep-alive connection is kept open. Node's default: 5 000. */
+  keepAliveTimeout?: number;
+  /**
+   * How often, in milliseconds, Node checks connections against
+   * `headersTimeout` and `requestTimeout`, and so how late a timeout may
+   * fire. Node's default: 30 000.
+   */
+  connectionsCheckingInterval?: number;
+  /** The error log, `environ['tsgi.errors']`. Default: {@link streamErrors} on `process.stderr`. */
+  errors?: ErrorStream;
+  /** `environ['tsgi.url_scheme']`, e.g. `https` behind a TLS-terminating proxy. Default: `http`. */
+  urlScheme?: string;
+  /** `environ['tsgi.multiprocess']`: whether other processes serve the same app. Default: false. */
+  multiprocess?: boolean;
+  /**
+   * Where the app is mounted: `''` or a `/`-led path without a trailing `/`,
+   * e.g. `/blog`. Requests outside it get `404` without reaching the app.
+   * Default: `''`.
+   */
+  scriptName?: string;
+  /** Where the startup line goes; `null` silences it. Default: `process.stdout`. */
+  log?: LogSink | null;
+  /** The app's name in the startup line. Default: the app function's or class's name. */
+  name?: string;
+  /**
+   * Milliseconds {@link TsgiServer.close} waits for requests in flight before
+   * destroying their connections. Default: 10 000.
+   */
+  closeTimeout?: number;
+  /** Whether {@link TsgiServer.serveForever} stops the server on SIGINT and SIGTERM. Default: true. */
+  handleSignals?: boolean;
+}
+
+/**
+ * How long {@link TsgiServer.close} waits for requests in flight by default.
+ *
+ * @example
+ * ```ts
+ * makeServer('', 8080, app, { closeTimeout: 2 * DEFAULT_CLOSE_TIMEOUT });
+ * ```
+ */
+export const DEFAULT_CLOSE_TIMEOUT = 10_000;
+
+/**
+ * Checks a mount prefix: `''`, or `/`-led without a trailing `/`.
+ *
+ * @throws RangeError when the prefix is malformed.
+ * @internal
+ */
+export function checkScriptName(scriptName: string): string {
+  if (scriptName !== '' && (!scriptName.startsWith('/') || scriptName.endsWith('/'))) {
+    throw new RangeError(`scriptName must be '' or start with '/' and not end with '/', got ${JSON.stringify(scriptName)}`);
+  }
+  return scriptName;
+}

@@ -1,0 +1,256 @@
+/**
+ * The reference server: a tsgi app on `node:http`, in the spirit of
+ * wsgiref's `simple_server` but meant for production use.
+ *
+ * @module
+ */
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { hostname } from 'node:os';
+import { toApp } from '../gateway/app.js';
+import { streamErrors } from '../gateway/errors.js';
+import type { App, AppLike } from '../gateway/types.js';
+import type { ServerContext } from './environ.js';
+import { createHandler } from './handler.js';
+import { checkScriptName, DEFAULT_CLOSE_TIMEOUT, type LogSink, type ServerOptions } from './options.js';
+
+/**
+ * Where a server is listening, as {@link TsgiServer.listen} reports it.
+ *
+ * @example
+ * ```ts
+ * const { url, port } = await makeServer('127.0.0.1', 0, app).listen();
+ * console.log(`listening on ${url} (port ${port})`);
+ * ```
+ */
+export interface ListenInfo {
+  /** A URL to reach the server, e.g. `http://127.0.0.1:8080/`; `localhost` stands for all interfaces. */
+  url: string;
+  /** The host the server was asked to bind, `''` for all interfaces. */
+  host: string;
+  /** The bound port (the one picked, when 0 was asked for). */
+  port: number;
+}
+
+const ANY_HOST = new Set(['', '0.0.0.0', '::']);
+
+/**
+ * Makes a server for `app` on `host:port`; call {@link TsgiServer.listen} or
+ * {@link TsgiServer.serveForever} to start it. `host` `''` means all
+ * interfaces and port 0 an ephemeral port.
+ *
+ * @example
+ * ```ts
+ * const server = makeServer('127.0.0.1', 8080, (environ, startResponse) => {
+ *   startResponse('200 OK', [['Content-Type', 'text/plain; charset=utf-8']]);
+ *   return ['Hello world!\n'];
+ * });
+ * await server.serveForever(); // until Ctrl-C
+ * ```
+ */
+export function makeServer(host: string, port: number, app: AppLike, options: ServerOptions = {}): TsgiServer {
+  return new TsgiServer(host, port, app, options);
+}
+
+/**
+ * A tsgi app served over HTTP/1.1 by `node:http`. Made by {@link makeServer}.
+ *
+ * @example
+ * ```ts
+ * const server = makeServer('127.0.0.1', 0, app, { log: null });
+ * await server.listen();
+ * const response = await fetch(server.url);
+ * await server.close();
+ * ```
+ */
+export class TsgiServer {
+  /** The Node server underneath, for settings this class does not cover. */
+  readonly httpServer: Server;
+  /** The app being served, as a function. */
+  readonly app: App;
+  /** The host asked for, `''` for all interfaces. */
+  readonly host: string;
+  readonly #requestedPort: number;
+  readonly #context: ServerContext;
+  readonly #log: LogSink | null;
+  readonly #name: string;
+  readonly #closeTimeout: number;
+  readonly #handleSignals: boolean;
+  #info: ListenInfo | undefined;
+  #listening: Promise<ListenInfo> | undefined;
+  #closing: Promise<void> | undefined;
+  readonly #closed: Promise<void>;
+  #markClosed: () => void = () => {};
+
+  /**
+   * Prefer {@link makeServer}, which takes the same arguments.
+   */
+  constructor(host: string, port: number, app: AppLike, options: ServerOptions = {}) {
+    if (!Number.isInteger(port) || port < 0 || port > 65535) {
+      throw new RangeError(`port must be an integer from 0 to 65535, got ${port}`);
+    }
+    this.host = host;
+    this.#requestedPort = port;
+    this.app = toApp(app);
+    this.#log = options.log === undefined ? process.stdout : options.log;
+    this.#name = options.name ?? (this.app.name || 'app');
+    this.#closeTimeout = options.closeTimeout ?? DEFAULT_CLOSE_TIMEOUT;
+    this.#handleSignals = options.handleSignals ?? true;
+    this.#closed = new Promise((resolve) => {
+      this.#markClosed = resolve;
+    });
+    const httpServer = createServer({
+      headersTimeout: options.headersTimeout,
+      requestTimeout: options.requestTimeout,
+      keepAliveTimeout: options.keepAliveTimeout,
+      connectionsCheckingInterval: options.connectionsCheckingInterval,
+    });
+    this.httpServer = httpServer;
+    this.#context = {
+      errors: options.errors ?? streamErrors(),
+      urlScheme: options.urlScheme ?? 'http',
+      multiprocess: options.multiprocess ?? false,
+      scriptName: checkScriptName(options.scriptName ?? ''),
+      serverName: host === '' ? hostname() : host,
+      serverPort: String(port),
+      closing: false,
+      closeIdle: () => httpServer.closeIdleConnections(),
+    };
+    httpServer.on('request', createHandler(this.app, this.#context, false));
+    httpServer.on('checkContinue', createHandler(this.app, this.#context, true));
+  }
+
+  /**
+   * The URL the server is reachable at, e.g. `http://127.0.0.1:8080/`.
+   * Throws before {@link listen} has resolved.
+   *
+   * @example
+   * ```ts
+   * await server.listen();
+   * await fetch(new URL('health', server.url));
+   * ```
+   */
+  get url(): string {
+    if (this.#info === undefined) throw new Error('the server is not listening yet; await listen() first');
+    return this.#info.url;
+  }
+
+  /**
+   * The bound port once listening (the one picked, for port 0), else the
+   * port asked for.
+   *
+   * @example
+   * ```ts
+   * const server = makeServer('127.0.0.1', 0, app);
+   * await server.listen();
+   * console.log(server.port); // e.g. 43817
+   * ```
+   */
+  get port(): number {
+    return this.#info?.port ?? this.#requestedPort;
+  }
+
+  /**
+   * Binds the socket and starts accepting connections; resolves once bound.
+   * Calling it again returns the same promise.
+   *
+   * @example
+   * ```ts
+   * const { url } = await makeServer('127.0.0.1', 0, app).listen();
+   * ```
+   */
+  listen(): Promise<ListenInfo> {
+    if (this.#closing !== undefined) return Promise.reject(new Error('the server has been closed'));
+    this.#listening ??= new Promise<ListenInfo>((resolve, reject) => {
+      const server = this.httpServer;
+      const onError = (error: Error): void => {
+        server.off('listening', onListening);
+        this.#listening = undefined;
+        reject(error);
+      };
+      const onListening = (): void => {
+        server.off('error', onError);
+        resolve(this.#bound());
+      };
+      server.once('error', onError);
+      server.once('listening', onListening);
+      if (this.host === '') server.listen(this.#requestedPort);
+      else server.listen(this.#requestedPort, this.host);
+    });
+    return this.#listening;
+  }
+
+  /**
+   * Listens if needed, prints one startup line with the URL, and resolves
+   * once the server has been closed: by {@link close}, or by SIGINT or
+   * SIGTERM unless `handleSignals` is false. A second signal while closing
+   * cuts the connections still open.
+   *
+   * @example
+   * ```ts
+   * await makeServer('', 8080, app).serveForever();
+   * // tsgi: serving app on http://localhost:8080/ (Ctrl-C to stop)
+   * ```
+   */
+  async serveForever(): Promise<void> {
+    const info = await this.listen();
+    this.#log?.write(`tsgi: serving ${this.#name} on ${info.url} (Ctrl-C to stop)\n`);
+    if (!this.#handleSignals) return this.#closed;
+    const onSignal = (): void => {
+      if (this.#closing === undefined) void this.close();
+      else this.httpServer.closeAllConnections();
+    };
+    process.on('SIGINT', onSignal);
+    process.on('SIGTERM', onSignal);
+    try {
+      await this.#closed;
+    } finally {
+      process.off('SIGINT', onSignal);
+      process.off('SIGTERM', onSignal);
+    }
+  }
+
+  /**
+   * Stops accepting connections, closes idle keep-alive connections, lets
+   * requests in flight finish (their responses then close their connections)
+   * for up to `closeTimeout` milliseconds, and then destroys what is left.
+   * Resolves once every connection is gone; calling it again returns the
+   * same promise.
+   *
+   * @example
+   * ```ts
+   * process.once('SIGUSR2', () => void server.close());
+   * ```
+   */
+  close(): Promise<void> {
+    this.#closing ??= this.#shutDown();
+    return this.#closing;
+  }
+
+  async #shutDown(): Promise<void> {
+    if (this.#listening !== undefined) await this.#listening.catch(() => undefined);
+    this.#context.closing = true;
+    const server = this.httpServer;
+    if (server.listening) {
+      await new Promise<void>((resolve) => {
+        const timer = setTimeout(() => server.closeAllConnections(), this.#closeTimeout);
+        // close() also closes idle connections; busy ones close after their
+        // response, because `closing` makes them drop keep-alive.
+        server.close(() => {
+          clearTimeout(timer);
+          resolve();
+        });
+      });
+    }
+    this.#markClosed();
+  }
+
+  #bound(): ListenInfo {
+    const address = this.httpServer.address() as AddressInfo;
+    const port = address.port;
+    this.#context.serverPort = String(port);
+    const shown = ANY_HOST.has(this.host) ? 'localhost' : this.host.includes(':') ? `[${this.host}]` : this.host;
+    this.#info = { url: `http://${shown}:${port}/`, host: this.host, port };
+    return this.#info;
+  }
+}
