@@ -105,7 +105,8 @@ export class Exchange implements AsyncIterable<Uint8Array> {
   }
 
   start(status: string, headers: ResponseHeaders, excInfo?: unknown): Write {
-    if (excInfo !== undefined) {
+    // null counts as absent, as Python's None does for exc_info.
+    if (excInfo !== undefined && excInfo !== null) {
       // Too late to change course: the status line is on the wire.
       if (this.res.headersSent) throw excInfo;
     } else if (this.code !== 0) {

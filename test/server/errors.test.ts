@@ -140,22 +140,27 @@ describe('app errors', () => {
     expect(errors.text).toContain('GET /boom');
   });
 
-  it('refuses a second startResponse without excInfo', async () => {
-    let second: unknown;
+  it('refuses a second startResponse without excInfo (or with null)', async () => {
+    const refused: unknown[] = [];
     const { url } = await serve((_e, start) => {
       start('200 OK', [['Content-Type', 'text/plain']]);
-      try {
-        start('201 Created', []);
-      } catch (error) {
-        second = error;
+      for (const excInfo of [undefined, null]) {
+        try {
+          start('201 Created', [], excInfo);
+        } catch (error) {
+          refused.push(error);
+        }
       }
       return ['first'];
     });
     const response = await fetch(url);
     expect(response.status).toBe(200);
     expect(await response.text()).toBe('first');
-    expect(second).toBeInstanceOf(GatewayError);
-    expect((second as GatewayError).rule).toBe('start-response-twice');
+    expect(refused).toHaveLength(2);
+    for (const error of refused) {
+      expect(error).toBeInstanceOf(GatewayError);
+      expect((error as GatewayError).rule).toBe('start-response-twice');
+    }
   });
 
   it('lets excInfo replace the status before anything was sent', async () => {
