@@ -137,22 +137,30 @@ export class BaseHandler implements AsyncIterable<Chunk> {
     return this.#run();
   }
 
+  // One generator with plain helpers, rather than nested generators: every
+  // `yield*` level costs promise hops on each request.
   async *#run(): AsyncGenerator<Chunk, void, undefined> {
     const isHead = this.environ.REQUEST_METHOD === 'HEAD';
-    let result: unknown;
+    let chunk: Chunk | undefined;
+    let stream: Iterable<Chunk> | AsyncIterable<Chunk> | undefined;
+    let discard: Iterable<Chunk> | AsyncIterable<Chunk> | undefined;
     try {
-      result = await this.#dispatch();
+      let result = this.#dispatch();
+      if (isPromiseLike(result)) result = await result;
+      if (typeof result === 'string' || result instanceof Uint8Array || result === undefined || result === null) {
+        chunk = this.#sendWhole(result ?? '', isHead);
+      } else if (isBody(result)) {
+        if (this.#startStream(isHead)) stream = result;
+        else discard = result;
+      } else {
+        throw new TypeError(`handler returned ${typeof result}; return a string, bytes, an iterable of chunks or nothing`);
+      }
     } catch (error) {
-      yield* this.#fail(error, isHead);
-      return;
+      chunk = this.#fail(error, isHead);
     }
-    if (typeof result === 'string' || result instanceof Uint8Array || result === undefined || result === null) {
-      yield* this.#sendWhole(result ?? '', isHead);
-    } else if (isBody(result)) {
-      yield* this.#sendStream(result, isHead);
-    } else {
-      yield* this.#fail(new TypeError(`handler returned ${typeof result}; return a string, bytes, an iterable of chunks or nothing`), isHead);
-    }
+    if (discard !== undefined) await openBody(discard).close();
+    else if (stream !== undefined) yield* stream;
+    else if (chunk !== undefined) yield chunk;
   }
 
   #dispatch(): unknown {
@@ -171,37 +179,32 @@ export class BaseHandler implements AsyncIterable<Chunk> {
     });
   }
 
-  async *#sendWhole(chunk: string | Uint8Array, isHead: boolean): AsyncGenerator<Chunk, void, undefined> {
-    if (this.#write !== undefined) {
-      if (!isHead && chunkLength(chunk) > 0) yield chunk;
-      return;
-    }
+  /** Starts a response whose whole body is known; returns the chunk to send, if any. */
+  #sendWhole(chunk: string | Uint8Array, isHead: boolean): Chunk | undefined {
+    const length = chunkLength(chunk);
+    const send = isHead || length === 0 ? undefined : chunk;
+    if (this.#write !== undefined) return send;
     const [status, headers] = this.#finalHead();
-    const code = statusCode(status);
-    if (statusAllowsBody(code)) {
-      if (!hasHeader(headers, 'content-length')) headers.push(['Content-Length', String(chunkLength(chunk))]);
-      this.#commit(status, headers);
-      if (!isHead && chunkLength(chunk) > 0) yield chunk;
-    } else {
+    if (!statusAllowsBody(statusCode(status))) {
       this.#commit(status, withoutContentHeaders(headers));
+      return undefined;
     }
+    if (!hasHeader(headers, 'content-length')) headers.push(['Content-Length', String(length)]);
+    this.#commit(status, headers);
+    return send;
   }
 
-  async *#sendStream(body: Iterable<Chunk> | AsyncIterable<Chunk>, isHead: boolean): AsyncGenerator<Chunk, void, undefined> {
-    if (this.#write === undefined) {
-      const [status, headers] = this.#finalHead();
-      const allowsBody = statusAllowsBody(statusCode(status));
-      this.#commit(status, allowsBody ? headers : withoutContentHeaders(headers));
-      if (!allowsBody) isHead = true;
-    }
-    if (isHead) {
-      await openBody(body).close();
-      return;
-    }
-    yield* body;
+  /** Starts a streamed response; returns whether its body is to be sent. */
+  #startStream(isHead: boolean): boolean {
+    if (this.#write !== undefined) return !isHead;
+    const [status, headers] = this.#finalHead();
+    const allowsBody = statusAllowsBody(statusCode(status));
+    this.#commit(status, allowsBody ? headers : withoutContentHeaders(headers));
+    return allowsBody && !isHead;
   }
 
-  async *#fail(error: unknown, isHead: boolean): AsyncGenerator<Chunk, void, undefined> {
+  /** Answers with the error; returns the body chunk to send, if any. */
+  #fail(error: unknown, isHead: boolean): Chunk | undefined {
     // Once headers are out the status cannot change: rethrow so the server
     // aborts the connection and the client sees a truncated response.
     if (this.#write !== undefined) throw error;
@@ -221,7 +224,7 @@ export class BaseHandler implements AsyncIterable<Chunk> {
     }
     headers.push(['Content-Length', String(Buffer.byteLength(body))]);
     this.#commit(status, headers);
-    if (!isHead) yield body;
+    return isHead ? undefined : body;
   }
 
   /** The status and a copy of the headers that will be sent. */
@@ -242,6 +245,10 @@ export class BaseHandler implements AsyncIterable<Chunk> {
     const write = this.#write ?? this.#commit(...this.#finalHead());
     return write(chunk);
   };
+}
+
+function isPromiseLike(value: unknown): value is PromiseLike<unknown> {
+  return typeof value === 'object' && value !== null && typeof (value as Partial<PromiseLike<unknown>>).then === 'function';
 }
 
 function hasHeader(headers: ResponseHeaders, lowerName: string): boolean {
