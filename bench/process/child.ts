@@ -5,7 +5,6 @@
  * @module
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { once } from 'node:events';
 import { pinnedCommand } from './affinity.js';
 import type { ShutdownMessage } from './protocol.js';
 
@@ -48,10 +47,13 @@ export class NodeChild {
   private constructor(name: string, child: ChildProcess) {
     this.name = name;
     this.process = child;
-    this.exited = once(child, 'exit').then(() => undefined);
-    // An unhandled 'error' (e.g. spawn failure) would crash the parent before
-    // its cleanup runs; waitFor() reports it through the exit instead.
-    child.on('error', () => {});
+    this.exited = new Promise((resolve) => {
+      child.once('exit', () => resolve());
+      // A child that never started may emit 'error' without 'exit'.
+      child.on('error', () => {
+        if (child.pid === undefined) resolve();
+      });
+    });
   }
 
   /** Starts `script` (an absolute path) under the current Node binary. */
@@ -69,7 +71,7 @@ export class NodeChild {
 
   /** Whether the child has exited. */
   get running(): boolean {
-    return this.process.exitCode === null && this.process.signalCode === null;
+    return this.process.pid !== undefined && this.process.exitCode === null && this.process.signalCode === null;
   }
 
   /** Sends one IPC message. */

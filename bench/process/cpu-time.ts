@@ -34,3 +34,31 @@ export function cpuSeconds(pid: number): number | undefined {
     return undefined;
   }
 }
+
+/**
+ * Busy CPU seconds so far on core `cpu`, from `/proc/stat`: everything but
+ * idle and iowait, with time stolen by the hypervisor counted as busy (the
+ * core was not ours then either). Undefined when `/proc` is unavailable.
+ * Minus the CPU time of the process pinned there, it is the other work the
+ * shared machine ran on that core.
+ *
+ * @example
+ * ```ts
+ * const before = coreBusySeconds(0);
+ * await load();
+ * const foreign = (coreBusySeconds(0)! - before! - serverCpuSeconds) / elapsedSeconds;
+ * ```
+ */
+export function coreBusySeconds(cpu: number): number | undefined {
+  try {
+    const line = readFileSync('/proc/stat', 'utf8')
+      .split('\n')
+      .find((candidate) => candidate.startsWith(`cpu${cpu} `));
+    if (line === undefined) return undefined;
+    // user nice system idle iowait irq softirq steal (guest time is already in user).
+    const [user, nice, system, , , irq, softirq, steal] = line.trim().split(/\s+/).slice(1).map(Number);
+    return ((user ?? 0) + (nice ?? 0) + (system ?? 0) + (irq ?? 0) + (softirq ?? 0) + (steal ?? 0)) / TICKS_PER_SECOND;
+  } catch {
+    return undefined;
+  }
+}
