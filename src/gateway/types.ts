@@ -173,8 +173,54 @@ export interface Environ {
   'tsgi.input_terminated': boolean;
   /** Request headers, one key per header name: `HTTP_` + upper-cased name with `-` as `_`. */
   [header: `HTTP_${string}`]: string | undefined;
+  /** The visitor's session, present when a session middleware wraps the app. */
+  'tsgi.session'?: Session;
   /** Keys added by servers and middleware. */
   [extension: string]: unknown;
+}
+
+/**
+ * The per-visitor session a session middleware places at
+ * `environ['tsgi.session']`: a small dict of JSON-serialisable values.
+ *
+ * Changes are saved after the response completes, and only when something
+ * changed. `regenerate()` and `destroy()` take effect at that point too, so
+ * they are synchronous to call.
+ *
+ * @example
+ * ```ts
+ * const app: App = (environ, startResponse) => {
+ *   const session = environ['tsgi.session'];
+ *   const visits = Number(session?.get('visits') ?? 0) + 1;
+ *   session?.set('visits', visits);
+ *   startResponse('200 OK', [['Content-Type', 'text/plain']]);
+ *   return [`You have been here ${visits} times!`];
+ * };
+ * ```
+ */
+export interface Session {
+  /** The session id; a fresh session has one too, though no cookie carries it yet. */
+  readonly id: string;
+  /** True when this request brought no valid session cookie. */
+  readonly isNew: boolean;
+  /** True once anything was set, deleted, cleared, regenerated or destroyed. */
+  readonly modified: boolean;
+  /** The value stored under `key`, or `undefined`. */
+  get(key: string): unknown;
+  /** Stores a JSON-serialisable value under `key`. */
+  set(key: string, value: unknown): void;
+  /** Whether `key` is stored. */
+  has(key: string): boolean;
+  /** Removes `key`; true when it was there. */
+  delete(key: string): boolean;
+  /** Removes every key. */
+  clear(): void;
+  /** The stored keys. */
+  keys(): string[];
+  /** Issues a new id for the same data when the response completes, defeating session fixation (call it after login). */
+  regenerate(): void;
+  /** Ends the session: its data is deleted from the store and the cookie expired. */
+  destroy(): void;
 }
 
 /**
