@@ -25,6 +25,7 @@ import { renderReport, type ProfiledServer } from './report/markdown.js';
 import { SERVERS, type ServerSpec } from './servers/catalog.js';
 import { launchServer, type RunningServer } from './servers/launch.js';
 import { schedule } from './schedule.js';
+import { runSections, sectionsMarkdown, selectSections } from './sections.js';
 import { summarise, type RunRecord } from './stats.js';
 import { VerificationError, verifyServers } from './verify/verify.js';
 
@@ -132,8 +133,9 @@ try {
     elapsedSeconds: (performance.now() - started) / 1_000,
     loadAverageEnd: loadavg(),
   });
+  const outcomes = await runSections(selectSections(process.env['BENCH_SECTIONS']), log);
   mkdirSync(dirname(config.output), { recursive: true });
-  writeFileSync(config.output, report);
+  writeFileSync(config.output, report + sectionsMarkdown(outcomes));
   mkdirSync(config.outDir, { recursive: true });
   writeFileSync(join(config.outDir, 'results.json'), JSON.stringify({ machine, config, records, summaries }, null, 2));
 

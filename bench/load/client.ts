@@ -9,7 +9,7 @@ import { fileURLToPath } from 'node:url';
 import type { ChildGroup, NodeChild } from '../process/child.js';
 import { coreBusySeconds, cpuSeconds } from '../process/cpu-time.js';
 import { hasType } from '../process/protocol.js';
-import { isRunResult, type LoadSample, type RunRequest } from './protocol.js';
+import { isRunResult, type LoadSample, type RequestShape, type RunRequest } from './protocol.js';
 
 const WORKER = fileURLToPath(new URL('./worker.js', import.meta.url));
 
@@ -88,7 +88,13 @@ export class LoadClient {
    * Loads `url` for `durationSeconds` at `pipelining` requests in flight per
    * connection. Throws if the run failed or any request did.
    */
-  async run(url: string, serverPid: number, pipelining: number, durationSeconds: number): Promise<Measurement> {
+  async run(
+    url: string,
+    serverPid: number,
+    pipelining: number,
+    durationSeconds: number,
+    request?: RequestShape,
+  ): Promise<Measurement> {
     const cpuBefore = cpuSeconds(serverPid);
     const serverCoreBefore = this.coreBusy('server');
     const clientCoreBefore = this.coreBusy('client');
@@ -99,6 +105,7 @@ export class LoadClient {
       connections: this.connections,
       pipelining,
       durationSeconds,
+      ...(request === undefined ? {} : { request }),
     } satisfies RunRequest);
     // autocannon stops on its own after the duration; the slack covers a slow
     // drain of in-flight requests on an overloaded machine.

@@ -19,6 +19,23 @@ export interface RunRequest {
   connections: number;
   pipelining: number;
   durationSeconds: number;
+  /** What to send instead of `GET /`; the URL's path is replaced by `path`. */
+  request?: RequestShape;
+}
+
+/**
+ * One request autocannon repeats, for benchmarks beyond `GET /`.
+ *
+ * @example
+ * ```ts
+ * const echo: RequestShape = { method: 'POST', path: '/echo', headers: { 'content-type': 'application/json' }, body: '{"a":1}' };
+ * ```
+ */
+export interface RequestShape {
+  method: string;
+  path: string;
+  headers: Record<string, string>;
+  body: string;
 }
 
 /**

@@ -26,7 +26,10 @@ async function run(request: RunRequest): Promise<LoadSample> {
   const cpuBefore = process.cpuUsage();
   const wallBefore = process.hrtime.bigint();
   const result = await autocannon({
-    url: request.url,
+    url: request.request === undefined ? request.url : new URL(request.request.path, request.url).href,
+    ...(request.request === undefined
+      ? {}
+      : { method: request.request.method as 'POST', headers: request.request.headers, body: request.request.body }),
     connections: request.connections,
     pipelining: request.pipelining,
     duration: request.durationSeconds,
