@@ -22,3 +22,4 @@ export * from './middleware/url-map/index.js';
 export * from './gateway/validator/index.js';
 export * from './testing/index.js';
 export * from './server/index.js';
+export * from './template/index.js';
