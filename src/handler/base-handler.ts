@@ -3,6 +3,7 @@
  *
  * @module
  */
+import { parse as parseCookieHeader } from 'cookie';
 import { parseFields, type ParseFieldsOptions } from '../body/fields.js';
 import { DEFAULT_BODY_LIMIT } from '../body/read.js';
 import { parseUrlEncoded, type FieldRecord } from '../body/urlencoded.js';
@@ -11,25 +12,18 @@ import { logError } from '../gateway/errors.js';
 import { HttpError } from '../gateway/http-error.js';
 import { checkHeaders, checkStatus, GatewayError, statusAllowsBody } from '../gateway/spec.js';
 import { statusCode } from '../gateway/status.js';
-import type { Chunk, Environ, ResponseHeaders, StartResponse, Write } from '../gateway/types.js';
-import { dispatchTable, type PathDispatch } from './dispatch.js';
-
-/**
- * What a `doX` method may return, directly or through a promise: the whole
- * body as a string or bytes, an iterable or async iterable of chunks for a
- * streamed body, or nothing for an empty body.
- *
- * @example
- * ```ts
- * class Feed extends BaseHandler {
- *   doGET(): HandlerResult { return '<p>hi</p>'; }
- * }
- * ```
- */
-export type HandlerResult = string | Uint8Array | Iterable<Chunk> | AsyncIterable<Chunk> | void | null;
+import type { Chunk, Environ, ResponseHeaders, Session, StartResponse, Write } from '../gateway/types.js';
+import { multipart, parseBody, readBytes, readForm, readJson, readText, type FormData, type MultipartOptions } from './body-bridge.js';
+import type { DispatchTable, PathDispatch } from './dispatch.js';
+import { renderError } from './error-response.js';
+import { invokePlan } from './invoke.js';
+import { negotiateMediaType } from './negotiate.js';
+import { classPlan, methodPlan, type MethodPlan } from './plan.js';
+import type { PathParams, RoutePattern } from './route-pattern.js';
 
 const DEFAULT_CONTENT_TYPE = 'text/html; charset=utf-8';
-const TEXT_PLAIN = 'text/plain; charset=utf-8';
+const NO_PARAMS: PathParams = Object.freeze(Object.create(null) as PathParams);
+const warned = new WeakSet<MethodPlan>();
 
 /**
  * The base of class-based handlers. The server constructs one instance per
@@ -41,8 +35,14 @@ const TEXT_PLAIN = 'text/plain; charset=utf-8';
  *
  * A method may call `this.start(status, headers)` as in WSGI, or skip it to
  * answer `200 OK` (or {@link BaseHandler.statusOverride}) as
- * `text/html; charset=utf-8`. Throwing an {@link HttpError} answers with it;
- * any other error becomes a generic 500, with details in `tsgi.errors`.
+ * `text/html; charset=utf-8`. Throwing an {@link HttpError} answers with it,
+ * in a form negotiated from `Accept` (problem+json, HTML or text); any other
+ * error becomes a generic 500, with details in `tsgi.errors`.
+ *
+ * Decorators add to this dispatch without replacing it: `@route` gives item
+ * paths a pattern (filling {@link BaseHandler.params}), parameter decorators
+ * bind `doX` arguments, method decorators set status, headers, accepted
+ * types, body limits and hooks. See `docs/handlers.md`.
  *
  * @example
  * ```ts
@@ -62,8 +62,9 @@ const TEXT_PLAIN = 'text/plain; charset=utf-8';
  */
 export class BaseHandler implements AsyncIterable<Chunk> {
   /**
-   * The largest request body, in bytes, that {@link BaseHandler.parseFields}
-   * buffers (default 1 MiB). Set it on a subclass to change it for that class.
+   * The largest request body, in bytes, that the body helpers buffer
+   * (default 1 MiB). Set it on a subclass to change it for that class;
+   * `@bodyLimit` on a method wins over it.
    */
   static bodyLimit: number = DEFAULT_BODY_LIMIT;
 
@@ -82,6 +83,12 @@ export class BaseHandler implements AsyncIterable<Chunk> {
   #headers: ResponseHeaders | undefined;
   #write: Write | undefined;
   #query: FieldRecord | undefined;
+  #params: PathParams = NO_PARAMS;
+  #cookies: Record<string, string | undefined> | undefined;
+  #plan: MethodPlan | null = null;
+  #form: Promise<FormData> | undefined;
+  #body: Promise<unknown> | undefined;
+  #variesOnAccept = false;
 
   constructor(environ: Environ, startResponse: StartResponse) {
     this.environ = environ;
@@ -101,6 +108,33 @@ export class BaseHandler implements AsyncIterable<Chunk> {
     return (this.#query ??= parseUrlEncoded(this.environ.QUERY_STRING));
   }
 
+  /**
+   * The path parameters matched by the class's `@route` pattern: a
+   * null-prototype record, empty without a pattern.
+   */
+  get params(): PathParams {
+    return this.#params;
+  }
+
+  /** The request's cookies, parsed with the `cookie` package (null prototype). */
+  get cookies(): Record<string, string | undefined> {
+    const header = this.environ.HTTP_COOKIE;
+    return (this.#cookies ??= header === undefined ? (Object.create(null) as Record<string, string | undefined>) : parseCookieHeader(header));
+  }
+
+  /** The visitor's session, when a session middleware provides one. */
+  get session(): Session | undefined {
+    return this.environ['tsgi.session'];
+  }
+
+  /**
+   * The body limit in force for the running method: its `@bodyLimit`, else
+   * the class's static {@link BaseHandler.bodyLimit}.
+   */
+  get effectiveBodyLimit(): number {
+    return this.#plan?.bodyLimit ?? (this.constructor as typeof BaseHandler).bodyLimit;
+  }
+
   /** Whether the status and headers have been handed to the server. */
   get headersSent(): boolean {
     return this.#write !== undefined;
@@ -113,7 +147,56 @@ export class BaseHandler implements AsyncIterable<Chunk> {
    * content types a 415; chunked bodies are read; no body gives no fields.
    */
   parseFields(options: ParseFieldsOptions = {}): Promise<FieldRecord> {
-    return parseFields(this.environ, { limit: (this.constructor as typeof BaseHandler).bodyLimit, ...options });
+    return parseFields(this.environ, { limit: this.effectiveBodyLimit, ...options });
+  }
+
+  /** The whole body as bytes, within the body limit (413 over it). */
+  bytes(): Promise<Uint8Array> {
+    return readBytes(this.environ, { limit: this.effectiveBodyLimit });
+  }
+
+  /** The whole body as text, within the body limit. */
+  text(): Promise<string> {
+    return readText(this.environ, { limit: this.effectiveBodyLimit });
+  }
+
+  /**
+   * The body parsed as JSON, with null-prototype objects: 415 for another
+   * Content-Type, 400 saying where malformed JSON broke.
+   */
+  json(): Promise<unknown> {
+    return readJson(this.environ, { limit: this.effectiveBodyLimit });
+  }
+
+  /**
+   * The fields and uploaded files of an urlencoded or multipart body, read
+   * once and cached (the `@field` and `@file` decorators share it).
+   */
+  form(): Promise<FormData> {
+    return (this.#form ??= readForm(this.environ, { limit: this.effectiveBodyLimit }));
+  }
+
+  /** The parts of a multipart body, streamed as they arrive. */
+  multipart(options: MultipartOptions = {}): ReturnType<typeof multipart> {
+    return multipart(this.environ, { limit: this.effectiveBodyLimit, ...options });
+  }
+
+  /**
+   * The body parsed by its Content-Type (JSON, form, or text), read once and
+   * cached (the `@body` decorator shares it).
+   */
+  parseBody(): Promise<unknown> {
+    return (this.#body ??= parseBody(this.environ, { limit: this.effectiveBodyLimit }));
+  }
+
+  /**
+   * Picks the best of `available` for the request's `Accept` header (using
+   * the `negotiator` package) and marks the response `Vary: Accept`. When
+   * none is acceptable it throws a 406 that lists them.
+   */
+  negotiate<T extends string>(available: readonly T[]): T {
+    this.#variesOnAccept = true;
+    return negotiateMediaType(this.environ.HTTP_ACCEPT, available) as T;
   }
 
   /**
@@ -166,10 +249,22 @@ export class BaseHandler implements AsyncIterable<Chunk> {
   #dispatch(): unknown {
     const method = this.environ.REQUEST_METHOD;
     const path = this.environ.PATH_INFO;
-    const table = dispatchTable(this.constructor, BaseHandler);
-    const dispatch: PathDispatch = path === '' || path === '/' ? table.root : table.item;
+    const handlerClass = this.constructor;
+    const plan = classPlan(handlerClass, BaseHandler);
+    const dispatch = plan.route === undefined ? (path === '' || path === '/' ? plan.table.root : plan.table.item) : this.#route(plan.route, plan.table, path);
     const name = dispatch.methods.get(method) ?? (method === 'HEAD' ? dispatch.methods.get('GET') : undefined);
-    if (name !== undefined) return (this as unknown as Record<string, () => unknown>)[name]!();
+    if (name !== undefined) {
+      const doMethod = (this as unknown as Record<string, (...args: unknown[]) => unknown>)[name]!;
+      const decorated = methodPlan(plan, handlerClass, BaseHandler, name);
+      if (decorated === null) return doMethod.call(this);
+      this.#plan = decorated;
+      if (decorated.status !== undefined && this.statusOverride === undefined) this.statusOverride = decorated.status;
+      if (decorated.warning !== undefined && !warned.has(decorated)) {
+        warned.add(decorated);
+        this.environ['tsgi.errors'].write(decorated.warning);
+      }
+      return invokePlan(this, decorated, doMethod);
+    }
     if (method === 'OPTIONS') {
       this.start('204 No Content', [['Allow', dispatch.allow]]);
       return undefined;
@@ -177,6 +272,24 @@ export class BaseHandler implements AsyncIterable<Chunk> {
     throw new HttpError(405, `${method} is not allowed here; allowed: ${dispatch.allow}`, {
       headers: [['Allow', dispatch.allow]],
     });
+  }
+
+  /** Matches a `@route` pattern, filling the params; returns the dispatch for the path. */
+  #route(route: RoutePattern, table: DispatchTable, path: string): PathDispatch {
+    if (path === '' || path === '/') {
+      if (route.matchesRoot) {
+        this.#params = route.match(path)!;
+        return table.root;
+      }
+      if (table.rootOnly.methods.size > 0) return table.rootOnly;
+    } else {
+      const params = route.match(path);
+      if (params !== undefined) {
+        this.#params = params;
+        return table.item;
+      }
+    }
+    throw HttpError.notFound(`Nothing here matches ${JSON.stringify(path.length > 200 ? `${path.slice(0, 200)}…` : path)}`);
   }
 
   /** Starts a response whose whole body is known; returns the chunk to send, if any. */
@@ -208,20 +321,18 @@ export class BaseHandler implements AsyncIterable<Chunk> {
     // Once headers are out the status cannot change: rethrow so the server
     // aborts the connection and the client sees a truncated response.
     if (this.#write !== undefined) throw error;
-    let status: string;
-    let headers: ResponseHeaders;
-    let body: string;
+    let httpError: HttpError;
     if (error instanceof HttpError) {
-      status = error.statusLine;
-      body = `${error.detail}\n`;
-      headers = [...error.headers, ['Content-Type', TEXT_PLAIN]];
+      httpError = error;
     } else {
       const where = `${this.environ.REQUEST_METHOD} ${this.environ.SCRIPT_NAME}${this.environ.PATH_INFO}`;
       logError(this.environ['tsgi.errors'], error, `${this.constructor.name}: ${where}`);
-      status = '500 Internal Server Error';
-      body = 'Internal Server Error\n';
-      headers = [['Content-Type', TEXT_PLAIN]];
+      httpError = new HttpError(500);
     }
+    const { contentType, body } = renderError(httpError, this.environ.HTTP_ACCEPT);
+    const status = httpError.statusLine;
+    const headers: ResponseHeaders = [...httpError.headers, ['Content-Type', contentType]];
+    addVary(headers, 'Accept');
     headers.push(['Content-Length', String(Buffer.byteLength(body))]);
     this.#commit(status, headers);
     return isHead ? undefined : body;
@@ -231,9 +342,21 @@ export class BaseHandler implements AsyncIterable<Chunk> {
   #finalHead(): [string, ResponseHeaders] {
     const override = this.statusOverride;
     const chosen = this.#status;
-    if (chosen === undefined) return [override ?? '200 OK', [['Content-Type', DEFAULT_CONTENT_TYPE]]];
-    const status = override !== undefined && chosen.startsWith('200') ? override : chosen;
-    return [status, [...(this.#headers ?? [])]];
+    const plan = this.#plan;
+    let status: string;
+    let headers: ResponseHeaders;
+    if (chosen === undefined) {
+      status = override ?? '200 OK';
+      headers = [['Content-Type', plan?.contentType ?? DEFAULT_CONTENT_TYPE]];
+    } else {
+      status = override !== undefined && chosen.startsWith('200') ? override : chosen;
+      headers = [...(this.#headers ?? [])];
+    }
+    if (plan !== null) {
+      for (const pair of plan.headers) if (!hasHeader(headers, pair[0].toLowerCase())) headers.push([pair[0], pair[1]]);
+    }
+    if (this.#variesOnAccept) addVary(headers, 'Accept');
+    return [status, headers];
   }
 
   #commit(status: string, headers: ResponseHeaders): Write {
@@ -249,6 +372,20 @@ export class BaseHandler implements AsyncIterable<Chunk> {
 
 function isPromiseLike(value: unknown): value is PromiseLike<unknown> {
   return typeof value === 'object' && value !== null && typeof (value as Partial<PromiseLike<unknown>>).then === 'function';
+}
+
+// Adds a token to Vary, merging with a Vary already there.
+function addVary(headers: ResponseHeaders, token: string): void {
+  const lower = token.toLowerCase();
+  for (let i = 0; i < headers.length; i++) {
+    const [name, value] = headers[i]!;
+    if (name.toLowerCase() !== 'vary') continue;
+    const tokens = value.split(',').map((item) => item.trim().toLowerCase());
+    // A fresh pair: the list may share its pairs with the app's own arrays.
+    if (!tokens.includes(lower) && !tokens.includes('*')) headers[i] = [name, `${value}, ${token}`];
+    return;
+  }
+  headers.push(['Vary', token]);
 }
 
 function hasHeader(headers: ResponseHeaders, lowerName: string): boolean {

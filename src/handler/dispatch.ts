@@ -35,6 +35,11 @@ export interface DispatchTable {
   readonly root: PathDispatch;
   /** Anywhere else. */
   readonly item: PathDispatch;
+  /**
+   * At the root of a class whose `@route` pattern does not match the root:
+   * only the `doMETHODALL` methods answer there.
+   */
+  readonly rootOnly: PathDispatch;
 }
 
 const DO_METHOD = /^do([A-Z]+)$/;
@@ -81,7 +86,7 @@ function buildTable(handlerClass: Function, base: Function | undefined): Dispatc
   }
   const root = new Map(item);
   for (const [method, name] of rootOnly) root.set(method, name);
-  return { root: describe(root), item: describe(item) };
+  return { root: describe(root), item: describe(item), rootOnly: describe(rootOnly) };
 }
 
 function describe(methods: Map<string, string>): PathDispatch {

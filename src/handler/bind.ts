@@ -1,0 +1,124 @@
+/**
+ * Binding decorated parameters: reading each value from the request,
+ * converting it, and refusing what is missing or malformed with a 400 that
+ * names the parameter.
+ *
+ * @module
+ */
+import { HttpError } from '../gateway/http-error.js';
+import type { BaseHandler } from './base-handler.js';
+import { ConversionFailure } from './coerce.js';
+import type { BoundParam, MethodPlan } from './plan.js';
+
+/** The arguments for a plan whose parameters need no body. */
+export function bindSync(handler: BaseHandler, plan: MethodPlan): unknown[] {
+  const args = new Array<unknown>(plan.arity);
+  for (const param of plan.params) args[param.index] = settle(param, rawValue(handler, param, undefined));
+  return args;
+}
+
+/** The arguments for any plan, reading the body when a parameter needs it. */
+export async function bindAll(handler: BaseHandler, plan: MethodPlan): Promise<unknown[]> {
+  if (!plan.readsBody) return bindSync(handler, plan);
+  const args = new Array<unknown>(plan.arity);
+  for (const param of plan.params) {
+    let parsed: unknown;
+    if (param.source === 'body') parsed = hasBody(handler) ? await handler.parseBody() : undefined;
+    else if (param.source === 'field' || param.source === 'file') parsed = await handler.form();
+    args[param.index] = settle(param, rawValue(handler, param, parsed));
+  }
+  return args;
+}
+
+/** Whether the request carries a body at all. */
+export function hasBody(handler: BaseHandler): boolean {
+  const { CONTENT_LENGTH: length, HTTP_TRANSFER_ENCODING: encoding } = handler.environ;
+  return (length !== undefined && length !== '' && length !== '0') || encoding !== undefined;
+}
+
+/** A missing value is `undefined`; string sources give every value as a list. */
+function rawValue(handler: BaseHandler, param: BoundParam, parsed: unknown): unknown {
+  const environ = handler.environ;
+  switch (param.source) {
+    case 'param': {
+      const value = handler.params[param.name];
+      return value === undefined ? undefined : [value];
+    }
+    case 'query':
+      return handler.query[param.name];
+    case 'field':
+      return (parsed as { fields: Record<string, string[] | undefined> }).fields[param.name];
+    case 'file':
+      return (parsed as { files: Record<string, unknown[] | undefined> }).files[param.name];
+    case 'header': {
+      const value = environ[headerKey(param.name)];
+      if (typeof value !== 'string') return undefined;
+      return param.conversion?.many === true ? value.split(',').map((item) => item.trim()).filter((item) => item !== '') : [value];
+    }
+    case 'cookie': {
+      const value = handler.cookies[param.name];
+      return value === undefined ? undefined : [value];
+    }
+    case 'body':
+      return parsed;
+    case 'environ':
+      return environ[param.name];
+    case 'session':
+      return environ['tsgi.session'];
+  }
+}
+
+function settle(param: BoundParam, raw: unknown): unknown {
+  const conversion = param.conversion;
+  if (param.source === 'body' || param.source === 'session' || param.source === 'environ') {
+    if (raw === undefined) return missing(param);
+    return conversion !== undefined && typeof raw === 'string' ? convertOne(param, raw) : raw;
+  }
+  const values = raw as unknown[] | undefined;
+  if (param.source === 'file') {
+    if (values === undefined || values.length === 0) return missing(param);
+    return conversion?.many === true ? values : values[0];
+  }
+  const strings = values as string[] | undefined;
+  if (strings === undefined || strings.length === 0) return missing(param);
+  // For an optional non-string parameter a blank value means "not given",
+  // as an empty form input does; a required one must convert.
+  if (param.optional && conversion !== undefined && !conversion.isString && strings.every((value) => value === '')) {
+    return missing(param);
+  }
+  if (conversion === undefined) return strings[0];
+  if (conversion.many) return strings.map((value) => convertOne(param, value));
+  return convertOne(param, strings[0]!);
+}
+
+function convertOne(param: BoundParam, raw: string): unknown {
+  try {
+    return param.conversion!.convert(raw);
+  } catch (error) {
+    if (error instanceof ConversionFailure) {
+      const shown = JSON.stringify(raw.length > 50 ? `${raw.slice(0, 50)}…` : raw);
+      const because = error.reason === undefined ? '' : `: ${error.reason}`;
+      throw new HttpError(400, `${param.label} "${param.name}" must be ${error.expected}, got ${shown}${because}`, {
+        extensions: { parameter: { in: param.source, name: param.name } },
+      });
+    }
+    throw error;
+  }
+}
+
+function missing(param: BoundParam): unknown {
+  if (param.hasDefault) return param.defaultValue;
+  if (param.optional) return param.conversion?.many === true ? [] : undefined;
+  if (param.source === 'session') {
+    throw new Error("no session at environ['tsgi.session']: wrap the app in session middleware, or use @session({ optional: true })");
+  }
+  if (param.source === 'environ') throw new Error(`environ key ${JSON.stringify(param.name)} is missing; is the middleware that sets it in place?`);
+  const what = param.source === 'body' ? 'missing request body' : `missing ${param.label} "${param.name}"`;
+  throw new HttpError(400, what, { extensions: { parameter: { in: param.source, name: param.name } } });
+}
+
+/** The environ key of a request header: `HTTP_` + upper-cased name, `-` as `_`. */
+export function headerKey(name: string): string {
+  const upper = name.toUpperCase().replace(/-/g, '_');
+  return upper === 'CONTENT_TYPE' || upper === 'CONTENT_LENGTH' ? upper : `HTTP_${upper}`;
+}

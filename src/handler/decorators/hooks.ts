@@ -1,0 +1,66 @@
+/**
+ * `@before` and `@after` hooks, on one method or on a whole class.
+ *
+ * @module
+ */
+import type { BaseHandler } from '../base-handler.js';
+import { classRecord, methodRecord, type AfterHook, type BeforeHook } from '../metadata.js';
+
+/**
+ * A decorator usable on a class or on one of its methods.
+ *
+ * @example
+ * ```ts
+ * const logged: ClassOrMethodDecorator = before((handler) => handler.environ['tsgi.errors'].write('hit\n'));
+ * ```
+ */
+export type ClassOrMethodDecorator = (target: object, key?: string | symbol, descriptor?: PropertyDescriptor) => void;
+
+/**
+ * Runs `hook` with the handler before the `doX` method, before its
+ * parameters are bound (so a refusal costs no body read). The hook may throw
+ * an {@link HttpError} to answer instead, or call `start()`. Hooks nest like
+ * wrappers: class hooks (base class first) outside method hooks, and stacked
+ * hooks in the order written.
+ *
+ * @example
+ * ```ts
+ * const requireToken = (handler: BaseHandler): void => {
+ *   if (handler.environ.HTTP_AUTHORIZATION !== 'Bearer secret') {
+ *     throw HttpError.unauthorized('a bearer token is required', { headers: [['WWW-Authenticate', 'Bearer']] });
+ *   }
+ * };
+ * @before(requireToken)
+ * class Admin extends BaseHandler {
+ *   doGET() { return 'secret page'; }
+ * }
+ * ```
+ */
+export function before<H extends BaseHandler>(hook: BeforeHook<H>): ClassOrMethodDecorator {
+  return (target: object, key?: string | symbol): void => {
+    const hooks = key === undefined ? classRecord(target as Function).before : methodRecord(target, key).before;
+    // Decorators apply bottom-up; unshift keeps the written order.
+    hooks.unshift(hook as BeforeHook<never>);
+  };
+}
+
+/**
+ * Runs `hook` with the handler and the method's result after the `doX`
+ * method returns (not when it throws). A return value other than `undefined`
+ * replaces the result. Inner hooks run first: method hooks before class
+ * hooks, and of stacked hooks the one nearest the method first.
+ *
+ * @example
+ * ```ts
+ * class Page extends BaseHandler {
+ *   @after((handler, result) => (typeof result === 'string' ? `${result}<footer>tsgi</footer>` : undefined))
+ *   doGET() { return '<p>body</p>'; }
+ * }
+ * ```
+ */
+export function after<H extends BaseHandler>(hook: AfterHook<H>): ClassOrMethodDecorator {
+  return (target: object, key?: string | symbol): void => {
+    const hooks = key === undefined ? classRecord(target as Function).after : methodRecord(target, key).after;
+    hooks.push(hook as AfterHook<never>);
+  };
+}

@@ -1,0 +1,120 @@
+/**
+ * Method decorators that describe a `doX` method's response and what it
+ * accepts.
+ *
+ * @module
+ */
+import { checkHeaders } from '../../gateway/spec.js';
+import { statusLine } from '../../gateway/status.js';
+import { methodRecord } from '../metadata.js';
+
+function onMethod(name: string, apply: (target: object, key: string | symbol) => void): MethodDecorator {
+  return (target: object, key: string | symbol | undefined): void => {
+    if (key === undefined) throw new TypeError(`@${name} decorates doX methods, not classes`);
+    apply(target, key);
+  };
+}
+
+/**
+ * The status the method answers with when it does not call `start()`, and
+ * the starting value of `statusOverride` for it: so it also replaces a
+ * `200 OK` chosen by a method it returns into (`doPUT` returning
+ * `this.doGET()`). Setting `statusOverride`, calling `start()` with another
+ * status, or throwing still win.
+ *
+ * @example
+ * ```ts
+ * class Entries extends BaseHandler {
+ *   @status(201)
+ *   doPOST() { return 'created'; }
+ * }
+ * ```
+ */
+export function status(code: number): MethodDecorator {
+  const line = statusLine(code);
+  if (code < 200) throw new RangeError(`@status(${code}): a final status is 200 or more`);
+  return onMethod('status', (target, key) => {
+    methodRecord(target, key).status = line;
+  });
+}
+
+/**
+ * Adds a header to every response the method gives itself (not to error
+ * responses). Stack it for several headers; a header of the same name set
+ * through `start()` takes precedence.
+ *
+ * @example
+ * ```ts
+ * class Feed extends BaseHandler {
+ *   @responseHeader('Cache-Control', 'max-age=60')
+ *   doGET() { return '<p>news</p>'; }
+ * }
+ * ```
+ */
+export function responseHeader(name: string, value: string): MethodDecorator {
+  checkHeaders([[name, value]]);
+  return onMethod('responseHeader', (target, key) => {
+    // Decorators apply bottom-up; unshift keeps the headers in written order.
+    methodRecord(target, key).headers.unshift([name, value]);
+  });
+}
+
+/**
+ * The Content-Type the method answers with when it does not call `start()`,
+ * instead of `text/html; charset=utf-8`.
+ *
+ * @example
+ * ```ts
+ * class Api extends BaseHandler {
+ *   @contentType('application/json')
+ *   doGET() { return JSON.stringify({ ok: true }); }
+ * }
+ * ```
+ */
+export function contentType(type: string): MethodDecorator {
+  checkHeaders([['Content-Type', type]]);
+  return onMethod('contentType', (target, key) => {
+    methodRecord(target, key).contentType = type;
+  });
+}
+
+/**
+ * The request media types the method accepts (`type/*` matches a whole
+ * type). A request with a body of another type, or of none, gets a 415 that
+ * lists them (and, for POST and PATCH, an `Accept-Post` / `Accept-Patch`
+ * header). Requests without a body pass.
+ *
+ * @example
+ * ```ts
+ * class Notes extends BaseHandler {
+ *   @accepts('application/json', 'application/x-www-form-urlencoded')
+ *   async doPOST() { return JSON.stringify(await this.parseBody()); }
+ * }
+ * ```
+ */
+export function accepts(...mediaTypes: string[]): MethodDecorator {
+  if (mediaTypes.length === 0) throw new TypeError('@accepts needs at least one media type');
+  const lowered = mediaTypes.map((type) => type.trim().toLowerCase());
+  return onMethod('accepts', (target, key) => {
+    methodRecord(target, key).accepts = lowered;
+  });
+}
+
+/**
+ * The largest body, in bytes, that the method's body helpers buffer; it
+ * wins over the class's static `bodyLimit`.
+ *
+ * @example
+ * ```ts
+ * class Upload extends BaseHandler {
+ *   @bodyLimit(10 * 1024 * 1024)
+ *   async doPUT() { return `${(await this.bytes()).length} bytes`; }
+ * }
+ * ```
+ */
+export function bodyLimit(bytes: number): MethodDecorator {
+  if (!(Number.isSafeInteger(bytes) && bytes >= 0)) throw new RangeError(`@bodyLimit needs a whole number of bytes, got ${bytes}`);
+  return onMethod('bodyLimit', (target, key) => {
+    methodRecord(target, key).bodyLimit = bytes;
+  });
+}

@@ -1,0 +1,190 @@
+/**
+ * Parameter decorators: they bind the arguments of a `doX` method to parts
+ * of the request, converted to the declared type.
+ *
+ * @module
+ */
+import { conversionFor, typeName } from '../coerce.js';
+import { declaredParamTypes, methodRecord, SOURCE_LABELS, type ParamOptions, type ParamSource, type ParamSpec, type TypeSpec } from '../metadata.js';
+
+/** Sources whose raw values are strings, and so are converted. */
+const STRING_SOURCES: ReadonlySet<ParamSource> = new Set<ParamSource>(['param', 'query', 'field', 'header', 'cookie']);
+
+
+function isOptions(spec: ParamSpec | undefined): spec is ParamOptions {
+  return typeof spec === 'object' && spec !== null && !Array.isArray(spec);
+}
+
+function decorate(source: ParamSource, name: string, spec: ParamSpec | undefined): ParameterDecorator {
+  const options: ParamOptions = isOptions(spec) ? spec : { type: spec as TypeSpec | undefined };
+  const hasDefault = Object.prototype.hasOwnProperty.call(options, 'default');
+  return (target: object, key: string | symbol | undefined, index: number): void => {
+    if (key === undefined) {
+      throw new TypeError(`@${source}(${JSON.stringify(name)}) binds doX method parameters, not constructor parameters`);
+    }
+    const owner = `${(target as { constructor: Function }).constructor.name}.${String(key)}`;
+    if (STRING_SOURCES.has(source)) {
+      // Checked here when metadata is present, so a type that strings cannot
+      // become fails at import rather than on some later request.
+      const declared = declaredParamTypes(target, key)?.[index];
+      if (conversionFor(options.type, declared) === undefined) {
+        throw new TypeError(
+          `${owner}: parameter ${index} (${SOURCE_LABELS[source]} "${name}") is declared as ${typeName(options.type ?? declared)}, ` +
+            `which a string cannot be converted to; pass a parse function, e.g. @${source}('${name}', (value) => …)`,
+        );
+      }
+    }
+    methodRecord(target, key).params.push({
+      index,
+      source,
+      name,
+      type: options.type,
+      optional: options.optional === true || hasDefault,
+      hasDefault,
+      defaultValue: options.default,
+    });
+  };
+}
+
+/**
+ * Binds a path parameter of the class's `@route` pattern.
+ *
+ * @example
+ * ```ts
+ * @route('/:id')
+ * class Entries extends BaseHandler {
+ *   doGET(@param('id') id: number) { return `entry ${id}`; }
+ * }
+ * ```
+ */
+export function param(name: string, spec?: ParamSpec): ParameterDecorator {
+  return decorate('param', name, spec);
+}
+
+/**
+ * Binds a query-string value; declare an array type to get every repeat.
+ *
+ * @example
+ * ```ts
+ * class Search extends BaseHandler {
+ *   doGET(@query('q') q: string, @query('page', { default: 1 }) page: number, @query('tag', [String]) tags: string[]) {
+ *     return `${q} ${page} ${tags.join()}`;
+ *   }
+ * }
+ * ```
+ */
+export function query(name: string, spec?: ParamSpec): ParameterDecorator {
+  return decorate('query', name, spec);
+}
+
+/**
+ * Binds a form field, from an urlencoded or multipart body.
+ *
+ * @example
+ * ```ts
+ * class Signup extends BaseHandler {
+ *   doPOST(@field('email') email: string, @field('age', { optional: true }) age?: number) { return email; }
+ * }
+ * ```
+ */
+export function field(name: string, spec?: ParamSpec): ParameterDecorator {
+  return decorate('field', name, spec);
+}
+
+/**
+ * Binds the whole request body, parsed by its Content-Type: JSON gives the
+ * parsed value (null-prototype objects), a form gives `{ fields, files }`,
+ * anything else the text. A required body that is absent is a 400.
+ *
+ * @example
+ * ```ts
+ * class Notes extends BaseHandler {
+ *   @accepts('application/json')
+ *   doPOST(@body() note: unknown) { return JSON.stringify(note); }
+ * }
+ * ```
+ */
+export function body(options: Omit<ParamOptions, 'type'> = {}): ParameterDecorator {
+  return decorate('body', '', options);
+}
+
+/**
+ * Binds a request header by name (any case). With an array type, a
+ * comma-separated header becomes its list of values.
+ *
+ * @example
+ * ```ts
+ * class Api extends BaseHandler {
+ *   doGET(@header('X-Request-Id', { optional: true }) requestId?: string) { return requestId ?? 'none'; }
+ * }
+ * ```
+ */
+export function header(name: string, spec?: ParamSpec): ParameterDecorator {
+  return decorate('header', name, spec);
+}
+
+/**
+ * Binds a cookie from the `Cookie` header, parsed with the `cookie` package.
+ *
+ * @example
+ * ```ts
+ * class Prefs extends BaseHandler {
+ *   doGET(@cookie('theme', { default: 'light' }) theme: string) { return theme; }
+ * }
+ * ```
+ */
+export function cookie(name: string, spec?: ParamSpec): ParameterDecorator {
+  return decorate('cookie', name, spec);
+}
+
+/**
+ * Binds an uploaded file of a multipart form (an array type gets every file
+ * sent under that name).
+ *
+ * @example
+ * ```ts
+ * class Avatar extends BaseHandler {
+ *   doPOST(@file('avatar') avatar: UploadedFile) { return `${avatar.filename}: ${avatar.size} bytes`; }
+ * }
+ * ```
+ */
+export function file(name: string, options: ParamOptions = {}): ParameterDecorator {
+  return decorate('file', name, options);
+}
+
+/**
+ * Binds an environ key as it is, e.g. one a middleware added. A string value
+ * is converted only to an explicitly given (or declared) Number, Boolean or
+ * Date. A required key that is missing is a server error (500), since the
+ * client cannot supply it.
+ *
+ * @example
+ * ```ts
+ * class Who extends BaseHandler {
+ *   doGET(@environ('REMOTE_ADDR') address: string) { return address; }
+ * }
+ * ```
+ */
+export function environ(key: string, spec?: ParamSpec): ParameterDecorator {
+  return decorate('environ', key, spec);
+}
+
+/**
+ * Binds the visitor's {@link Session} (`environ['tsgi.session']`). Without
+ * session middleware, a required session is a server error (500); pass
+ * `{ optional: true }` to get `undefined` instead.
+ *
+ * @example
+ * ```ts
+ * class Counter extends BaseHandler {
+ *   doGET(@session() session: Session) {
+ *     const visits = Number(session.get('visits') ?? 0) + 1;
+ *     session.set('visits', visits);
+ *     return `visit ${visits}`;
+ *   }
+ * }
+ * ```
+ */
+export function session(options: Pick<ParamOptions, 'optional'> = {}): ParameterDecorator {
+  return decorate('session', 'tsgi.session', options);
+}

@@ -1,0 +1,188 @@
+/**
+ * Where the decorators record what they declare, and the types they share.
+ * Records are keyed by the prototype (methods) or the constructor (classes)
+ * that carries the decorator, so subclasses inherit them by walking the
+ * prototype chain.
+ *
+ * @module
+ */
+import 'reflect-metadata';
+import type { BaseHandler } from './base-handler.js';
+import type { HandlerResult } from './result.js';
+import type { RoutePattern } from './route-pattern.js';
+
+/**
+ * Converts a raw string into the value a parameter receives. A thrown
+ * {@link HttpError} is answered as is; any other error becomes a 400 that
+ * names the parameter.
+ *
+ * @example
+ * ```ts
+ * const csv: ParseFunction<string[]> = (value) => value.split(',');
+ * ```
+ */
+export type ParseFunction<T = unknown> = (value: string) => T;
+
+/**
+ * A scalar target type: one of the coercing constructors, or a parse function.
+ *
+ * @example
+ * ```ts
+ * const spec: ScalarType = Number;
+ * ```
+ */
+export type ScalarType = StringConstructor | NumberConstructor | BooleanConstructor | DateConstructor | ParseFunction;
+
+/**
+ * The type a parameter is converted to: a scalar type, `Array` (every value,
+ * as strings), or `[T]` (every value, each converted to `T`).
+ *
+ * @example
+ * ```ts
+ * const ids: TypeSpec = [Number];
+ * ```
+ */
+export type TypeSpec = ScalarType | ArrayConstructor | readonly [ScalarType];
+
+/**
+ * The options object a parameter decorator accepts.
+ *
+ * @example
+ * ```ts
+ * class Search extends BaseHandler {
+ *   doGET(@query('page', { type: Number, default: 1 }) page: number) { return `page ${page}`; }
+ * }
+ * ```
+ */
+export interface ParamOptions {
+  /** Overrides the declared type (and works when no metadata was emitted). */
+  type?: TypeSpec;
+  /** Missing is allowed: the argument is `undefined` (or `[]` for arrays). */
+  optional?: boolean;
+  /** The value used when the parameter is missing; implies `optional`. */
+  default?: unknown;
+}
+
+/**
+ * The second argument of a parameter decorator: a type, a parse function, or
+ * an options object.
+ *
+ * @example
+ * ```ts
+ * const spec: ParamSpec = { type: Number, optional: true };
+ * ```
+ */
+export type ParamSpec = TypeSpec | ParamOptions;
+
+/**
+ * Where a decorated parameter's value comes from.
+ *
+ * @example
+ * ```ts
+ * const source: ParamSource = 'query';
+ * ```
+ */
+export type ParamSource = 'param' | 'query' | 'field' | 'body' | 'header' | 'cookie' | 'file' | 'environ' | 'session';
+
+/**
+ * A `@before` hook: runs ahead of the `doX` method with the handler
+ * instance, and may throw an {@link HttpError} to answer instead.
+ *
+ * @example
+ * ```ts
+ * const requireToken: BeforeHook = (handler) => {
+ *   if (handler.environ.HTTP_X_TOKEN !== 'secret') throw HttpError.unauthorized('token required');
+ * };
+ * ```
+ */
+export type BeforeHook<H = BaseHandler> = (handler: H) => void | Promise<void>;
+
+/**
+ * An `@after` hook: runs after the `doX` method with the handler and its
+ * result. Returning a value other than `undefined` replaces the result.
+ *
+ * @example
+ * ```ts
+ * const shout: AfterHook = (_handler, result) => (typeof result === 'string' ? result.toUpperCase() : undefined);
+ * ```
+ */
+export type AfterHook<H = BaseHandler> = (handler: H, result: HandlerResult) => HandlerResult | Promise<HandlerResult>;
+
+/** How each source is named in messages. */
+export const SOURCE_LABELS: Readonly<Record<ParamSource, string>> = {
+  param: 'path parameter',
+  query: 'query parameter',
+  field: 'form field',
+  body: 'request body',
+  header: 'header',
+  cookie: 'cookie',
+  file: 'file',
+  environ: 'environ key',
+  session: 'session',
+};
+
+/** One decorated parameter, as recorded. */
+export interface ParamRecord {
+  readonly index: number;
+  readonly source: ParamSource;
+  readonly name: string;
+  readonly type: TypeSpec | undefined;
+  readonly optional: boolean;
+  readonly hasDefault: boolean;
+  readonly defaultValue: unknown;
+}
+
+/** What the decorators recorded for one method. */
+export interface MethodRecord {
+  params: ParamRecord[];
+  /** A status line. */
+  status?: string;
+  headers: Array<[string, string]>;
+  contentType?: string;
+  accepts?: string[];
+  bodyLimit?: number;
+  before: Array<BeforeHook<never>>;
+  after: Array<AfterHook<never>>;
+}
+
+/** What the decorators recorded for one class. */
+export interface ClassRecord {
+  route?: RoutePattern;
+  before: Array<BeforeHook<never>>;
+  after: Array<AfterHook<never>>;
+}
+
+const methodRecords = new WeakMap<object, Map<string | symbol, MethodRecord>>();
+const classRecords = new WeakMap<Function, ClassRecord>();
+
+/** The record of `key` on `prototype`, created on first use. */
+export function methodRecord(prototype: object, key: string | symbol): MethodRecord {
+  let byKey = methodRecords.get(prototype);
+  if (byKey === undefined) methodRecords.set(prototype, (byKey = new Map()));
+  let record = byKey.get(key);
+  if (record === undefined) byKey.set(key, (record = { params: [], headers: [], before: [], after: [] }));
+  return record;
+}
+
+/** The record of `key` on exactly `prototype`, if any decorator wrote one. */
+export function findMethodRecord(prototype: object, key: string): MethodRecord | undefined {
+  return methodRecords.get(prototype)?.get(key);
+}
+
+/** The record of a class, created on first use. */
+export function classRecord(target: Function): ClassRecord {
+  let record = classRecords.get(target);
+  if (record === undefined) classRecords.set(target, (record = { before: [], after: [] }));
+  return record;
+}
+
+/** The record of exactly this class, if any decorator wrote one. */
+export function findClassRecord(target: Function): ClassRecord | undefined {
+  return classRecords.get(target);
+}
+
+/** The `design:paramtypes` of a method, or `undefined` when none was emitted. */
+export function declaredParamTypes(prototype: object, key: string | symbol): readonly unknown[] | undefined {
+  const types: unknown = Reflect.getOwnMetadata('design:paramtypes', prototype, key);
+  return Array.isArray(types) ? types : undefined;
+}

@@ -1,0 +1,187 @@
+/**
+ * What the decorators amount to for one class, computed once per class and
+ * per method and cached, so a class without decorators pays one map lookup.
+ *
+ * @module
+ */
+import type { ResponseHeaders } from '../gateway/types.js';
+import { conversionFor, type Conversion } from './coerce.js';
+import { dispatchTable, type DispatchTable } from './dispatch.js';
+import {
+  declaredParamTypes,
+  findClassRecord,
+  findMethodRecord,
+  type AfterHook,
+  type BeforeHook,
+  type ParamRecord,
+  type ParamSource,
+  SOURCE_LABELS,
+} from './metadata.js';
+import type { RoutePattern } from './route-pattern.js';
+
+/** One parameter, ready to bind. */
+export interface BoundParam {
+  readonly index: number;
+  readonly source: ParamSource;
+  readonly name: string;
+  /** E.g. `query parameter`. */
+  readonly label: string;
+  /** `undefined` for sources passed through as they are. */
+  readonly conversion: Conversion | undefined;
+  /** Whether a missing value may be filled from `defaultValue` or left empty. */
+  readonly optional: boolean;
+  readonly hasDefault: boolean;
+  readonly defaultValue: unknown;
+}
+
+/** The decorators of one method, resolved. */
+export interface MethodPlan {
+  /** `Class.method`, for messages. */
+  readonly owner: string;
+  readonly params: readonly BoundParam[];
+  /** How many arguments to pass: one past the highest decorated index. */
+  readonly arity: number;
+  /** Whether binding reads the body (and so must await). */
+  readonly readsBody: boolean;
+  readonly status: string | undefined;
+  readonly headers: ResponseHeaders;
+  readonly contentType: string | undefined;
+  readonly accepts: readonly string[] | undefined;
+  readonly bodyLimit: number | undefined;
+  readonly before: ReadonlyArray<BeforeHook<never>>;
+  readonly after: ReadonlyArray<AfterHook<never>>;
+  /** Whether it can run without an await: no hooks and no body. */
+  readonly sync: boolean;
+  /** A warning to log once, when parameters lacked type metadata. */
+  readonly warning: string | undefined;
+}
+
+/** The dispatch and decorators of one handler class. */
+export interface ClassPlan {
+  readonly table: DispatchTable;
+  readonly route: RoutePattern | undefined;
+  /** Per method name; `null` when no decorator touches that method. */
+  readonly methods: Map<string, MethodPlan | null>;
+}
+
+const classPlans = new WeakMap<Function, ClassPlan>();
+
+/** The cached plan of a handler class. */
+export function classPlan(handlerClass: Function, base: Function): ClassPlan {
+  let plan = classPlans.get(handlerClass);
+  if (plan === undefined) {
+    plan = { table: dispatchTable(handlerClass, base), route: findRoute(handlerClass, base), methods: new Map() };
+    classPlans.set(handlerClass, plan);
+  }
+  return plan;
+}
+
+/** The cached plan of one method of a handler class, `null` when undecorated. */
+export function methodPlan(plan: ClassPlan, handlerClass: Function, base: Function, name: string): MethodPlan | null {
+  let method = plan.methods.get(name);
+  if (method === undefined) {
+    method = buildMethodPlan(handlerClass, base, name);
+    plan.methods.set(name, method);
+  }
+  return method;
+}
+
+function findRoute(handlerClass: Function, base: Function): RoutePattern | undefined {
+  for (const ctor of classChain(handlerClass, base)) {
+    const route = findClassRecord(ctor)?.route;
+    if (route !== undefined) return route;
+  }
+  return undefined;
+}
+
+/** The class and its ancestors below `base`, nearest first. */
+function classChain(handlerClass: Function, base: Function): Function[] {
+  const chain: Function[] = [];
+  for (let ctor: unknown = handlerClass; typeof ctor === 'function' && ctor !== base && ctor !== Function.prototype; ctor = Object.getPrototypeOf(ctor)) {
+    chain.push(ctor);
+  }
+  return chain;
+}
+
+function buildMethodPlan(handlerClass: Function, base: Function, name: string): MethodPlan | null {
+  const before: Array<BeforeHook<never>> = [];
+  const after: Array<AfterHook<never>> = [];
+  // Outermost (base) class hooks first for before, last for after.
+  for (const ctor of classChain(handlerClass, base).reverse()) {
+    const record = findClassRecord(ctor);
+    if (record === undefined) continue;
+    before.push(...record.before);
+    after.unshift(...record.after);
+  }
+  const owner = ownerOf(handlerClass.prototype as object, base.prototype as object, name);
+  const record = owner === undefined ? undefined : findMethodRecord(owner, name);
+  if (record === undefined && before.length === 0 && after.length === 0) return null;
+  const ownerName = `${(owner?.constructor ?? handlerClass).name}.${name}`;
+  const declared = owner === undefined ? undefined : declaredParamTypes(owner, name);
+  const records = [...(record?.params ?? [])].sort((a, b) => a.index - b.index);
+  let untyped = false;
+  const params = records.map((param): BoundParam => {
+    if (declared === undefined && param.type === undefined && isConverted(param)) untyped = true;
+    return bindParam(param, declared?.[param.index], ownerName);
+  });
+  const methodAfter = record?.after ?? [];
+  const readsBody = params.some((param) => param.source === 'field' || param.source === 'file' || param.source === 'body');
+  const allBefore = [...before, ...(record?.before ?? [])];
+  const allAfter = [...methodAfter, ...after];
+  return {
+    owner: ownerName,
+    params,
+    arity: params.length === 0 ? 0 : params[params.length - 1]!.index + 1,
+    readsBody,
+    status: record?.status,
+    headers: record?.headers ?? [],
+    contentType: record?.contentType,
+    accepts: record?.accepts,
+    bodyLimit: record?.bodyLimit,
+    before: allBefore,
+    after: allAfter,
+    sync: !readsBody && allBefore.length === 0 && allAfter.length === 0,
+    warning: untyped
+      ? `tsgi: ${ownerName} was compiled without decorator metadata (emitDecoratorMetadata), so its decorated ` +
+        `parameters without an explicit type stay strings; give the type in the decorator, e.g. @query('n', Number), ` +
+        `or compile with emitDecoratorMetadata (tsc, swc)\n`
+      : undefined,
+  };
+}
+
+/** The prototype that defines `name`, below `stop`. */
+function ownerOf(proto: object, stop: object, name: string): object | undefined {
+  for (let current: object | null = proto; current !== null && current !== stop; current = Object.getPrototypeOf(current) as object | null) {
+    if (Object.prototype.hasOwnProperty.call(current, name)) return current;
+  }
+  return undefined;
+}
+
+function isConverted(param: ParamRecord): boolean {
+  return param.source !== 'body' && param.source !== 'session' && param.source !== 'file' && param.source !== 'environ';
+}
+
+function bindParam(param: ParamRecord, declared: unknown, owner: string): BoundParam {
+  let conversion: Conversion | undefined;
+  if (isConverted(param)) {
+    conversion = conversionFor(param.type, declared);
+    if (conversion === undefined) throw new TypeError(`${owner}: parameter ${param.index} cannot be converted from a string`);
+  } else if (param.source === 'file') {
+    conversion = conversionFor(Array.isArray(param.type) || param.type === Array || declared === Array ? Array : String, undefined);
+  } else if (param.source === 'environ') {
+    // Environ values need not be strings: convert only to a type that was
+    // asked for, and only when the value is a string.
+    const wanted = param.type ?? (declared === Number || declared === Boolean || declared === Date ? declared : undefined);
+    conversion = wanted === undefined ? undefined : conversionFor(wanted as never, undefined);
+  }
+  return {
+    index: param.index,
+    source: param.source,
+    name: param.name,
+    label: SOURCE_LABELS[param.source],
+    conversion,
+    optional: param.optional,
+    hasDefault: param.hasDefault,
+    defaultValue: param.defaultValue,
+  };
+}
