@@ -5,7 +5,9 @@
  */
 import { HttpError } from '../gateway/http-error.js';
 import type { Environ } from '../gateway/types.js';
+import { collectMultipart } from './form-collect.js';
 import { parseMediaType } from './media-type.js';
+import type { MultipartLimits } from './multipart-limits.js';
 import { readBody, type ReadBodyOptions } from './read.js';
 import { parseUrlEncoded, type FieldRecord, type UrlEncodedOptions } from './urlencoded.js';
 
@@ -17,18 +19,25 @@ import { parseUrlEncoded, type FieldRecord, type UrlEncodedOptions } from './url
  * const options: ParseFieldsOptions = { limit: 16 * 1024, maxFields: 50 };
  * ```
  */
-export interface ParseFieldsOptions extends ReadBodyOptions, UrlEncodedOptions {}
+export interface ParseFieldsOptions extends ReadBodyOptions, UrlEncodedOptions {
+  /** Limits on a multipart body's parts; see {@link MultipartLimits}. */
+  limits?: MultipartLimits;
+}
 
 const FORM = 'application/x-www-form-urlencoded';
+const MULTIPART = 'multipart/form-data';
 const TEXT_CHARSETS = new Set(['utf-8', 'utf8', 'us-ascii']);
 
 /**
- * Reads an `application/x-www-form-urlencoded` body into a null-prototype
- * {@link FieldRecord}. A request with no body gives no fields.
+ * Reads the fields of an `application/x-www-form-urlencoded` or
+ * `multipart/form-data` body into a null-prototype {@link FieldRecord}. The
+ * files of a multipart body are read and dropped (use {@link readForm} or
+ * {@link saveFiles} to keep them), and count towards `options.limit`. A
+ * request with no body gives no fields.
  *
  * @throws {@link HttpError} 415 for another Content-Type or charset, 413 for a
- *   body over the limit (default 1 MiB) or too many fields, 400 for malformed
- *   encoding.
+ *   body over the limit (default 1 MiB), too many fields or another multipart
+ *   limit, 400 for malformed encoding.
  * @example
  * ```ts
  * const fields = await parseFields(environ);
@@ -37,6 +46,7 @@ const TEXT_CHARSETS = new Set(['utf-8', 'utf8', 'us-ascii']);
  */
 export async function parseFields(environ: Environ, options: ParseFieldsOptions = {}): Promise<FieldRecord> {
   const type = parseMediaType(environ.CONTENT_TYPE);
+  if (type?.essence === MULTIPART) return (await collectMultipart(environ, options, false)).fields;
   const declaresBody = environ.CONTENT_LENGTH !== undefined && environ.CONTENT_LENGTH !== '0';
   // Refuse a wrong type before reading, so a large upload of the wrong kind
   // costs nothing; an absent type is judged once we know a body came.
@@ -55,5 +65,5 @@ export async function parseFields(environ: Environ, options: ParseFieldsOptions 
 
 function unsupported(contentType: string | undefined): HttpError {
   const got = contentType === undefined ? 'no Content-Type' : `Content-Type ${JSON.stringify(contentType)}`;
-  return new HttpError(415, `Expected ${FORM}, got ${got}`, { headers: [['Accept-Post', FORM]] });
+  return new HttpError(415, `Expected ${FORM} or ${MULTIPART}, got ${got}`, { headers: [['Accept-Post', `${FORM}, ${MULTIPART}`]] });
 }

@@ -5,5 +5,15 @@
  */
 export * from './media-type.js';
 export * from './read.js';
+export * from './text.js';
+export * from './json.js';
+export * from './json-syntax.js';
 export * from './urlencoded.js';
 export * from './fields.js';
+export * from './multipart-limits.js';
+export * from './part-header-guard.js';
+export * from './multipart.js';
+export * from './form-collect.js';
+export * from './form.js';
+export * from './save.js';
+export * from './parse-body.js';

@@ -18,6 +18,24 @@ import type { Environ } from '../gateway/types.js';
 export const DEFAULT_BODY_LIMIT = 1024 * 1024;
 
 /**
+ * The size limit shared by every body helper that buffers the body whole.
+ *
+ * @example
+ * ```ts
+ * const options: BodyOptions = { limit: 64 * 1024 };
+ * const text = await readText(environ, options);
+ * ```
+ */
+export interface BodyOptions {
+  /**
+   * The most bytes to accept; a larger body gets a 413, before any of it is
+   * read when its `Content-Length` says so, else as soon as it passes the
+   * limit. Default {@link DEFAULT_BODY_LIMIT} (1 MiB).
+   */
+  limit?: number;
+}
+
+/**
  * Options for {@link readBody}.
  *
  * @example
@@ -25,10 +43,7 @@ export const DEFAULT_BODY_LIMIT = 1024 * 1024;
  * const options: ReadBodyOptions = { limit: 64 * 1024 };
  * ```
  */
-export interface ReadBodyOptions {
-  /** The most bytes to accept; a larger body gets a 413. Default {@link DEFAULT_BODY_LIMIT}. */
-  limit?: number;
-}
+export interface ReadBodyOptions extends BodyOptions {}
 
 /**
  * The declared `CONTENT_LENGTH` as a number, `undefined` when absent.
@@ -75,6 +90,34 @@ export async function readBody(environ: Environ, options: ReadBodyOptions = {}):
     chunks.push(chunk);
   }
   return Buffer.concat(chunks, total);
+}
+
+/**
+ * Reads the whole request body as bytes: {@link readBody} under the name the
+ * other `read*` helpers share.
+ *
+ * @throws {@link HttpError} 413 when the body is over `options.limit`
+ *   (default 1 MiB), 400 for a bad `Content-Length`.
+ * @example
+ * ```ts
+ * const bytes = await readBytes(environ, { limit: 256 * 1024 });
+ * bytes.length; // the body's size in bytes
+ * ```
+ */
+export function readBytes(environ: Environ, options: BodyOptions = {}): Promise<Buffer> {
+  return readBody(environ, options);
+}
+
+/**
+ * The 413 for a body over `limit`; `size` says how big it was, as far as known.
+ *
+ * @example
+ * ```ts
+ * throw bodyTooLarge(1024, '4096 bytes');
+ * ```
+ */
+export function bodyTooLarge(limit: number, size: string): HttpError {
+  return tooLarge(limit, size);
 }
 
 function tooLarge(limit: number, size: string): HttpError {

@@ -1,0 +1,351 @@
+/**
+ * Streaming `multipart/form-data` through busboy: parts in order, file data
+ * as streams with backpressure, every limit answered with 413.
+ *
+ * @module
+ */
+import type { Readable } from 'node:stream';
+import busboy, { type Busboy, type FieldInfo, type FileInfo } from 'busboy';
+import { HttpError } from '../gateway/http-error.js';
+import type { Environ } from '../gateway/types.js';
+import { parseMediaType } from './media-type.js';
+import { limitExceeded, resolveMultipartLimits, type MultipartOptions, type ResolvedMultipartLimits } from './multipart-limits.js';
+import { PartHeaderGuard } from './part-header-guard.js';
+import { bodyTooLarge, declaredLength } from './read.js';
+
+/**
+ * A text field of a multipart body.
+ *
+ * @example
+ * ```ts
+ * if (part.kind === 'field') fields[part.name] = part.value;
+ * ```
+ */
+export interface MultipartField {
+  /** Tells fields from files. */
+  kind: 'field';
+  /** The field name (`''` when the part names none). */
+  name: string;
+  /** The value, decoded by the part's charset (UTF-8 by default). */
+  value: string;
+}
+
+/**
+ * A file part of a multipart body. Its data arrives through `stream`, with
+ * backpressure: the body is read from the client only as fast as the stream
+ * is consumed. A stream left unread when the iteration moves on is drained;
+ * destroying it instead aborts the whole body.
+ *
+ * @example
+ * ```ts
+ * if (part.kind === 'file') await pipeline(part.stream, createWriteStream(target));
+ * ```
+ */
+export interface MultipartFile {
+  /** Tells files from fields. */
+  kind: 'file';
+  /** The form field name (`''` when the part names none). */
+  name: string;
+  /**
+   * The file name the client gave, without any directory part, `''` if none.
+   * It is the client's text: never use it as a path.
+   */
+  filename: string;
+  /** The part's declared media type, `application/octet-stream` or `text/plain` by default. */
+  mimeType: string;
+  /** The part's Content-Transfer-Encoding, usually `7bit` (browsers send raw bytes). */
+  encoding: string;
+  /** The file's bytes. */
+  stream: Readable;
+}
+
+/**
+ * One part of a multipart body.
+ *
+ * @example
+ * ```ts
+ * const describe = (part: MultipartPart) => (part.kind === 'file' ? part.filename : part.value);
+ * ```
+ */
+export type MultipartPart = MultipartField | MultipartFile;
+
+const MULTIPART = 'multipart/form-data';
+// RFC 2046 §5.1.1: 1 to 70 characters from this set, not ending in a space.
+const BOUNDARY = /^[0-9A-Za-z'()+_,\-./:=? ]{0,69}[0-9A-Za-z'()+_,\-./:=?]$/;
+const DONE: IteratorReturnResult<undefined> = Object.freeze({ done: true, value: undefined });
+
+function noop(): void {}
+
+/**
+ * The boundary of a `multipart/form-data` request.
+ *
+ * @throws {@link HttpError} 415 for another type, 400 for a missing or invalid boundary.
+ * @example
+ * ```ts
+ * multipartBoundary({ ...environ, CONTENT_TYPE: 'multipart/form-data; boundary=xyz' }); // 'xyz'
+ * ```
+ */
+export function multipartBoundary(environ: Environ): string {
+  const type = parseMediaType(environ.CONTENT_TYPE);
+  if (type?.essence !== MULTIPART) {
+    const got = environ.CONTENT_TYPE === undefined ? 'no Content-Type' : `Content-Type ${JSON.stringify(environ.CONTENT_TYPE.slice(0, 100))}`;
+    throw new HttpError(415, `Expected ${MULTIPART}, got ${got}`, { headers: [['Accept-Post', MULTIPART]] });
+  }
+  const boundary = type.params.boundary;
+  if (boundary === undefined || boundary === '') throw new HttpError(400, `Malformed ${MULTIPART} request: the Content-Type has no boundary`);
+  if (!BOUNDARY.test(boundary)) throw new HttpError(400, `Malformed ${MULTIPART} request: invalid boundary ${JSON.stringify(boundary.slice(0, 80))}`);
+  return boundary;
+}
+
+/**
+ * Streams the parts of a `multipart/form-data` body, in order, through
+ * busboy. Fields come whole; files come as streams, which must be consumed
+ * (or are drained when the loop moves on). Leaving the loop early, by
+ * `break`, `return` or an exception, stops reading the body and releases the
+ * parser. Limits are in {@link MultipartLimits}; the whole body is capped by
+ * `options.limit`, by default as large as the limits allow.
+ *
+ * @throws {@link HttpError} (from the iteration, and into a file stream being
+ *   read) 415 for another type; 400 for a missing boundary, bad framing, a
+ *   truncated body or a client that went away; 413 naming the limit passed.
+ * @example
+ * ```ts
+ * for await (const part of multipart(environ, { limits: { files: 1, fileSize: 5_000_000 } })) {
+ *   if (part.kind === 'field') console.log(part.name, part.value);
+ *   else await pipeline(part.stream, createWriteStream(join(dir, randomUUID())));
+ * }
+ * ```
+ */
+export function multipart(environ: Environ, options: MultipartOptions = {}): AsyncIterableIterator<MultipartPart> {
+  return new MultipartReader(environ, options);
+}
+
+class MultipartReader implements AsyncIterableIterator<MultipartPart> {
+  readonly #environ: Environ;
+  readonly #options: MultipartOptions;
+  #limits: ResolvedMultipartLimits | undefined;
+  #parser: Busboy | undefined;
+  #input: AsyncIterator<Uint8Array> | undefined;
+  readonly #queue: MultipartPart[] = [];
+  /** The newest file stream, which the parser may still be filling. */
+  #active: Readable | undefined;
+  /** The file stream handed out last, drained when the consumer moves on. */
+  #handedOut: Readable | undefined;
+  #error: unknown;
+  #failed = false;
+  #finished = false;
+  #closed = false;
+  #wake: (() => void) | undefined;
+  #drained: (() => void) | undefined;
+
+  constructor(environ: Environ, options: MultipartOptions) {
+    this.#environ = environ;
+    this.#options = options;
+  }
+
+  [Symbol.asyncIterator](): AsyncIterableIterator<MultipartPart> {
+    return this;
+  }
+
+  async next(): Promise<IteratorResult<MultipartPart>> {
+    if (this.#closed) return DONE;
+    if (this.#parser === undefined) {
+      try {
+        this.#start();
+      } catch (error) {
+        this.#close();
+        throw error;
+      }
+    }
+    const previous = this.#handedOut;
+    this.#handedOut = undefined;
+    if (previous !== undefined && !previous.readableEnded && !previous.destroyed) previous.resume();
+    for (;;) {
+      if (this.#failed) {
+        const error = this.#error;
+        this.#close();
+        throw error;
+      }
+      const part = this.#queue.shift();
+      if (part !== undefined) {
+        if (part.kind === 'file') this.#handedOut = part.stream;
+        return { done: false, value: part };
+      }
+      if (this.#finished) {
+        this.#close();
+        return DONE;
+      }
+      await new Promise<void>((resolve) => {
+        this.#wake = resolve;
+      });
+    }
+  }
+
+  async return(): Promise<IteratorResult<MultipartPart>> {
+    this.#close();
+    return DONE;
+  }
+
+  async throw(error?: unknown): Promise<IteratorResult<MultipartPart>> {
+    this.#close();
+    throw error;
+  }
+
+  #start(): void {
+    const environ = this.#environ;
+    const boundary = multipartBoundary(environ);
+    const limits = resolveMultipartLimits(this.#options);
+    this.#limits = limits;
+    const declared = declaredLength(environ);
+    if (declared !== undefined && declared > limits.limit) throw bodyTooLarge(limits.limit, `${declared} bytes`);
+    const parser = busboy({
+      headers: { 'content-type': environ.CONTENT_TYPE as string },
+      // Browsers send non-ASCII file names as raw UTF-8 in `filename="…"`.
+      defParamCharset: 'utf8',
+      limits: { fileSize: limits.fileSize, files: limits.files, fields: limits.fields, fieldSize: limits.fieldSize },
+    });
+    this.#parser = parser;
+    parser.on('field', (name: string, value: string, info: FieldInfo) => this.#onField(name, value, info));
+    parser.on('file', (name: string, stream: Readable, info: FileInfo) => this.#onFile(name, stream, info));
+    parser.on('filesLimit', () => this.#fail(limitExceeded('files', limits.files, 'Too many files in the multipart body')));
+    parser.on('fieldsLimit', () => this.#fail(limitExceeded('fields', limits.fields, 'Too many fields in the multipart body')));
+    parser.on('error', (error: unknown) => this.#fail(malformed(error)));
+    parser.on('drain', () => this.#resumePump());
+    parser.on('close', () => {
+      if (!this.#failed) this.#finished = true;
+      this.#resumePump();
+      this.#wakeConsumer();
+    });
+    const guard = new PartHeaderGuard(boundary, limits);
+    void this.#pump(parser, guard, limits.limit);
+  }
+
+  async #pump(parser: Busboy, guard: PartHeaderGuard, limit: number): Promise<void> {
+    const input = this.#environ['tsgi.input'][Symbol.asyncIterator]();
+    this.#input = input;
+    let total = 0;
+    try {
+      for (;;) {
+        let result: IteratorResult<Uint8Array>;
+        try {
+          result = await input.next();
+        } catch (error) {
+          throw new HttpError(400, 'The client closed the connection before the multipart body was complete', { cause: error });
+        }
+        if (this.#failed || this.#closed) return;
+        if (result.done === true) break;
+        const chunk = result.value;
+        total += chunk.length;
+        if (total > limit) throw bodyTooLarge(limit, 'more');
+        guard.push(chunk);
+        if (!parser.write(chunk)) {
+          await new Promise<void>((resolve) => {
+            this.#drained = resolve;
+          });
+          if (this.#failed || this.#closed) return;
+        }
+      }
+      parser.end();
+    } catch (error) {
+      this.#fail(error);
+    }
+  }
+
+  #onField(name: string | undefined, value: string, info: FieldInfo): void {
+    const limits = this.#limits as ResolvedMultipartLimits;
+    const label = JSON.stringify((name ?? '').slice(0, 100));
+    if (info.valueTruncated) {
+      this.#fail(limitExceeded('fieldSize', limits.fieldSize, `Field ${label} is too large`));
+      return;
+    }
+    this.#queue.push({ kind: 'field', name: name ?? '', value });
+    this.#wakeConsumer();
+  }
+
+  #onFile(name: string | undefined, stream: Readable, info: FileInfo): void {
+    const limits = this.#limits as ResolvedMultipartLimits;
+    this.#active = stream;
+    // Errors reach whoever reads the stream, and the iteration; an unread
+    // stream must not crash the process with an unhandled 'error'.
+    stream.on('error', noop);
+    stream.once('limit', () => {
+      const label = JSON.stringify((info.filename ?? name ?? '').slice(0, 100));
+      this.#fail(limitExceeded('fileSize', limits.fileSize, `File ${label} is too large`));
+    });
+    stream.once('close', () => {
+      // Destroyed before its end by the consumer: the parser would wait for
+      // that end forever, so the body is abandoned.
+      if (stream.readableEnded || this.#failed || this.#closed) return;
+      const cause = stream.errored;
+      this.#fail(
+        isParserError(cause)
+          ? malformed(cause)
+          : new HttpError(400, 'A file stream was destroyed before the multipart body was read', { cause }),
+      );
+    });
+    this.#queue.push({
+      kind: 'file',
+      name: name ?? '',
+      filename: info.filename ?? '',
+      mimeType: info.mimeType,
+      encoding: info.encoding,
+      stream,
+    });
+    this.#wakeConsumer();
+  }
+
+  #fail(error: unknown): void {
+    if (this.#failed || this.#closed) return;
+    this.#failed = true;
+    this.#error = error;
+    this.#release(error);
+    this.#wakeConsumer();
+  }
+
+  #close(): void {
+    if (this.#closed) return;
+    this.#closed = true;
+    this.#queue.length = 0;
+    if (!this.#finished) this.#release(this.#failed ? this.#error : new Error('multipart reading stopped'));
+  }
+
+  /** Stops the parser, any file stream it is filling, and reading the body. */
+  #release(error: unknown): void {
+    for (const stream of [this.#active, this.#handedOut]) {
+      if (stream !== undefined && !stream.readableEnded && !stream.destroyed) stream.destroy(error as Error);
+    }
+    this.#parser?.destroy();
+    this.#resumePump();
+    const input = this.#input;
+    this.#input = undefined;
+    // The server closes a connection whose body was left unread.
+    input?.return?.().catch(noop);
+  }
+
+  #resumePump(): void {
+    const drained = this.#drained;
+    this.#drained = undefined;
+    drained?.();
+  }
+
+  #wakeConsumer(): void {
+    const wake = this.#wake;
+    this.#wake = undefined;
+    wake?.();
+  }
+}
+
+function isParserError(error: unknown): boolean {
+  return error instanceof Error && !(error instanceof HttpError) && /^(?:Unexpected end of|Malformed part header)/.test(error.message);
+}
+
+function malformed(error: unknown): HttpError {
+  if (error instanceof HttpError) return error;
+  const message = error instanceof Error ? error.message : String(error);
+  const reason = /end of (?:form|file)/i.test(message)
+    ? 'the body ended before the closing boundary'
+    : /header/i.test(message)
+      ? 'a part has a malformed header'
+      : message;
+  return new HttpError(400, `Malformed multipart/form-data body: ${reason}`, { cause: error });
+}

@@ -1,0 +1,58 @@
+/**
+ * Request bodies as text, decoded by the charset their `Content-Type` names.
+ *
+ * @module
+ */
+import type { Buffer } from 'node:buffer';
+import { TextDecoder } from 'node:util';
+import { HttpError } from '../gateway/http-error.js';
+import type { Environ } from '../gateway/types.js';
+import { parseMediaType } from './media-type.js';
+import { readBody, type BodyOptions } from './read.js';
+
+/**
+ * Decodes `bytes` as `charset` (any WHATWG encoding label, e.g. `utf-8`,
+ * `iso-8859-1`, `shift_jis`). A UTF-8 byte-order mark is dropped. Bytes that
+ * are not valid in that charset are a client error rather than silently
+ * replaced, so nothing the client meant is lost unnoticed.
+ *
+ * @throws {@link HttpError} 415 for a charset this runtime cannot decode,
+ *   400 for bytes that are not valid in it.
+ * @example
+ * ```ts
+ * decodeText(Buffer.from([0x63, 0x61, 0x66, 0xe9]), 'iso-8859-1'); // 'café'
+ * ```
+ */
+export function decodeText(bytes: Uint8Array, charset = 'utf-8'): string {
+  let decoder: TextDecoder;
+  try {
+    decoder = new TextDecoder(charset, { fatal: true });
+  } catch {
+    throw new HttpError(415, `Unsupported charset ${JSON.stringify(charset.slice(0, 40))}; send UTF-8`);
+  }
+  try {
+    return decoder.decode(bytes);
+  } catch {
+    throw new HttpError(400, `Request body is not valid ${decoder.encoding}`);
+  }
+}
+
+/**
+ * Reads the whole body as a string, decoded by the `charset` parameter of
+ * its `Content-Type` (UTF-8 when there is none). Any media type is accepted;
+ * check it yourself, or use {@link readJson} or {@link parseBody}.
+ *
+ * @throws {@link HttpError} 415 for an unknown charset, 400 for bytes invalid
+ *   in it, 413 for a body over `options.limit` (default 1 MiB).
+ * @example
+ * ```ts
+ * const note = await readText(environ, { limit: 16 * 1024 });
+ * ```
+ */
+export async function readText(environ: Environ, options: BodyOptions = {}): Promise<string> {
+  const charset = parseMediaType(environ.CONTENT_TYPE)?.params.charset ?? 'utf-8';
+  // Checked first, so a body in a charset we cannot read is never buffered.
+  decodeText(new Uint8Array(0), charset);
+  const bytes: Buffer = await readBody(environ, options);
+  return decodeText(bytes, charset);
+}
