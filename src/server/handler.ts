@@ -23,6 +23,26 @@ import { decodePath, splitAbsoluteTarget } from './target.js';
 export type RequestHandler = (req: IncomingMessage, res: ServerResponse) => void;
 
 /**
+ * Where a framework in front (Express, Connect) mounted the app for one
+ * request: the part of the path it consumed and what is left, both still
+ * percent-encoded as they arrived.
+ *
+ * @example
+ * ```ts
+ * // GET /legacy/items?x=1 reaching app.use('/legacy', listener)
+ * const mount: Mount = { base: '/legacy', rest: '/items?x=1', requestUri: '/legacy/items?x=1' };
+ * ```
+ */
+export interface Mount {
+  /** The consumed path, `''` or `/`-led without a trailing `/`; becomes `SCRIPT_NAME`. */
+  readonly base: string;
+  /** The rest of the target: path (possibly empty) and query; becomes `PATH_INFO` and `QUERY_STRING`. */
+  readonly rest: string;
+  /** The target as the client sent it, for `REQUEST_URI`. */
+  readonly requestUri: string;
+}
+
+/**
  * Makes the listener that serves `app`. With `expectContinue`, it is the
  * `checkContinue` listener: `100 Continue` is then sent only when the app
  * starts reading the body, so an upload the app refuses is never sent.
@@ -33,14 +53,20 @@ export type RequestHandler = (req: IncomingMessage, res: ServerResponse) => void
  * server.on('checkContinue', createHandler(app, context, true));
  * ```
  */
-export function createHandler(app: App, context: ServerContext, expectContinue: boolean): RequestHandler {
+export function createHandler(
+  app: App,
+  context: ServerContext,
+  expectContinue: boolean,
+  mountOf?: (req: IncomingMessage) => Mount | undefined,
+): RequestHandler {
   return function handleRequest(req: IncomingMessage, res: ServerResponse): void {
     const exchange = new Exchange(req, res, context, expectContinue);
-    const url = req.url as string;
+    const mount = mountOf?.(req);
+    const url = mount === undefined ? (req.url as string) : mount.rest;
     let path: string;
     let query: string;
     let host: string | undefined;
-    if (url.charCodeAt(0) === 0x2f /* '/' */) {
+    if (mount !== undefined || url.charCodeAt(0) === 0x2f /* '/' */) {
       const question = url.indexOf('?');
       path = question === -1 ? url : url.slice(0, question);
       query = question === -1 ? '' : url.slice(question + 1);
@@ -62,15 +88,25 @@ export function createHandler(app: App, context: ServerContext, expectContinue: 
       exchange.sendError(400, 'Bad Request', 'Bad Request: malformed percent-encoding in the path\n');
       return;
     }
-    const scriptName = context.scriptName;
-    if (scriptName !== '') {
-      if (pathInfo !== scriptName && !(pathInfo.startsWith(scriptName) && pathInfo.charCodeAt(scriptName.length) === 0x2f)) {
+    const prefix = context.scriptName;
+    if (prefix !== '') {
+      if (pathInfo !== prefix && !(pathInfo.startsWith(prefix) && pathInfo.charCodeAt(prefix.length) === 0x2f)) {
         exchange.sendError(404, 'Not Found', 'Not Found\n');
         return;
       }
-      pathInfo = pathInfo.slice(scriptName.length);
+      pathInfo = pathInfo.slice(prefix.length);
+    }
+    let scriptName = prefix;
+    if (mount !== undefined && mount.base !== '') {
+      const base = decodePath(mount.base);
+      if (base === undefined) {
+        exchange.sendError(400, 'Bad Request', 'Bad Request: malformed percent-encoding in the path\n');
+        return;
+      }
+      scriptName = base + prefix;
     }
     const environ = makeEnviron(req, context, scriptName, pathInfo, query, host, new ChunkInput(exchange));
+    if (mount !== undefined) environ.REQUEST_URI = mount.requestUri;
     const length = environ.CONTENT_LENGTH;
     exchange.bodyPending = environ.HTTP_TRANSFER_ENCODING !== undefined || (length !== undefined && length !== '0');
     let result: Body | Promise<Body>;

@@ -3,6 +3,7 @@
  *
  * @module
  */
+import type { SecureContextOptions } from 'node:tls';
 import type { ErrorStream } from '../gateway/types.js';
 
 /**
@@ -74,6 +75,12 @@ export interface ServerOptions {
   closeTimeout?: number;
   /** Whether {@link TsgiServer.serveForever} stops the server on SIGINT and SIGTERM. Default: true. */
   handleSignals?: boolean;
+  /**
+   * Serve HTTPS with this certificate and key (PEM strings or buffers, as
+   * `node:tls` takes them). `urlScheme` then defaults to `https`. Default:
+   * none, plain HTTP.
+   */
+  tls?: Pick<SecureContextOptions, 'cert' | 'key' | 'ca' | 'passphrase'>;
 }
 
 /**

@@ -5,6 +5,7 @@
  * @module
  */
 import { createServer, type Server } from 'node:http';
+import { createServer as createSecureServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { hostname } from 'node:os';
 import { toApp } from '../gateway/app.js';
@@ -64,7 +65,7 @@ export function makeServer(host: string, port: number, app: AppLike, options: Se
  * ```
  */
 export class TsgiServer {
-  /** The Node server underneath, for settings this class does not cover. */
+  /** The Node server underneath, for settings this class does not cover (an `https.Server` with `tls`). */
   readonly httpServer: Server;
   /** The app being served, as a function. */
   readonly app: App;
@@ -76,6 +77,7 @@ export class TsgiServer {
   readonly #name: string;
   readonly #closeTimeout: number;
   readonly #handleSignals: boolean;
+  readonly #secure: boolean;
   #info: ListenInfo | undefined;
   #listening: Promise<ListenInfo> | undefined;
   #closing: Promise<void> | undefined;
@@ -99,16 +101,23 @@ export class TsgiServer {
     this.#closed = new Promise((resolve) => {
       this.#markClosed = resolve;
     });
-    const httpServer = createServer({
+    const serverOptions = {
       headersTimeout: options.headersTimeout,
       requestTimeout: options.requestTimeout,
       keepAliveTimeout: options.keepAliveTimeout,
       connectionsCheckingInterval: options.connectionsCheckingInterval,
-    });
+    };
+    // An https.Server is an http.Server underneath (same request handling,
+    // timeouts and connection tracking); only its typings part ways.
+    const httpServer =
+      options.tls === undefined
+        ? createServer(serverOptions)
+        : (createSecureServer({ ...serverOptions, ...options.tls }) as unknown as Server);
     this.httpServer = httpServer;
+    this.#secure = options.tls !== undefined;
     this.#context = {
       errors: options.errors ?? streamErrors(),
-      urlScheme: options.urlScheme ?? 'http',
+      urlScheme: options.urlScheme ?? (this.#secure ? 'https' : 'http'),
       multiprocess: options.multiprocess ?? false,
       scriptName: checkScriptName(options.scriptName ?? ''),
       serverName: host === '' ? hostname() : host,
@@ -250,7 +259,7 @@ export class TsgiServer {
     const port = address.port;
     this.#context.serverPort = String(port);
     const shown = ANY_HOST.has(this.host) ? 'localhost' : this.host.includes(':') ? `[${this.host}]` : this.host;
-    this.#info = { url: `http://${shown}:${port}/`, host: this.host, port };
+    this.#info = { url: `${this.#secure ? 'https' : 'http'}://${shown}:${port}/`, host: this.host, port };
     return this.#info;
   }
 }

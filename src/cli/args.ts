@@ -1,0 +1,222 @@
+/**
+ * The command line of `tsgi`: what it accepts, its help text, and the
+ * checks that turn a mistyped option into a clear message.
+ *
+ * @module
+ */
+import { readFileSync } from 'node:fs';
+import { parseArgs } from 'node:util';
+
+/** The exit code for a bad command line: 2, as Unix tools use it for misuse. */
+export const EXIT_USAGE = 2;
+
+/**
+ * Everything `tsgi serve` was asked to do, checked.
+ *
+ * @example
+ * ```ts
+ * const config = parseCommandLine(['serve', 'dist/app.js:simpleApp', '--port', '0']);
+ * ```
+ */
+export interface ServeConfig {
+  /** The module: a `.js` file (relative to the working directory) or a package specifier. */
+  readonly module: string;
+  /** The named export, or undefined for the default export or module-only mode. */
+  readonly exportName: string | undefined;
+  /** The host to bind, `''` for all interfaces. */
+  readonly host: string;
+  /** The port, 0 for an ephemeral one. */
+  readonly port: number;
+  /** How many processes serve; 1 means no cluster. */
+  readonly workers: number;
+  /** The mount prefix, `''` or `/`-led without a trailing `/`. */
+  readonly prefix: string;
+  /** Whether to write an access log line per request to stdout. */
+  readonly accessLog: boolean;
+  /** Milliseconds shutdown waits for requests in flight. */
+  readonly gracefulTimeout: number;
+  /** The TLS certificate and key, read from their files, for HTTPS. */
+  readonly tls: { readonly cert: Buffer; readonly key: Buffer } | undefined;
+}
+
+/**
+ * What the command line asks for: serving, or printing help or the version.
+ *
+ * @example
+ * ```ts
+ * const command: Command = { kind: 'help' };
+ * ```
+ */
+export type Command = { readonly kind: 'help' } | { readonly kind: 'version' } | { readonly kind: 'serve'; readonly config: ServeConfig };
+
+/**
+ * A command line `tsgi` cannot act on; the message says which part and why.
+ *
+ * @example
+ * ```ts
+ * throw new UsageError('--port must be an integer from 0 to 65535, got "http"');
+ * ```
+ */
+export class UsageError extends Error {
+  override readonly name = 'UsageError';
+}
+
+/**
+ * The help text.
+ *
+ * @example
+ * ```ts
+ * process.stdout.write(USAGE);
+ * ```
+ */
+export const USAGE = `Usage: tsgi serve <module>[:<export>] [options]
+
+Serves a tsgi app over HTTP. <module> is a compiled .js file (relative to the
+current directory) or a package specifier. <export> names the app: a function
+(environ, startResponse) or a BaseHandler subclass. Without it the default
+export is served; a module with neither is served in module-only mode, where
+the first path segment after the prefix picks the export:
+  tsgi serve dist/apps.js --prefix /test/foo   ->  /test/foo/simple_app
+
+Options:
+  --host <host>             interface to bind; '' or 0.0.0.0 for all (default 127.0.0.1)
+  --port <port>             port to listen on, 0 for any free one (default 8080)
+  --workers <n>             processes to serve with, via node:cluster (default 1)
+  --prefix </mount>         mount prefix: SCRIPT_NAME; other paths get 404 (default none)
+  --access-log              log one line per request to stdout (Common Log Format)
+  --graceful-timeout <s>    seconds shutdown waits for requests in flight (default 10)
+  --cert <file>, --key <file>
+                            serve HTTPS with this PEM certificate and key
+  -h, --help                show this help
+  -v, --version             show the version
+
+SIGTERM or SIGINT stops accepting connections, lets requests in flight finish
+(up to the graceful timeout) and exits 0; a second signal cuts them off.
+`;
+
+const IDENTIFIER = /^[A-Za-z_$][\w$]*$/;
+const MAX_WORKERS = 256;
+
+/**
+ * Parses `argv` (without `node` and the script).
+ *
+ * @throws UsageError for anything it cannot accept.
+ * @example
+ * ```ts
+ * parseCommandLine(['serve', 'dist/examples/multi/app.js', '--prefix', '/test/foo']);
+ * ```
+ */
+export function parseCommandLine(argv: readonly string[]): Command {
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args: [...argv],
+      allowPositionals: true,
+      strict: true,
+      options: {
+        host: { type: 'string' },
+        port: { type: 'string' },
+        workers: { type: 'string' },
+        prefix: { type: 'string' },
+        'access-log': { type: 'boolean' },
+        'graceful-timeout': { type: 'string' },
+        cert: { type: 'string' },
+        key: { type: 'string' },
+        help: { type: 'boolean', short: 'h' },
+        version: { type: 'boolean', short: 'v' },
+      },
+    });
+  } catch (error) {
+    // parseArgs explains itself well ("Unknown option '--prot'"); its codes do not belong in the message.
+    throw new UsageError((error as Error).message.replace(/^.*?: /, '').replace(/\. To specify a positional.*$/s, ''));
+  }
+  const { values, positionals } = parsed;
+  if (values.help === true) return { kind: 'help' };
+  if (values.version === true) return { kind: 'version' };
+  const [command, target, ...extra] = positionals;
+  if (command === undefined) throw new UsageError('no command given; the command is "serve"');
+  if (command !== 'serve') throw new UsageError(`unknown command ${JSON.stringify(command)}; the command is "serve"`);
+  if (target === undefined || target === '') throw new UsageError('serve needs a module: tsgi serve <module>[:<export>]');
+  if (extra.length > 0) throw new UsageError(`unexpected argument ${JSON.stringify(extra[0])}`);
+  const { module, exportName } = splitTarget(target);
+  if (/\.(?:ts|mts|cts|tsx)$/.test(module)) {
+    throw new UsageError(`${module} is TypeScript; compile it (npx tsc) and serve the .js file`);
+  }
+  if ((values.cert === undefined) !== (values.key === undefined)) {
+    throw new UsageError('--cert and --key go together: give both for HTTPS, or neither');
+  }
+  return {
+    kind: 'serve',
+    config: {
+      module,
+      exportName,
+      host: values.host ?? '127.0.0.1',
+      port: integerOption('--port', values.port, 8080, 0, 65535),
+      workers: integerOption('--workers', values.workers, 1, 1, MAX_WORKERS),
+      prefix: prefixOption(values.prefix),
+      accessLog: values['access-log'] === true,
+      gracefulTimeout: secondsOption(values['graceful-timeout']),
+      tls:
+        values.cert === undefined || values.key === undefined
+          ? undefined
+          : { cert: readPem('--cert', values.cert), key: readPem('--key', values.key) },
+    },
+  };
+}
+
+/**
+ * Splits `module:export`. Only a trailing identifier counts as the export,
+ * so `C:\app.js` and `node:...`-style paths are left whole.
+ *
+ * @example
+ * ```ts
+ * splitTarget('dist/app.js:simple_app'); // { module: 'dist/app.js', exportName: 'simple_app' }
+ * ```
+ */
+export function splitTarget(target: string): { module: string; exportName: string | undefined } {
+  const colon = target.lastIndexOf(':');
+  if (colon > 0) {
+    const name = target.slice(colon + 1);
+    if (IDENTIFIER.test(name)) return { module: target.slice(0, colon), exportName: name };
+    if (name === '') throw new UsageError(`no export after ':' in ${JSON.stringify(target)}`);
+  }
+  return { module: target, exportName: undefined };
+}
+
+function integerOption(flag: string, text: string | undefined, fallback: number, min: number, max: number): number {
+  if (text === undefined) return fallback;
+  const value = /^\d+$/.test(text) ? Number(text) : NaN;
+  if (!Number.isSafeInteger(value) || value < min || value > max) {
+    throw new UsageError(`${flag} must be an integer from ${min} to ${max}, got ${JSON.stringify(text)}`);
+  }
+  return value;
+}
+
+function secondsOption(text: string | undefined): number {
+  if (text === undefined) return 10_000;
+  const value = /^\d+(?:\.\d+)?$/.test(text) ? Number(text) : NaN;
+  if (!Number.isFinite(value) || value > 86_400) {
+    throw new UsageError(`--graceful-timeout must be a number of seconds from 0 to 86400, got ${JSON.stringify(text)}`);
+  }
+  return Math.round(value * 1000);
+}
+
+function prefixOption(text: string | undefined): string {
+  if (text === undefined) return '';
+  const prefix = text.replace(/\/+$/, '');
+  if (prefix !== '' && !prefix.startsWith('/')) {
+    throw new UsageError(`--prefix must start with '/', got ${JSON.stringify(text)}`);
+  }
+  if (/[?#%]/.test(prefix) || prefix.includes('//')) {
+    throw new UsageError(`--prefix must be a plain path (no '?', '#', '%' or '//'), got ${JSON.stringify(text)}`);
+  }
+  return prefix;
+}
+
+function readPem(flag: string, file: string): Buffer {
+  try {
+    return readFileSync(file);
+  } catch (error) {
+    throw new UsageError(`${flag}: cannot read ${file}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
+  }
+}

@@ -1,0 +1,109 @@
+/**
+ * Serving in one process: the whole server without `--workers`, and each
+ * worker's part with it.
+ *
+ * @module
+ */
+import cluster from 'node:cluster';
+import { makeServer } from '../server/server.js';
+import type { App } from '../gateway/types.js';
+import { withAccessLog } from './access-log.js';
+import type { ServeConfig } from './args.js';
+import { exportsApp } from './dispatch.js';
+import { EXIT_CONFIG, importModule, LoadError, selectApp, type Selection } from './load.js';
+
+/**
+ * Messages a worker sends its primary.
+ *
+ * @example
+ * ```ts
+ * const message: WorkerMessage = { tsgi: 'listening', url: 'http://127.0.0.1:8080/', name: 'simple_app' };
+ * ```
+ */
+export type WorkerMessage = { readonly tsgi: 'listening'; readonly url: string; readonly name: string };
+
+/**
+ * The message a primary sends a worker to stop gracefully.
+ *
+ * @example
+ * ```ts
+ * worker.send(SHUTDOWN);
+ * ```
+ */
+export const SHUTDOWN = { tsgi: 'shutdown' } as const;
+
+/**
+ * Loads the app and serves it until a signal (or the primary) stops it.
+ * Resolves to the exit code.
+ *
+ * @example
+ * ```ts
+ * process.exit(await serveInProcess(config));
+ * ```
+ */
+export async function serveInProcess(config: ServeConfig): Promise<number> {
+  let selection: Selection;
+  try {
+    selection = selectApp(await importModule(config.module, process.cwd()), config.module, config.exportName);
+  } catch (error) {
+    if (!(error instanceof LoadError)) throw error;
+    process.stderr.write(`tsgi: ${error.message}\n`);
+    return EXIT_CONFIG;
+  }
+  let app: App = selection.kind === 'app' ? selection.app : exportsApp(selection.apps);
+  if (config.accessLog) app = withAccessLog(app, (line) => process.stdout.write(line));
+  const server = makeServer(config.host, config.port, app, {
+    scriptName: config.prefix,
+    closeTimeout: config.gracefulTimeout,
+    multiprocess: config.workers > 1,
+    tls: config.tls,
+    log: null,
+  });
+  let url: string;
+  try {
+    url = (await server.listen()).url;
+  } catch (error) {
+    process.stderr.write(`tsgi: ${describeListenError(error, config)}\n`);
+    await server.close();
+    return EXIT_CONFIG;
+  }
+  const name = selection.kind === 'app' ? selection.name : `the exports of ${selection.name}`;
+  if (cluster.isWorker) {
+    process.send?.({ tsgi: 'listening', url, name } satisfies WorkerMessage);
+    process.on('message', (message: unknown) => {
+      if (isShutdown(message)) void server.close();
+    });
+    // The primary is gone (killed outright): nobody would stop this worker.
+    process.on('disconnect', () => void server.close());
+  } else {
+    process.stdout.write(`tsgi: serving ${name} on ${url} (pid ${process.pid}; Ctrl-C to stop)\n`);
+  }
+  await server.serveForever();
+  if (!cluster.isWorker) process.stdout.write('tsgi: stopped\n');
+  return 0;
+}
+
+function isShutdown(message: unknown): boolean {
+  return typeof message === 'object' && message !== null && (message as { tsgi?: unknown }).tsgi === SHUTDOWN.tsgi;
+}
+
+/**
+ * Says why listening failed in the words of the command line.
+ *
+ * @example
+ * ```ts
+ * describeListenError(error, config); // 'cannot listen on 127.0.0.1:8080: the address is already in use (EADDRINUSE)'
+ * ```
+ */
+export function describeListenError(error: unknown, config: Pick<ServeConfig, 'host' | 'port'>): string {
+  const where = `${config.host === '' ? '*' : config.host}:${config.port}`;
+  const code = (error as NodeJS.ErrnoException).code;
+  const reasons: Record<string, string> = {
+    EADDRINUSE: 'the address is already in use; another server is listening there',
+    EACCES: 'permission denied; ports below 1024 need privileges',
+    EADDRNOTAVAIL: 'no interface has this address',
+    ENOTFOUND: 'the host name does not resolve',
+  };
+  const reason = code !== undefined && reasons[code] !== undefined ? reasons[code] : (error as Error).message;
+  return `cannot listen on ${where}: ${reason}${code === undefined ? '' : ` (${code})`}`;
+}
