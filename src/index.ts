@@ -19,6 +19,7 @@ export * from './gateway/http-error.js';
 export * from './body/index.js';
 export * from './handler/index.js';
 export * from './middleware/url-map/index.js';
+export * from './middleware/session/index.js';
 export * from './gateway/validator/index.js';
 export * from './testing/index.js';
 export * from './server/index.js';
