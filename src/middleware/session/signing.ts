@@ -1,0 +1,122 @@
+/**
+ * Session ids and the signed cookie values that carry them.
+ *
+ * @module
+ */
+import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
+
+/** 24 random bytes: 192 bits, well past the 128 an id must have to be unguessable. */
+const ID_BYTES = 24;
+const ID_PATTERN = /^[A-Za-z0-9_-]{32}$/;
+/** An HMAC-SHA256 tag is 32 bytes: 43 characters of unpadded base64url. */
+const TAG_LENGTH = 43;
+/** Anything longer than `id.tag` is garbage, rejected before any HMAC work. */
+const SIGNED_LENGTH = 32 + 1 + TAG_LENGTH;
+/** Shorter secrets are too easy to brute-force from one signed cookie. */
+export const MIN_SECRET_LENGTH = 32;
+
+/**
+ * A new session id: 192 random bits from `crypto.randomBytes`, as 32
+ * characters of base64url (safe in cookies, file names and Redis keys).
+ *
+ * @example
+ * ```ts
+ * newSessionId(); // e.g. 'q3Zk0R8m4dL2xY9w_1b-TnVfQp7sHc6A'
+ * ```
+ */
+export function newSessionId(): string {
+  return randomBytes(ID_BYTES).toString('base64url');
+}
+
+/**
+ * Whether `id` has the shape {@link newSessionId} produces. Stores check this
+ * before using an id in a file name or key.
+ *
+ * @example
+ * ```ts
+ * isSessionId(newSessionId()); // true
+ * isSessionId('../../etc/passwd'); // false
+ * ```
+ */
+export function isSessionId(id: string): boolean {
+  return ID_PATTERN.test(id);
+}
+
+/**
+ * What {@link CookieSigner.verify} found in a cookie value.
+ *
+ * @example
+ * ```ts
+ * const found: VerifiedId | undefined = signer.verify(cookieValue);
+ * if (found?.rotated) console.log('signed with an older secret; re-issue it');
+ * ```
+ */
+export interface VerifiedId {
+  /** The session id the cookie carries. */
+  readonly id: string;
+  /** True when an older secret (not the first) verified it. */
+  readonly rotated: boolean;
+}
+
+/**
+ * Signs session ids with HMAC-SHA256 and checks signatures in constant time.
+ * The first secret signs; every secret verifies, so a new secret can be put
+ * first while cookies signed with the old one keep working until they are
+ * re-issued.
+ *
+ * @example
+ * ```ts
+ * const signer = new CookieSigner(['new secret of at least 32 characters!!', 'old secret …']);
+ * const value = signer.sign(newSessionId());
+ * signer.verify(value)?.id;      // the id
+ * signer.verify(value + 'x');    // undefined
+ * ```
+ */
+export class CookieSigner {
+  readonly #keys: Buffer[];
+
+  /**
+   * @param secrets Newest first; each at least 32 characters.
+   * @throws TypeError when there is no secret or one is too short.
+   */
+  constructor(secrets: readonly string[]) {
+    if (!Array.isArray(secrets) || secrets.length === 0) {
+      throw new TypeError('session: `secrets` must be a non-empty array of strings (newest first)');
+    }
+    this.#keys = secrets.map((secret, index) => {
+      if (typeof secret !== 'string' || secret.length < MIN_SECRET_LENGTH) {
+        throw new TypeError(`session: secrets[${index}] must be a string of at least ${MIN_SECRET_LENGTH} characters`);
+      }
+      return Buffer.from(secret, 'utf8');
+    });
+  }
+
+  /** The cookie value for `id`: `id.tag`, the tag made with the first secret. */
+  sign(id: string): string {
+    return `${id}.${tag(this.#keys[0]!, id)}`;
+  }
+
+  /**
+   * The id in a signed cookie value, or `undefined` when the value is
+   * malformed, oversized or signed by none of the secrets.
+   */
+  verify(value: string): VerifiedId | undefined {
+    if (value.length !== SIGNED_LENGTH || value.charCodeAt(32) !== 0x2e) return undefined;
+    const id = value.slice(0, 32);
+    if (!isSessionId(id)) return undefined;
+    const given = Buffer.from(value.slice(33), 'utf8');
+    if (given.length !== TAG_LENGTH) return undefined;
+    // Every key is tried even after a match, so timing says nothing about
+    // which one matched.
+    let found = -1;
+    for (let index = 0; index < this.#keys.length; index++) {
+      const expected = Buffer.from(tag(this.#keys[index]!, id), 'utf8');
+      if (timingSafeEqual(expected, given) && found === -1) found = index;
+    }
+    return found === -1 ? undefined : { id, rotated: found > 0 };
+  }
+}
+
+function tag(key: Buffer, id: string): string {
+  return createHmac('sha256', key).update(id, 'utf8').digest('base64url');
+}
