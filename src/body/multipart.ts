@@ -202,7 +202,9 @@ class MultipartReader implements AsyncIterableIterator<MultipartPart> {
       headers: { 'content-type': environ.CONTENT_TYPE as string },
       // Browsers send non-ASCII file names as raw UTF-8 in `filename="…"`.
       defParamCharset: 'utf8',
-      limits: { fileSize: limits.fileSize, files: limits.files, fields: limits.fields, fieldSize: limits.fieldSize },
+      // One byte more than allowed: busboy flags a value that merely reaches
+      // its limit, and an exactly-sized value is lawful.
+      limits: { fileSize: limits.fileSize + 1, files: limits.files, fields: limits.fields, fieldSize: limits.fieldSize + 1 },
     });
     this.#parser = parser;
     parser.on('field', (name: string, value: string, info: FieldInfo) => this.#onField(name, value, info));
@@ -245,6 +247,9 @@ class MultipartReader implements AsyncIterableIterator<MultipartPart> {
           if (this.#failed || this.#closed) return;
         }
       }
+      // Said here rather than left to the parser, so that a file stream
+      // being read fails with this HttpError and not the parser's own error.
+      if (!guard.complete) throw truncated();
       parser.end();
     } catch (error) {
       this.#fail(error);
@@ -337,6 +342,10 @@ class MultipartReader implements AsyncIterableIterator<MultipartPart> {
 
 function isParserError(error: unknown): boolean {
   return error instanceof Error && !(error instanceof HttpError) && /^(?:Unexpected end of|Malformed part header)/.test(error.message);
+}
+
+function truncated(): HttpError {
+  return new HttpError(400, 'Malformed multipart/form-data body: the body ended before the closing boundary');
 }
 
 function malformed(error: unknown): HttpError {

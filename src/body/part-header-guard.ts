@@ -67,6 +67,11 @@ export class PartHeaderGuard {
     this.#limits = limits;
   }
 
+  /** Whether the closing delimiter has been seen: a body that ends before it is truncated. */
+  get complete(): boolean {
+    return this.#state === EPILOGUE;
+  }
+
   /** The parts begun so far. */
   get parts(): number {
     return this.#parts;
