@@ -1,0 +1,6 @@
+/**
+ * Falling through a list of apps.
+ *
+ * @module
+ */
+export { cascade, type CascadeOptions } from './cascade.js';

@@ -1,0 +1,252 @@
+/**
+ * Response compression: gzip, deflate or Brotli, negotiated per request and
+ * streamed.
+ *
+ * @module
+ */
+import { toApp } from '../../gateway/app.js';
+import { chunkBytes, chunkLength, openBody, type BodyReader } from '../../gateway/body.js';
+import { HeaderList } from '../../gateway/header-list.js';
+import { checkHeaders, checkStatus, GatewayError, statusAllowsBody } from '../../gateway/spec.js';
+import type { App, AppLike, Body, Chunk, Environ, ResponseHeaders, StartResponse, Write } from '../../gateway/types.js';
+import { addVary, forbidsTransform, isCompressible, weakenEtag } from './compressible.js';
+import { Encoder, type CompressionLevels } from './encoder.js';
+import { negotiateEncoding, type Encoding } from './negotiate.js';
+
+/**
+ * Options for {@link compress}.
+ *
+ * @example
+ * ```ts
+ * const options: CompressOptions = { threshold: 2048, encodings: ['gzip'], levels: { gzip: 4 } };
+ * ```
+ */
+export interface CompressOptions {
+  /** Bodies of known length below this many bytes are sent as they are. Default 1024. */
+  threshold?: number;
+  /** The codings offered, in the server's order of preference for ties. Default `['br', 'gzip', 'deflate']`. */
+  encodings?: readonly Encoding[];
+  /** Compression levels; see {@link CompressionLevels}. */
+  levels?: CompressionLevels;
+}
+
+const DEFAULT_ENCODINGS: readonly Encoding[] = ['br', 'gzip', 'deflate'];
+
+/**
+ * Compresses responses with the coding the client prefers in
+ * `Accept-Encoding` (q-values, `*` and `identity;q=0` honoured; ties go to
+ * Brotli, then gzip, then deflate).
+ *
+ * It streams: each chunk goes through `node:zlib` as the server pulls it, so
+ * memory stays at one chunk however long the body, and backpressure reaches
+ * the app. Chunks of an async body (and each `write()`) are flushed to the
+ * client at once, so streamed output is not held back; a sync body is
+ * compressed as one run.
+ *
+ * It leaves the response alone for HEAD, statuses without content (1xx, 204,
+ * 304), 206 partial content, a response that already has a
+ * `Content-Encoding`, a type that does not compress (images, audio, video,
+ * archives, `application/octet-stream`; see {@link isCompressible}),
+ * `Cache-Control: no-transform`, and a body known to be shorter than
+ * `threshold` (from `Content-Length`, or an array body), unless the client
+ * refused `identity`.
+ *
+ * Whenever the type is compressible it adds `Accept-Encoding` to `Vary`,
+ * compressed or not, so caches keep the variants apart. Compressing removes
+ * `Content-Length` and `Accept-Ranges` and weakens a strong `ETag`.
+ *
+ * @example
+ * ```ts
+ * const site = compress(app);                            // defaults
+ * const gzipOnly = compress(app, { encodings: ['gzip'] });
+ * ```
+ */
+export function compress(app: AppLike, options: CompressOptions = {}): App {
+  const inner = toApp(app);
+  const offered = options.encodings ?? DEFAULT_ENCODINGS;
+  const settings: Settings = { threshold: options.threshold ?? 1024, levels: options.levels ?? {} };
+
+  return function compressed(environ: Environ, startResponse: StartResponse) {
+    const choice = environ.REQUEST_METHOD === 'HEAD' ? 'identity' : negotiateEncoding(environ.HTTP_ACCEPT_ENCODING, offered);
+    if (choice === 'identity' || choice === 'refused') {
+      return inner(environ, (status, headers, excInfo) => startResponse(status, withVary(headers), excInfo));
+    }
+    const exchange = new CompressingExchange(startResponse, choice, settings, environ.HTTP_ACCEPT_ENCODING ?? '');
+    const body = inner(environ, exchange.startResponse);
+    return body instanceof Promise ? body.then((resolved) => exchange.wrap(resolved)) : exchange.wrap(body);
+  };
+}
+
+interface Settings {
+  threshold: number;
+  levels: CompressionLevels;
+}
+
+function withVary(headers: ResponseHeaders): ResponseHeaders {
+  const list = new HeaderList([...headers]);
+  if (isCompressible(list.get('Content-Type'))) addVary(list, 'Accept-Encoding');
+  return list.list;
+}
+
+/** One request's compression: defers the real startResponse until the body's size may be known. */
+class CompressingExchange {
+  readonly #startResponse: StartResponse;
+  readonly #encoding: Encoding;
+  readonly #settings: Settings;
+  readonly #identityRefused: boolean;
+  #pending: { status: string; headers: ResponseHeaders; excInfo: unknown } | undefined;
+  #write: Write | undefined;
+  encoder: Encoder | undefined;
+  /** Whether any byte has reached the server, after which nothing can be changed. */
+  sent = false;
+  #lock: Promise<unknown> = Promise.resolve();
+
+  constructor(startResponse: StartResponse, encoding: Encoding, settings: Settings, acceptEncoding: string) {
+    this.#startResponse = startResponse;
+    this.#encoding = encoding;
+    this.#settings = settings;
+    this.#identityRefused = negotiateEncoding(acceptEncoding, []) !== 'identity';
+  }
+
+  get committed(): boolean {
+    return this.#write !== undefined;
+  }
+
+  readonly startResponse: StartResponse = (status, headers, excInfo) => {
+    checkStatus(status);
+    checkHeaders(headers);
+    if (this.#write !== undefined) {
+      if (excInfo === undefined || this.sent) {
+        // The server rethrows excInfo, or refuses a second call, as the app expects.
+        this.#startResponse(status, headers, excInfo);
+      }
+      // Nothing sent yet: decide afresh for the replacement response.
+      this.encoder?.destroy();
+      this.encoder = undefined;
+      this.#pending = { status, headers, excInfo };
+      this.#write = undefined;
+      this.commit(undefined);
+    } else if (this.#pending !== undefined && excInfo === undefined) {
+      throw new GatewayError('start-response-twice', 'startResponse was called a second time without excInfo');
+    } else {
+      this.#pending = { status, headers, excInfo };
+    }
+    return this.#appWrite;
+  };
+
+  /** Calls the real startResponse once the app has; `knownLength` is the body's size, when known. */
+  commit(knownLength: number | undefined): void {
+    if (this.#write !== undefined || this.#pending === undefined) return;
+    const { status, headers, excInfo } = this.#pending;
+    const list = new HeaderList([...headers]);
+    const compressible = isCompressible(list.get('Content-Type'));
+    if (compressible) addVary(list, 'Accept-Encoding');
+    const code = Number(status.slice(0, 3));
+    const declared = list.get('Content-Length');
+    const length = declared !== undefined ? Number(declared) : knownLength;
+    const encoded = list.get('Content-Encoding');
+    const skip =
+      !compressible ||
+      !statusAllowsBody(code) ||
+      code === 206 ||
+      list.has('Content-Range') ||
+      (encoded !== undefined && encoded.trim().toLowerCase() !== 'identity') ||
+      forbidsTransform(list) ||
+      (length !== undefined && length < this.#settings.threshold && !this.#identityRefused);
+    if (!skip) {
+      list.delete('Content-Length');
+      list.delete('Accept-Ranges');
+      list.set('Content-Encoding', this.#encoding);
+      weakenEtag(list);
+      this.encoder = new Encoder(this.#encoding, this.#settings.levels);
+    }
+    this.#write = excInfo === undefined ? this.#startResponse(status, list.list) : this.#startResponse(status, list.list, excInfo);
+  }
+
+  /** Runs `task` after every earlier encoder operation, so output keeps its order. */
+  serial<T>(task: () => Promise<T>): Promise<T> {
+    const run = this.#lock.then(task);
+    this.#lock = run.catch(() => undefined);
+    return run;
+  }
+
+  readonly #appWrite: Write = (chunk) =>
+    this.serial(async () => {
+      this.commit(undefined);
+      const write = this.#write!;
+      this.sent = true;
+      if (this.encoder === undefined) return write(chunk);
+      for (const piece of await this.encoder.push(chunkBytes(chunk), true)) await write(piece);
+    });
+
+  wrap(body: Body): Body {
+    if (this.#write === undefined && this.#pending !== undefined && Array.isArray(body)) {
+      let length = 0;
+      for (const chunk of body as unknown[]) length += typeof chunk === 'string' || chunk instanceof Uint8Array ? chunkLength(chunk) : 0;
+      this.commit(length);
+    }
+    if (this.#write !== undefined && this.encoder === undefined) return body;
+    return new CompressedBody(body, this);
+  }
+}
+
+/** The body as the server sees it: the app's chunks, compressed on the way through. */
+class CompressedBody implements AsyncIterable<Chunk>, AsyncIterator<Chunk> {
+  readonly #body: Body;
+  readonly #exchange: CompressingExchange;
+  #reader: BodyReader | undefined;
+  #queue: Buffer[] = [];
+  #innerDone = false;
+
+  constructor(body: Body, exchange: CompressingExchange) {
+    this.#body = body;
+    this.#exchange = exchange;
+  }
+
+  [Symbol.asyncIterator](): AsyncIterator<Chunk> {
+    this.#reader = openBody(this.#body);
+    return this;
+  }
+
+  async next(): Promise<IteratorResult<Chunk>> {
+    const reader = this.#reader!;
+    const exchange = this.#exchange;
+    try {
+      for (;;) {
+        const queued = this.#queue.shift();
+        if (queued !== undefined) {
+          exchange.sent = true;
+          return { done: false, value: queued };
+        }
+        if (this.#innerDone) return { done: true, value: undefined };
+        const result = await reader.next();
+        exchange.commit(undefined);
+        const encoder = exchange.encoder;
+        if (encoder === undefined) {
+          // Not compressing after all (decided once startResponse was called).
+          if (result.done === true) this.#innerDone = true;
+          else if (chunkLength(result.value) > 0) exchange.sent = true;
+          return result;
+        }
+        if (result.done === true) {
+          this.#innerDone = true;
+          this.#queue = await exchange.serial(() => encoder.end());
+        } else if (chunkLength(result.value) > 0) {
+          const bytes = chunkBytes(result.value);
+          this.#queue = await exchange.serial(() => encoder.push(bytes, reader.isAsync));
+        }
+      }
+    } catch (error) {
+      exchange.encoder?.destroy();
+      throw error;
+    }
+  }
+
+  async return(): Promise<IteratorResult<Chunk>> {
+    this.#exchange.encoder?.destroy();
+    this.#queue = [];
+    const failure = await this.#reader?.close();
+    if (failure !== undefined) throw failure;
+    return { done: true, value: undefined };
+  }
+}
