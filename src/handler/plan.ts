@@ -119,10 +119,16 @@ function buildMethodPlan(handlerClass: Function, base: Function, name: string): 
   const ownerName = `${(owner?.constructor ?? handlerClass).name}.${name}`;
   const declared = owner === undefined ? undefined : declaredParamTypes(owner, name);
   const records = [...(record?.params ?? [])].sort((a, b) => a.index - b.index);
-  let untyped = false;
+  const untyped: string[] = [];
   const params = records.map((param): BoundParam => {
-    if (declared === undefined && param.type === undefined && isConverted(param)) untyped = true;
-    return bindParam(param, declared?.[param.index], ownerName);
+    const type = declared?.[param.index];
+    // `Object` is what a union (`number | undefined`), an interface or `any`
+    // compiles to: no runtime type, so the value stays a string, as when no
+    // metadata was emitted at all, and the author hears about it.
+    if (param.type === undefined && isConverted(param) && (type === undefined || type === Object)) {
+      untyped.push(`parameter ${param.index} (${SOURCE_LABELS[param.source]} "${param.name}")`);
+    }
+    return bindParam(param, type, ownerName);
   });
   const methodAfter = record?.after ?? [];
   const readsBody = params.some((param) => param.source === 'field' || param.source === 'file' || param.source === 'body');
@@ -141,12 +147,20 @@ function buildMethodPlan(handlerClass: Function, base: Function, name: string): 
     before: allBefore,
     after: allAfter,
     sync: !readsBody && allBefore.length === 0 && allAfter.length === 0,
-    warning: untyped
-      ? `tsgi: ${ownerName} was compiled without decorator metadata (emitDecoratorMetadata), so its decorated ` +
-        `parameters without an explicit type stay strings; give the type in the decorator, e.g. @query('n', Number), ` +
-        `or compile with emitDecoratorMetadata (tsc, swc)\n`
-      : undefined,
+    warning: untypedWarning(ownerName, declared === undefined, untyped),
   };
+}
+
+function untypedWarning(owner: string, noMetadata: boolean, untyped: readonly string[]): string | undefined {
+  if (untyped.length === 0) return undefined;
+  const why = noMetadata
+    ? 'was compiled without decorator metadata (emitDecoratorMetadata)'
+    : 'declares parameters with no runtime type (a union such as `number | undefined`, an interface, or any)';
+  return (
+    `tsgi: ${owner} ${why}, so ${untyped.join(', ')} stay${untyped.length === 1 ? 's' : ''} a string; ` +
+    `give the type in the decorator, e.g. @query('n', Number) or { type: Number, optional: true }` +
+    (noMetadata ? ', or compile with emitDecoratorMetadata (tsc, swc)\n' : ", or write an optional parameter as `n?: number`\n")
+  );
 }
 
 /** The prototype that defines `name`, below `stop`. */

@@ -1,0 +1,319 @@
+import { describe, expect, it } from 'vitest';
+import {
+  BaseHandler,
+  body,
+  cookie,
+  environ,
+  field,
+  header,
+  param,
+  query,
+  route,
+  session,
+  type Session,
+} from '../../src/index.js';
+import { TestClient } from '../../src/testing/index.js';
+
+const json = { Accept: 'application/json' };
+
+class Typed extends BaseHandler {
+  doGET(
+    @query('s') s: string,
+    @query('n', { optional: true }) n?: number,
+    @query('b', { optional: true }) b?: boolean,
+    @query('d', { optional: true }) d?: Date,
+  ): string {
+    return JSON.stringify({ s, n, b, d: d?.toISOString(), types: [typeof s, typeof n, typeof b, d instanceof Date] });
+  }
+}
+
+describe('@query with design:paramtypes', () => {
+  const client = new TestClient(Typed);
+  const get = async (qs: string): Promise<Record<string, unknown>> => (await client.get(`/?${qs}`)).json();
+
+  it('passes strings through untouched, blank included', async () => {
+    expect(await get('s=%20hi%20')).toMatchObject({ s: ' hi ', types: ['string', 'undefined', 'undefined', false] });
+    expect(await get('s=')).toMatchObject({ s: '' });
+  });
+
+  it('converts numbers, booleans and ISO dates', async () => {
+    expect(await get('s=x&n=-1.5e2&b=ON&d=2024-02-29')).toEqual({
+      s: 'x', n: -150, b: true, d: '2024-02-29T00:00:00.000Z', types: ['string', 'number', 'boolean', true],
+    });
+    expect(await get('s=x&b=off&d=2024-02-29T13:45:00%2B02:00')).toMatchObject({ b: false, d: '2024-02-29T11:45:00.000Z' });
+  });
+
+  it('answers 400 naming the missing parameter', async () => {
+    const response = await client.get('/?n=1');
+    expect(response.status).toBe(400);
+    expect(response.text()).toBe('missing query parameter "s"\n');
+  });
+
+  it.each([
+    ['n', 'abc', 'a number'], ['n', 'NaN', 'a number'], ['n', 'Infinity', 'a number'], ['n', '%201%20', 'a number'],
+    ['n', '0x10', 'a number'], ['n', '1e999', 'a number'], ['b', 'yes', 'a boolean'], ['b', '2', 'a boolean'],
+    ['d', '2023-02-29', 'an ISO 8601 date'], ['d', '2024-02-29T10:00', 'an ISO 8601 date'], ['d', 'tomorrow', 'an ISO 8601 date'],
+  ])('answers 400 to %s=%s, naming it and the expected type', async (name, value, expected) => {
+    const response = await client.get(`/?s=x&${name}=${value}`, { headers: json });
+    expect(response.status).toBe(400);
+    expect(response.headers.get('Content-Type')).toBe('application/problem+json');
+    const problem = response.json<{ detail: string; parameter: unknown }>();
+    expect(problem.detail).toContain(`query parameter "${name}" must be ${expected}`);
+    expect(problem.parameter).toEqual({ in: 'query', name });
+  });
+
+  it('treats a blank optional non-string value as not given', async () => {
+    expect(await get('s=x&n=&b=&d=')).toMatchObject({ types: ['string', 'undefined', 'undefined', false] });
+  });
+
+  it('takes the first of repeated values for a scalar', async () => {
+    expect(await get('s=a&s=b&n=1&n=2')).toMatchObject({ s: 'a', n: 1 });
+  });
+});
+
+describe('@query options, arrays and parse functions', () => {
+  class Options extends BaseHandler {
+    doGET(
+      @query('page', { default: 1 }) page: number,
+      @query('tag') tags: string[],
+      @query('id', [Number]) ids: number[],
+      @query('csv', { type: (value: string) => value.split(','), optional: true }) csv: string[] | undefined,
+      @query('limit', Number) limit: unknown,
+      @query('flags', { type: [Boolean], optional: true }) flags: boolean[],
+    ): string {
+      return JSON.stringify({ page, tags, ids, csv, limit, flags });
+    }
+  }
+  const client = new TestClient(Options);
+
+  it('collects repeats into arrays, converted per item', async () => {
+    const response = await client.get('/?tag=a&tag=b&id=1&id=2&limit=5');
+    expect(response.json()).toEqual({ page: 1, tags: ['a', 'b'], ids: [1, 2], limit: 5, flags: [] });
+  });
+
+  it('lets an explicit type or parse function override the declared one', async () => {
+    const response = await client.get('/?tag=a&id=3&csv=x,y&limit=7&page=2&flags=1&flags=off');
+    expect(response.json()).toEqual({ page: 2, tags: ['a'], ids: [3], csv: ['x', 'y'], limit: 7, flags: [true, false] });
+  });
+
+  it('refuses one bad item of an array, naming the parameter', async () => {
+    const response = await client.get('/?tag=a&id=1&id=two&limit=1');
+    expect(response.status).toBe(400);
+    expect(response.text()).toBe('query parameter "id" must be a number, got "two"\n');
+  });
+
+  it('answers a parse function that throws with a 400 carrying its message', async () => {
+    class Strict extends BaseHandler {
+      doGET(@query('even', (value: string) => {
+        if (Number(value) % 2 !== 0) throw new Error('not even');
+        return Number(value);
+      }) even: number): string {
+        return String(even);
+      }
+    }
+    const strict = new TestClient(Strict);
+    expect((await strict.get('/?even=4')).text()).toBe('4');
+    const bad = await strict.get('/?even=3');
+    expect(bad.status).toBe(400);
+    expect(bad.text()).toContain('query parameter "even" must be a valid value, got "3": not even');
+  });
+
+  it('refuses, at definition, a declared type a string cannot become', () => {
+    class Point {
+      x = 0;
+    }
+    expect(() => {
+      class Bad extends BaseHandler {
+        doGET(@query('p') p: Point): string {
+          return String(p);
+        }
+      }
+      return Bad;
+    }).toThrow(/Bad\.doGET: parameter 0 \(query parameter "p"\) is declared as Point/);
+  });
+});
+
+describe('@param with @route', () => {
+  @route('/:year/:slug')
+  class Posts extends BaseHandler {
+    doGET(@param('year') year: number, @param('slug') slug: string): string {
+      return `${typeof year} ${year} ${slug} ${Object.getPrototypeOf(this.params) === null}`;
+    }
+  }
+  const client = new TestClient(Posts);
+
+  it('binds and converts path parameters (already percent-decoded)', async () => {
+    expect((await client.get('/2024/caf%C3%A9')).text()).toBe('number 2024 café true');
+  });
+
+  it('answers 400 when a path parameter does not convert', async () => {
+    const response = await client.get('/next/hello');
+    expect(response.status).toBe(400);
+    expect(response.text()).toBe('path parameter "year" must be a number, got "next"\n');
+  });
+});
+
+describe('@field', () => {
+  class Signup extends BaseHandler {
+    async doPOST(
+      @field('email') email: string,
+      @field('tag', { optional: true }) tags: string[],
+      @field('age', { optional: true }) age?: number,
+    ): Promise<string> {
+      const again = await this.form();
+      return JSON.stringify({ email, age, tags, cached: again.fields.email });
+    }
+  }
+  const client = new TestClient(Signup);
+
+  it('binds urlencoded fields, converting them, and shares the parsed form', async () => {
+    const response = await client.post('/', { form: { email: 'a@example.org', age: '36', tag: ['x', 'y'] } });
+    expect(response.json()).toEqual({ email: 'a@example.org', age: 36, tags: ['x', 'y'], cached: ['a@example.org'] });
+  });
+
+  it('gives [] for an optional array and undefined for a blank optional number', async () => {
+    const response = await client.post('/', { form: { email: 'a@example.org', age: '' } });
+    expect(response.json()).toEqual({ email: 'a@example.org', tags: [], cached: ['a@example.org'] });
+  });
+
+  it('answers 400 for a missing field and 400 for a bad number', async () => {
+    expect((await client.post('/', { form: { age: '3' } })).text()).toBe('missing form field "email"\n');
+    expect((await client.post('/', { form: { email: 'e', age: 'old' } })).text()).toBe('form field "age" must be a number, got "old"\n');
+  });
+
+  it('lets the body layer refuse a body that is not a form', async () => {
+    expect((await client.post('/', { json: { email: 'e' } })).status).toBe(415);
+  });
+});
+
+describe('@body', () => {
+  class Notes extends BaseHandler {
+    doPOST(@body() note: unknown): string {
+      return JSON.stringify({ note, proto: note !== null && typeof note === 'object' ? Object.getPrototypeOf(note) : 'n/a' });
+    }
+    doPUT(@body({ optional: true }) note: unknown): string {
+      return note === undefined ? 'nothing' : 'something';
+    }
+  }
+  const client = new TestClient(Notes);
+
+  it('parses JSON into null-prototype objects', async () => {
+    const response = await client.post('/', { json: { title: 'hi', __proto__x: 1 } });
+    expect(response.json()).toEqual({ note: { title: 'hi', __proto__x: 1 }, proto: null });
+  });
+
+  it('gives text for text bodies', async () => {
+    const response = await client.post('/', { body: 'plain words', headers: { 'Content-Type': 'text/plain' } });
+    expect(response.json()).toMatchObject({ note: 'plain words' });
+  });
+
+  it('answers 400 to a required body that is absent, and undefined to an optional one', async () => {
+    const response = await client.post('/');
+    expect(response.status).toBe(400);
+    expect(response.text()).toBe('missing request body\n');
+    expect((await client.put('/')).text()).toBe('nothing');
+  });
+
+  it('answers 400 to malformed JSON', async () => {
+    const response = await client.post('/', { body: '{"a":', headers: { 'Content-Type': 'application/json' } });
+    expect(response.status).toBe(400);
+  });
+});
+
+describe('@header, @cookie, @environ and @session', () => {
+  class Misc extends BaseHandler {
+    doGET(
+      @header('X-Count') count: number,
+      @header('Accept-Language', { type: Array, optional: true }) languages: string[],
+      @cookie('theme', { default: 'light' }) theme: string,
+      @cookie('visits', { type: Number, optional: true }) visits: number | undefined,
+      @environ('REMOTE_ADDR') address: string,
+      @environ('SERVER_PORT', Number) port: number,
+      @session({ optional: true }) maybe: Session | undefined,
+    ): string {
+      return JSON.stringify({ count, languages, theme, visits, address, port, session: maybe === undefined ? null : maybe.id, getter: this.session === maybe });
+    }
+  }
+  const client = new TestClient(Misc);
+
+  it('binds headers, cookies and environ keys, converting them', async () => {
+    const response = await client.get('/', {
+      headers: { 'X-Count': '3', 'Accept-Language': 'en, fr;q=0.5', Cookie: 'theme=dark; visits=12' },
+      environ: { REMOTE_ADDR: '10.0.0.7' },
+    });
+    expect(response.json()).toEqual({
+      count: 3, languages: ['en', 'fr;q=0.5'], theme: 'dark', visits: 12, address: '10.0.0.7', port: Number(response.json<{ port: number }>().port), session: null, getter: true,
+    });
+    expect(typeof response.json<{ port: unknown }>().port).toBe('number');
+  });
+
+  it('uses defaults and answers 400 for a missing header or a bad cookie', async () => {
+    expect((await client.get('/', { headers: { 'X-Count': '1' } })).json()).toMatchObject({ theme: 'light', languages: [] });
+    expect((await client.get('/')).text()).toBe('missing header "X-Count"\n');
+    const bad = await client.get('/', { headers: { 'X-Count': '1', Cookie: 'visits=many' } });
+    expect(bad.text()).toBe('cookie "visits" must be a number, got "many"\n');
+  });
+
+  it('binds the session from environ["tsgi.session"]', async () => {
+    const store = new Map<string, unknown>();
+    const fake: Session = {
+      id: 'abc', isNew: true, modified: false,
+      get: (key) => store.get(key), set: (key, value) => void store.set(key, value), has: (key) => store.has(key),
+      delete: (key) => store.delete(key), clear: () => store.clear(), keys: () => [...store.keys()],
+      regenerate: () => undefined, destroy: () => undefined,
+    };
+    class Counter extends BaseHandler {
+      doGET(@session() current: Session): string {
+        const visits = Number(current.get('visits') ?? 0) + 1;
+        current.set('visits', visits);
+        return `visit ${visits}`;
+      }
+    }
+    const counter = new TestClient(Counter);
+    expect((await counter.get('/', { environ: { 'tsgi.session': fake } })).text()).toBe('visit 1');
+    expect((await counter.get('/', { environ: { 'tsgi.session': fake } })).text()).toBe('visit 2');
+    const without = await counter.get('/');
+    expect(without.status).toBe(500);
+    expect(without.errors).toContain('wrap the app in session middleware');
+    expect((await client.get('/', { headers: { 'X-Count': '1' }, environ: { 'tsgi.session': fake } })).json()).toMatchObject({ session: 'abc', getter: true });
+  });
+
+  it('answers 500, not 400, when a required environ key is missing', async () => {
+    class Needs extends BaseHandler {
+      doGET(@environ('myapp.user') user: string): string {
+        return user;
+      }
+    }
+    const response = await new TestClient(Needs).get('/');
+    expect(response.status).toBe(500);
+    expect(response.errors).toContain('environ key "myapp.user" is missing');
+  });
+});
+
+describe('parameters without a runtime type', () => {
+  it('stay strings, with a one-time warning naming the class, method and parameter', async () => {
+    class Union extends BaseHandler {
+      doGET(@query('n', { optional: true }) n: number | undefined): string {
+        return typeof n;
+      }
+    }
+    const client = new TestClient(Union);
+    const first = await client.get('/?n=5');
+    expect(first.text()).toBe('string');
+    expect(first.errors).toContain('Union.doGET declares parameters with no runtime type');
+    expect(first.errors).toContain('parameter 0 (query parameter "n")');
+    const second = await client.get('/?n=5');
+    expect(second.errors).toBe('');
+  });
+});
+
+describe('undecorated methods', () => {
+  it('still get no arguments and the plain dispatch', async () => {
+    class Plain extends BaseHandler {
+      doGET(...args: unknown[]): string {
+        return `args ${args.length}`;
+      }
+    }
+    expect((await new TestClient(Plain).get('/')).text()).toBe('args 0');
+  });
+});
