@@ -1,0 +1,117 @@
+import { get } from 'node:http';
+import { describe, expect, it } from 'vitest';
+import { accessLog, basicAuth, clfTimestamp, staticCredentials, TestClient, type App, type Chunk } from '../../src/index.js';
+import { serve, waitFor } from '../server/helpers.js';
+import { curl } from './support.js';
+
+const COMMON = /^(\S+) - (\S+) \[(\d{2}\/[A-Z][a-z]{2}\/\d{4}:\d{2}:\d{2}:\d{2} \+0000)\] "([^"\\]*(?:\\.[^"\\]*)*)" (\d{3}|-) (\d+|-) (\d+\.\d{3})( aborted| error)?$/;
+const COMBINED = /^(\S+) - (\S+) \[([^\]]+)\] "((?:[^"\\]|\\.)*)" (\d{3}|-) (\d+|-) "((?:[^"\\]|\\.)*)" "((?:[^"\\]|\\.)*)" (\d+\.\d{3})( aborted| error)?$/;
+
+function sink(): { lines: string[]; write(line: string): void } {
+  const lines: string[] = [];
+  return { lines, write: (line: string) => void lines.push(line) };
+}
+
+const hello: App = (environ, startResponse) => {
+  if (environ.PATH_INFO === '/missing') {
+    startResponse('404 Not Found', [['Content-Type', 'text/plain']]);
+    return ['nope\n'];
+  }
+  startResponse('200 OK', [['Content-Type', 'text/plain']]);
+  return environ.REQUEST_METHOD === 'HEAD' ? [] : ['Hello world!\n'];
+};
+
+describe('accessLog', () => {
+  it('writes a Common Log Format line with status, bytes and response time', async () => {
+    const out = sink();
+    const fixed = new Date(Date.UTC(2026, 10, 25, 9, 5, 7));
+    const client = new TestClient(accessLog(hello, { stream: out, now: () => fixed }), { environ: { REMOTE_ADDR: '192.0.2.7' } });
+    await client.get('/greet?x=1');
+    await client.get('/missing');
+    await client.head('/greet');
+    expect(out.lines).toHaveLength(3);
+    const first = COMMON.exec(out.lines[0]!.trimEnd())!;
+    expect(first.slice(1, 7)).toEqual(['192.0.2.7', '-', '25/Nov/2026:09:05:07 +0000', 'GET /greet?x=1 HTTP/1.1', '200', '13']);
+    expect(out.lines[0]!.endsWith('\n')).toBe(true);
+    expect(COMMON.exec(out.lines[1]!.trimEnd())!.slice(5, 7)).toEqual(['404', '5']);
+    expect(COMMON.exec(out.lines[2]!.trimEnd())!.slice(5, 7)).toEqual(['200', '-']);
+  });
+
+  it('writes Combined Log Format with escaped referer and user agent', async () => {
+    const out = sink();
+    const client = new TestClient(accessLog(hello, { format: 'combined', stream: out }));
+    await client.get('/', { headers: { Referer: 'https://example.test/"quoted"', 'User-Agent': 'evil\tagent' } });
+    const match = COMBINED.exec(out.lines[0]!.trimEnd())!;
+    expect(match[7]).toBe('https://example.test/\\"quoted\\"');
+    expect(match[8]).toBe('evil\\x09agent');
+  });
+
+  it('logs the user set by an inner basicAuth', async () => {
+    const out = sink();
+    const app = accessLog(basicAuth(hello, { realm: 'r', verify: staticCredentials({ ada: 'pw' }) }), { stream: out });
+    await new TestClient(app).get('/', { headers: { Authorization: `Basic ${Buffer.from('ada:pw').toString('base64')}` } });
+    await new TestClient(app).get('/');
+    expect(COMMON.exec(out.lines[0]!.trimEnd())![2]).toBe('ada');
+    expect(COMMON.exec(out.lines[1]!.trimEnd())![5]).toBe('401');
+  });
+
+  it('counts write() output and logs an app that threw as 500 error', async () => {
+    const out = sink();
+    const writer: App = async (_environ, startResponse) => {
+      const write = startResponse('200 OK', [['Content-Type', 'text/plain']]);
+      await write('12345');
+      return ['678'];
+    };
+    await new TestClient(accessLog(writer, { stream: out })).get('/');
+    expect(COMMON.exec(out.lines[0]!.trimEnd())![6]).toBe('8');
+
+    const thrower: App = () => {
+      throw new Error('boom');
+    };
+    await new TestClient(accessLog(thrower, { stream: out }), { catchErrors: true }).get('/');
+    const line = COMMON.exec(out.lines[1]!.trimEnd())!;
+    expect(line[5]).toBe('500');
+    expect(line[8]).toBe(' error');
+  });
+
+  it('logs real requests from curl, and aborted ones', async () => {
+    const out = sink();
+    let closed = false;
+    const app: App = (environ, startResponse) => {
+      if (environ.PATH_INFO !== '/stream') return hello(environ, startResponse);
+      startResponse('200 OK', [['Content-Type', 'text/plain']]);
+      return (async function* (): AsyncGenerator<Chunk> {
+        try {
+          for (let i = 0; i < 100_000; i++) yield 'x'.repeat(16 * 1024);
+        } finally {
+          closed = true;
+        }
+      })();
+    };
+    const { url, port } = await serve(accessLog(app, { format: 'combined', stream: out }));
+    await curl(['-A', 'curl-test/1.0', '-e', 'http://ref.example/', `${url}hello`]);
+    await waitFor(() => out.lines.length === 1, 'the first line');
+    const line = COMBINED.exec(out.lines[0]!.trimEnd())!;
+    expect(line[1]).toBe('127.0.0.1');
+    expect(line.slice(4, 9)).toEqual(['GET /hello HTTP/1.1', '200', '13', 'http://ref.example/', 'curl-test/1.0']);
+
+    await new Promise<void>((resolve) => {
+      const request = get({ host: '127.0.0.1', port, path: '/stream' }, (response) => {
+        response.once('data', () => {
+          request.destroy();
+          resolve();
+        });
+      });
+      request.on('error', () => undefined);
+    });
+    await waitFor(() => out.lines.length === 2 && closed, 'the aborted line');
+    const aborted = COMBINED.exec(out.lines[1]!.trimEnd())!;
+    expect(aborted[5]).toBe('200');
+    expect(Number(aborted[6])).toBeGreaterThan(0);
+    expect(aborted[10]).toBe(' aborted');
+  });
+
+  it('formats CLF timestamps in UTC', () => {
+    expect(clfTimestamp(new Date(Date.UTC(2000, 9, 10, 13, 55, 36)))).toBe('10/Oct/2000:13:55:36 +0000');
+  });
+});
