@@ -17,7 +17,7 @@ const MAX_DELAY_MS = 10_000;
 /** A worker that lived this long was healthy: its slot's crash count starts over. */
 const STABLE_MS = 10_000;
 /** Quick deaths in a row after which the slot is deemed a crash loop. */
-const MAX_QUICK_DEATHS = 5;
+const MAX_QUICK_DEATHS = 4;
 /** Extra time given to workers beyond the graceful timeout before they are killed. */
 const KILL_GRACE_MS = 5_000;
 
@@ -74,6 +74,8 @@ export function superviseWorkers(config: ServeConfig): Promise<number> {
         process.stdout.write(`tsgi: serving ${message.name} on ${message.url} with ${slots.length} workers (pid ${process.pid}; Ctrl-C to stop)\n`);
       }
     });
+    // A message to a worker that is dying fails with EPIPE; its exit is handled below.
+    worker.on('error', (error: Error) => log(`worker ${worker.process.pid}: ${error.message}`));
     worker.on('exit', (code, signal) => onExit(slot, worker, code, signal));
   };
 
