@@ -69,6 +69,22 @@ export interface MultipartFile {
  */
 export type MultipartPart = MultipartField | MultipartFile;
 
+/**
+ * What {@link multipart} returns: an async iterator of parts whose
+ * `return()` (called by `break` in a `for await` loop) stops reading.
+ *
+ * @example
+ * ```ts
+ * const parts: MultipartIterator = multipart(environ);
+ * const first = await parts.next();
+ * await parts.return(); // done with the body
+ * ```
+ */
+export interface MultipartIterator extends AsyncIterableIterator<MultipartPart> {
+  /** Stops reading the body and releases the parser; pending file streams are destroyed. */
+  return(): Promise<IteratorResult<MultipartPart>>;
+}
+
 const MULTIPART = 'multipart/form-data';
 // RFC 2046 §5.1.1: 1 to 70 characters from this set, not ending in a space.
 const BOUNDARY = /^[0-9A-Za-z'()+_,\-./:=? ]{0,69}[0-9A-Za-z'()+_,\-./:=?]$/;
@@ -116,11 +132,11 @@ export function multipartBoundary(environ: Environ): string {
  * }
  * ```
  */
-export function multipart(environ: Environ, options: MultipartOptions = {}): AsyncIterableIterator<MultipartPart> {
+export function multipart(environ: Environ, options: MultipartOptions = {}): MultipartIterator {
   return new MultipartReader(environ, options);
 }
 
-class MultipartReader implements AsyncIterableIterator<MultipartPart> {
+class MultipartReader implements MultipartIterator {
   readonly #environ: Environ;
   readonly #options: MultipartOptions;
   #limits: ResolvedMultipartLimits | undefined;

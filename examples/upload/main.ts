@@ -1,0 +1,4 @@
+import { serveExample } from '../serve.js';
+import { UploadHandler } from './app.js';
+
+await serveExample(UploadHandler);
