@@ -2,7 +2,7 @@
  * The article's number-guessing game as a BaseHandler: GET shows the form,
  * POST judges the `myparam` field and shows the form again with a message.
  */
-import { BaseHandler } from '../../src/index.js';
+import { BaseHandler, field } from '../../src/index.js';
 import { Game, HIGHEST, LOWEST, parseGuess } from './game.js';
 import { renderPage } from './page.js';
 
@@ -19,25 +19,30 @@ export class GuessHandler extends BaseHandler {
 
   message = '';
 
+  /** The game this request plays. */
+  get game(): Game {
+    return (this.constructor as typeof GuessHandler).game;
+  }
+
   doGET(): string {
     return renderPage(this.message);
   }
 
-  async doPOST(): Promise<string> {
-    const fields = await this.parseFields();
-    const raw = fields.myparam?.[0];
-    if (raw === undefined || raw.trim() === '') {
-      this.message = "You didn't guess";
-      this.statusOverride = '400 Bad Request';
-      return this.doGET();
-    }
+  // The field is optional and stays a string so that a missing or malformed
+  // guess gets the game's own page and message rather than a bare 400.
+  doPOST(@field('myparam', { optional: true }) raw?: string): string {
+    if (raw === undefined || raw.trim() === '') return this.#retry("You didn't guess", '400 Bad Request');
     const guess = parseGuess(raw);
     if (guess === undefined) {
-      this.message = `"${raw.slice(0, 50)}" is not a whole number from ${LOWEST} to ${HIGHEST}`;
-      this.statusOverride = '422 Unprocessable Content';
-      return this.doGET();
+      return this.#retry(`"${raw.slice(0, 50)}" is not a whole number from ${LOWEST} to ${HIGHEST}`, '422 Unprocessable Content');
     }
-    this.message = MESSAGES[(this.constructor as typeof GuessHandler).game.judge(guess)];
+    this.message = MESSAGES[this.game.judge(guess)];
+    return this.doGET();
+  }
+
+  #retry(message: string, status: string): string {
+    this.message = message;
+    this.statusOverride = status;
     return this.doGET();
   }
 }

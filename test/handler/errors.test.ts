@@ -67,7 +67,7 @@ describe('negotiated error bodies', () => {
   });
 
   it('sends plain text otherwise: no Accept, */*, or nothing offered acceptable', async () => {
-    for (const headers of [{}, { Accept: '*/*' }, { Accept: 'image/png' }]) {
+    for (const headers of [{}, { Accept: '*/*' }, { Accept: 'image/png' }] as Array<Record<string, string>>) {
       const response = await client.get('/x', { headers });
       expect(response.headers.get('Content-Type')).toBe('text/plain; charset=utf-8');
       expect(response.text()).toBe('no entry "<b>x</b>"\n');
