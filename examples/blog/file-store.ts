@@ -1,0 +1,297 @@
+/**
+ * The blog's entries as files: `<dir>/<name>.txt`, one per entry.
+ */
+import { createHash, randomUUID } from 'node:crypto';
+import { watch, type FSWatcher } from 'node:fs';
+import { mkdir, open, readdir, readFile, stat, unlink } from 'node:fs/promises';
+import { join } from 'node:path';
+import { syncDirectory, writeFileAtomic } from './atomic-file.js';
+import { EntryIndex, type IndexedEntry } from './entry-index.js';
+import { isEntryName } from './names.js';
+import type { Entry, EntryPage, EntryStore, WriteCheck } from './store.js';
+
+/** Options for a {@link FileEntryStore}. */
+export interface FileEntryStoreOptions {
+  /**
+   * Follow changes other processes make in the directory with fs.watch
+   * (default true). Without it, or where watching fails, each list request
+   * compares the directory's mtime instead.
+   */
+  watch?: boolean;
+}
+
+const SUFFIX = '.txt';
+const BLOG_ID_FILE = '.blog-id';
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+const STAT_BATCH = 128;
+
+/**
+ * Entries stored one per file, written atomically (see atomic-file.ts).
+ *
+ * The list comes from an in-memory index, so its cost does not grow with
+ * the number of entries. The index follows this store's own writes
+ * directly. Changes made on disk by anyone else reach it in one of two ways:
+ * - fs.watch (inotify on Linux) reports each changed file name, and only
+ *   that file is stat'ed again. A report without a name, or a watcher
+ *   error, makes the next list read the whole directory again.
+ * - Where watching is unavailable or switched off (some network file
+ *   systems), every list stats the directory: creating, deleting or
+ *   renaming a file changes the directory's mtime, which makes the next
+ *   list re-read it. That misses an existing file edited in place, which
+ *   is why watching comes first.
+ *
+ * Writes to one name are serialized within the process, so a conditional
+ * write's check and the write itself cannot interleave with another
+ * request's; another process writing the same name can still race.
+ */
+export class FileEntryStore implements EntryStore {
+  /** The directory holding the entries. */
+  readonly dir: string;
+  readonly #index = new EntryIndex();
+  readonly #locks = new Map<string, Promise<void>>();
+  readonly #pending = new Set<string>();
+  readonly #useWatch: boolean;
+  #ready: Promise<void> | undefined;
+  #watcher: FSWatcher | undefined;
+  #scanNeeded = true;
+  #scanning: Promise<void> | undefined;
+  #draining: Promise<void> | undefined;
+  #dirMtimeNs: bigint | undefined;
+  #blogId: Promise<string> | undefined;
+
+  constructor(dir: string, options: FileEntryStoreOptions = {}) {
+    this.dir = dir;
+    this.#useWatch = options.watch ?? true;
+  }
+
+  /** Stops watching the directory. The store still works, without the watcher. */
+  close(): void {
+    this.#watcher?.close();
+    this.#watcher = undefined;
+  }
+
+  blogId(): Promise<string> {
+    this.#blogId ??= this.#loadBlogId();
+    return this.#blogId;
+  }
+
+  async get(name: string): Promise<Entry | undefined> {
+    let handle;
+    try {
+      handle = await open(this.#path(name), 'r');
+    } catch (error) {
+      if (isMissing(error)) return undefined;
+      throw error;
+    }
+    try {
+      const info = await handle.stat({ bigint: true });
+      if (!info.isFile()) return undefined;
+      const bytes = await handle.readFile();
+      return toEntry(name, bytes, info.mtimeNs);
+    } finally {
+      await handle.close();
+    }
+  }
+
+  async put(name: string, text: Uint8Array, check?: WriteCheck): Promise<{ created: boolean; entry: Entry }> {
+    await this.#prepare();
+    return this.#withLock(name, async () => {
+      const current = await this.get(name);
+      check?.(current);
+      await writeFileAtomic(this.dir, name + SUFFIX, text);
+      const info = await stat(this.#path(name), { bigint: true });
+      this.#index.set({ name, mtimeMs: Number(info.mtimeNs / 1000n) / 1000, size: Number(info.size) });
+      await this.#noteOwnDirectoryChange();
+      return { created: current === undefined, entry: toEntry(name, text, info.mtimeNs) };
+    });
+  }
+
+  async delete(name: string, check?: WriteCheck): Promise<boolean> {
+    await this.#prepare();
+    return this.#withLock(name, async () => {
+      const current = await this.get(name);
+      if (current === undefined) return false;
+      check?.(current);
+      try {
+        await unlink(this.#path(name));
+      } catch (error) {
+        if (isMissing(error)) return false;
+        throw error;
+      }
+      await syncDirectory(this.dir);
+      this.#index.delete(name, Date.now());
+      await this.#noteOwnDirectoryChange();
+      return true;
+    });
+  }
+
+  async list(offset: number, limit: number): Promise<EntryPage> {
+    await this.#prepare();
+    await this.#catchUp();
+    return {
+      total: this.#index.size,
+      entries: this.#index.page(offset, limit),
+      lastModified: new Date(this.#index.lastModifiedMs),
+      version: this.#index.pageVersion(offset, limit),
+    };
+  }
+
+  #path(name: string): string {
+    return join(this.dir, name + SUFFIX);
+  }
+
+  /** Creates the directory and starts watching it, once. */
+  #prepare(): Promise<void> {
+    this.#ready ??= (async () => {
+      await mkdir(this.dir, { recursive: true });
+      if (this.#useWatch) this.#startWatching();
+    })();
+    return this.#ready;
+  }
+
+  #startWatching(): void {
+    try {
+      // Not persistent: an idle watcher must not keep the process alive.
+      const watcher = watch(this.dir, { persistent: false }, (_event, fileName) => {
+        if (fileName === null) {
+          this.#scanNeeded = true;
+          return;
+        }
+        const text = String(fileName);
+        if (!text.endsWith(SUFFIX)) return;
+        const name = text.slice(0, -SUFFIX.length);
+        if (!isEntryName(name)) return;
+        this.#pending.add(name);
+        this.#draining ??= this.#drain();
+      });
+      watcher.on('error', () => {
+        watcher.close();
+        if (this.#watcher === watcher) this.#watcher = undefined;
+        this.#scanNeeded = true;
+      });
+      this.#watcher = watcher;
+    } catch {
+      this.#watcher = undefined;
+    }
+  }
+
+  /** Brings the index up to date with what is known to have changed. */
+  async #catchUp(): Promise<void> {
+    if (this.#draining !== undefined) await this.#draining;
+    if (!this.#scanNeeded && this.#watcher === undefined) {
+      const info = await stat(this.dir, { bigint: true });
+      if (info.mtimeNs !== this.#dirMtimeNs) this.#scanNeeded = true;
+    }
+    if (this.#scanNeeded) {
+      this.#scanning ??= this.#scan().finally(() => {
+        this.#scanning = undefined;
+      });
+      await this.#scanning;
+    }
+  }
+
+  async #scan(): Promise<void> {
+    this.#scanNeeded = false;
+    // The directory's mtime is read before its names, so a change made
+    // during the read leaves a newer mtime and the next list reads again.
+    const dirInfo = await stat(this.dir, { bigint: true });
+    const names = (await readdir(this.dir))
+      .filter((file) => file.endsWith(SUFFIX))
+      .map((file) => file.slice(0, -SUFFIX.length))
+      .filter(isEntryName);
+    const entries: IndexedEntry[] = [];
+    for (let i = 0; i < names.length; i += STAT_BATCH) {
+      const batch = await Promise.all(names.slice(i, i + STAT_BATCH).map((name) => this.#statEntry(name)));
+      for (const entry of batch) if (entry !== undefined) entries.push(entry);
+    }
+    this.#index.reset(entries, Number(dirInfo.mtimeNs / 1_000_000n));
+    this.#dirMtimeNs = dirInfo.mtimeNs;
+  }
+
+  /** Re-reads the files the watcher named, one batch at a time, so results cannot arrive out of order. */
+  async #drain(): Promise<void> {
+    try {
+      while (this.#pending.size > 0) {
+        const names = [...this.#pending];
+        this.#pending.clear();
+        const found = await Promise.all(names.map((name) => this.#statEntry(name)));
+        names.forEach((name, i) => {
+          const entry = found[i];
+          if (entry === undefined) this.#index.delete(name, Date.now());
+          else this.#index.set(entry);
+        });
+      }
+    } catch {
+      this.#scanNeeded = true;
+    } finally {
+      this.#draining = undefined;
+    }
+  }
+
+  async #statEntry(name: string): Promise<IndexedEntry | undefined> {
+    try {
+      const info = await stat(this.#path(name), { bigint: true });
+      if (!info.isFile()) return undefined;
+      return { name, mtimeMs: Number(info.mtimeNs / 1000n) / 1000, size: Number(info.size) };
+    } catch (error) {
+      if (isMissing(error)) return undefined;
+      throw error;
+    }
+  }
+
+  /** After a write of ours, the directory's new mtime is not a foreign change. */
+  async #noteOwnDirectoryChange(): Promise<void> {
+    if (this.#watcher !== undefined || this.#scanNeeded) return;
+    this.#dirMtimeNs = (await stat(this.dir, { bigint: true })).mtimeNs;
+  }
+
+  async #withLock<T>(name: string, action: () => Promise<T>): Promise<T> {
+    const previous = this.#locks.get(name) ?? Promise.resolve();
+    let release!: () => void;
+    const mine = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    const tail = previous.then(() => mine);
+    this.#locks.set(name, tail);
+    await previous;
+    try {
+      return await action();
+    } finally {
+      release();
+      if (this.#locks.get(name) === tail) this.#locks.delete(name);
+    }
+  }
+
+  async #loadBlogId(): Promise<string> {
+    await this.#prepare();
+    const file = join(this.dir, BLOG_ID_FILE);
+    for (let attempt = 0; attempt < 2; attempt++) {
+      try {
+        const id = (await readFile(file, 'utf8')).trim();
+        if (!UUID.test(id)) throw new Error(`${file} does not hold a UUID`);
+        return id;
+      } catch (error) {
+        if (!isMissing(error)) throw error;
+      }
+      // Created exclusively: two processes starting together agree on one id.
+      await writeFileAtomic(this.dir, BLOG_ID_FILE, Buffer.from(`${randomUUID()}\n`), true);
+    }
+    throw new Error(`cannot create ${file}`);
+  }
+}
+
+function toEntry(name: string, bytes: Uint8Array, mtimeNs: bigint): Entry {
+  const digest = createHash('sha256').update(bytes).digest('base64url').slice(0, 22);
+  return {
+    name,
+    text: Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('utf8'),
+    size: bytes.byteLength,
+    updated: new Date(Number(mtimeNs / 1_000_000n)),
+    version: `${digest}.${mtimeNs.toString(36)}`,
+  };
+}
+
+function isMissing(error: unknown): boolean {
+  const code = (error as NodeJS.ErrnoException | undefined)?.code;
+  return code === 'ENOENT' || code === 'ENOTDIR';
+}

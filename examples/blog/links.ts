@@ -1,0 +1,53 @@
+/**
+ * Absolute links built from the request, so the blog works under any host,
+ * scheme and mount point (the article hard-coded http://localhost:8080).
+ */
+import { HttpError, type Environ } from '../../src/index.js';
+import type { BlogFormat } from './formats.js';
+
+// A host name, IPv4 or bracketed IPv6 address, with an optional port: what a
+// Host header may hold (RFC 9110 §7.2). Anything else would end up inside
+// every link of the page, so it is refused rather than repeated.
+const HOST = /^(?:[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?)*\.?|\[[0-9A-Fa-f:.]+\])(?::\d{1,5})?$/;
+
+/**
+ * The URL of the blog's root, without a trailing slash:
+ * `tsgi.url_scheme` + `://` + Host (or SERVER_NAME:SERVER_PORT) + SCRIPT_NAME.
+ *
+ * @throws HttpError 400 for a malformed Host header.
+ */
+export function blogBase(environ: Environ): string {
+  const scheme = environ['tsgi.url_scheme'];
+  let host = environ.HTTP_HOST;
+  if (host === undefined || host === '') {
+    const defaultPort = scheme === 'https' ? '443' : '80';
+    host = environ.SERVER_PORT === defaultPort ? environ.SERVER_NAME : `${environ.SERVER_NAME}:${environ.SERVER_PORT}`;
+  } else if (!HOST.test(host)) {
+    throw new HttpError(400, `Invalid Host header ${JSON.stringify(host.slice(0, 100))}`);
+  }
+  const path = environ.SCRIPT_NAME.split('/').map(encodePathSegment).join('/');
+  return `${scheme}://${host.toLowerCase()}${path}`;
+}
+
+/** The URL of the list in `format`, with optional paging. */
+export function listUrl(base: string, format: BlogFormat, paging?: { offset: number; limit: number }): string {
+  const params = new URLSearchParams();
+  if (format !== 'xhtml') params.set('type', format);
+  if (paging !== undefined) {
+    params.set('offset', String(paging.offset));
+    params.set('limit', String(paging.limit));
+  }
+  const query = params.toString();
+  return `${base}/${query === '' ? '' : `?${query}`}`;
+}
+
+/** The URL of an entry in `format` (xhtml, the default, needs no `type`). */
+export function entryUrl(base: string, name: string, format: BlogFormat): string {
+  return `${base}/${encodePathSegment(name)}${format === 'xhtml' ? '' : `?type=${format}`}`;
+}
+
+function encodePathSegment(segment: string): string {
+  // encodeURIComponent leaves - _ . ~ alone and escapes everything else
+  // that is not a letter or digit, which covers every safe entry name.
+  return encodeURIComponent(segment);
+}

@@ -1,0 +1,4 @@
+import { serveExample } from '../serve.js';
+import { Blog } from './app.js';
+
+await serveExample(Blog);
