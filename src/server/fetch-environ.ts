@@ -1,0 +1,100 @@
+/**
+ * Building the environ of one request from a Fetch-API `Request`.
+ *
+ * @module
+ */
+import { ChunkInput, emptyInput } from '../gateway/input.js';
+import type { Environ, ErrorStream } from '../gateway/types.js';
+import { headerKey } from './environ.js';
+import { decodePath } from './target.js';
+
+/**
+ * What every request through one Fetch handler shares.
+ *
+ * @example
+ * ```ts
+ * const settings: FetchSettings = { errors: streamErrors(), scriptName: '', multiprocess: false, remoteAddress: () => undefined };
+ * ```
+ */
+export interface FetchSettings {
+  /** `tsgi.errors`. */
+  readonly errors: ErrorStream;
+  /** The mount prefix. */
+  readonly scriptName: string;
+  /** `tsgi.multiprocess`. */
+  readonly multiprocess: boolean;
+  /** `REMOTE_ADDR` for a request. */
+  readonly remoteAddress: (request: Request) => string | undefined;
+}
+
+const VERSION: readonly [number, number] = Object.freeze([1, 0] as const);
+
+/**
+ * The environ for `request`, or the status to answer instead: 400 for a
+ * malformed path, 404 for a path outside the mount prefix.
+ *
+ * @example
+ * ```ts
+ * const environ = fetchEnviron(new Request('http://x/a?b=1'), settings);
+ * ```
+ */
+export function fetchEnviron(request: Request, settings: FetchSettings): Environ | 400 | 404 {
+  const url = new URL(request.url);
+  let pathInfo = decodePath(url.pathname);
+  if (pathInfo === undefined) return 400;
+  const prefix = settings.scriptName;
+  if (prefix !== '') {
+    if (pathInfo !== prefix && !(pathInfo.startsWith(prefix) && pathInfo.charCodeAt(prefix.length) === 0x2f)) return 404;
+    pathInfo = pathInfo.slice(prefix.length);
+  }
+  const scheme = url.protocol.slice(0, -1);
+  const hostname = url.hostname.startsWith('[') ? url.hostname.slice(1, -1) : url.hostname;
+  const body = request.body;
+  const environ: Environ = {
+    REQUEST_METHOD: request.method,
+    SCRIPT_NAME: prefix,
+    PATH_INFO: pathInfo,
+    QUERY_STRING: url.search.slice(1),
+    SERVER_NAME: hostname,
+    SERVER_PORT: url.port !== '' ? url.port : scheme === 'https' ? '443' : '80',
+    SERVER_PROTOCOL: 'HTTP/1.1',
+    REMOTE_ADDR: settings.remoteAddress(request) ?? '',
+    REQUEST_URI: url.pathname + url.search,
+    'tsgi.version': VERSION,
+    'tsgi.url_scheme': scheme,
+    'tsgi.input': body === null ? emptyInput() : new ChunkInput(() => readStream(body)),
+    'tsgi.errors': settings.errors,
+    'tsgi.multithread': false,
+    'tsgi.multiprocess': settings.multiprocess,
+    'tsgi.run_once': false,
+    'tsgi.input_terminated': true,
+  };
+  const headers = environ as unknown as Record<string, string | undefined>;
+  // Headers yields lower-cased names with repeats already joined: by `, `,
+  // and cookies by `; `, as the gateway wants them.
+  for (const [name, value] of request.headers) {
+    const key = headerKey(name);
+    if (key !== '') headers[key] = value;
+  }
+  headers.HTTP_HOST ??= url.host;
+  return environ;
+}
+
+/** Reads a request body stream chunk by chunk, releasing it if reading stops early. */
+async function* readStream(stream: ReadableStream<Uint8Array>): AsyncGenerator<Uint8Array> {
+  const reader = stream.getReader();
+  let done = false;
+  try {
+    for (;;) {
+      const result = await reader.read();
+      if (result.done) {
+        done = true;
+        return;
+      }
+      yield result.value;
+    }
+  } finally {
+    if (!done) await reader.cancel().catch(() => undefined);
+    reader.releaseLock();
+  }
+}

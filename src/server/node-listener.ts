@@ -1,0 +1,121 @@
+/**
+ * A tsgi app as a plain Node `request` listener, for servers made elsewhere
+ * (`http.createServer`, `https.createServer`) and for mounting inside
+ * Express 5 or Connect.
+ *
+ * @module
+ */
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { TLSSocket } from 'node:tls';
+import { toApp } from '../gateway/app.js';
+import { streamErrors } from '../gateway/errors.js';
+import type { AppLike, ErrorStream } from '../gateway/types.js';
+import type { ServerContext } from './environ.js';
+import { createHandler, type Mount } from './handler.js';
+import { checkScriptName } from './options.js';
+
+/**
+ * Options for {@link toNodeListener}; every field is optional.
+ *
+ * @example
+ * ```ts
+ * const options: NodeListenerOptions = { scriptName: '/app', multiprocess: true };
+ * ```
+ */
+export interface NodeListenerOptions {
+  /** `environ['tsgi.errors']`, also where failures are logged. Default: {@link streamErrors} on `process.stderr`. */
+  errors?: ErrorStream;
+  /**
+   * A mount prefix of the listener's own, below any framework mount path:
+   * `''` or `/`-led without a trailing `/`. Requests outside it get `404`.
+   * Default: `''`.
+   */
+  scriptName?: string;
+  /** `environ['tsgi.multiprocess']`. Default: false. */
+  multiprocess?: boolean;
+  /**
+   * `environ['tsgi.url_scheme']`. Default: `https` on a TLS connection,
+   * else `http`.
+   */
+  urlScheme?: string;
+}
+
+/**
+ * The request as Express and Connect hand it on: `baseUrl` is the part of
+ * the path the mount consumed and `originalUrl` the target as sent, while
+ * `url` has been cut down to the rest.
+ */
+interface MountedRequest extends IncomingMessage {
+  baseUrl?: unknown;
+  originalUrl?: unknown;
+}
+
+/**
+ * Returns a `(req, res)` listener serving `app`, with the reference server's
+ * environ, response checks, streaming and `return()` handling. Mounted in
+ * Express (`app.use('/legacy', listener)`), `SCRIPT_NAME` is the mount path
+ * (`req.baseUrl`) and `PATH_INFO` what follows it. The listener never calls
+ * `next`: the tsgi app answers every request that reaches it, 404 included.
+ *
+ * @example
+ * ```ts
+ * import express from 'express';
+ * const site = express();
+ * site.use('/legacy', toNodeListener(GuessHandler));
+ * site.listen(8080);
+ *
+ * // or on its own
+ * http.createServer(toNodeListener(simpleApp)).listen(8080);
+ * ```
+ */
+export function toNodeListener(
+  app: AppLike,
+  options: NodeListenerOptions = {},
+): (req: IncomingMessage, res: ServerResponse) => void {
+  const target = toApp(app);
+  const errors = options.errors ?? streamErrors();
+  const scriptName = checkScriptName(options.scriptName ?? '');
+  const multiprocess = options.multiprocess ?? false;
+  const makeContext = (urlScheme: string): ServerContext => ({
+    errors,
+    urlScheme,
+    multiprocess,
+    scriptName,
+    serverName: '',
+    serverPort: '',
+    // The server belongs to someone else, who decides when it closes.
+    closing: false,
+    closeIdle: () => {},
+  });
+  const plain = makeContext(options.urlScheme ?? 'http');
+  const secure = makeContext(options.urlScheme ?? 'https');
+  const handlePlain = createHandler(target, plain, false, mountOf);
+  const handleSecure = createHandler(target, secure, false, mountOf);
+  return function tsgiListener(req: IncomingMessage, res: ServerResponse): void {
+    const socket = req.socket as Partial<TLSSocket> & IncomingMessage['socket'];
+    const encrypted = socket.encrypted === true;
+    const context = encrypted ? secure : plain;
+    // The handler reads these while building the environ, synchronously,
+    // so setting them per request cannot leak into another request.
+    context.serverName = socket.localAddress ?? '';
+    context.serverPort = String(socket.localPort ?? '');
+    if (encrypted) handleSecure(req, res);
+    else handlePlain(req, res);
+  };
+}
+
+function mountOf(req: IncomingMessage): Mount | undefined {
+  const { baseUrl, originalUrl } = req as MountedRequest;
+  if (typeof baseUrl !== 'string' || baseUrl === '' || typeof originalUrl !== 'string') return undefined;
+  const base = baseUrl.endsWith('/') ? baseUrl.slice(0, -1) : baseUrl;
+  // The rest is cut from the original target rather than taken from
+  // `req.url`, which Express turns into `/` for both `/legacy` and
+  // `/legacy/`; PATH_INFO keeps that difference, as PEP 3333 asks.
+  if (originalUrl.startsWith(base)) {
+    const rest = originalUrl.slice(base.length);
+    if (rest === '' || rest.charCodeAt(0) === 0x2f || rest.charCodeAt(0) === 0x3f) {
+      return { base, rest, requestUri: originalUrl };
+    }
+  }
+  return { base, rest: req.url ?? '/', requestUri: originalUrl };
+}
