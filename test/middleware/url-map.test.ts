@@ -40,3 +40,30 @@ describe('urlMap', () => {
     expect(() => urlMap({ blog: echo('x') })).toThrow(TypeError);
   });
 });
+
+describe('urlMap edge cases', () => {
+  const client = new TestClient(urlMap({ '/blog': echo('blog'), '/blog/archive': echo('archive') }));
+
+  it('hands a trailing slash on to the app as PATH_INFO "/"', async () => {
+    expect((await client.get('/blog/')).json()).toEqual({ label: 'blog', script: '/blog', path: '/' });
+  });
+
+  it('matches on segment boundaries for nested prefixes too', async () => {
+    expect((await client.get('/blog/archive/2024')).json()).toEqual({ label: 'archive', script: '/blog/archive', path: '/2024' });
+    expect((await client.get('/blog/archived')).json()).toEqual({ label: 'blog', script: '/blog', path: '/archived' });
+  });
+
+  it('matches decoded paths, so an encoded prefix still routes', async () => {
+    expect((await client.get('/bl%6fg/x')).json()).toEqual({ label: 'blog', script: '/blog', path: '/x' });
+  });
+
+  it('answers 404 at the root and for prefixes of prefixes', async () => {
+    expect((await client.get('/')).status).toBe(404);
+    expect((await client.get('/blo')).status).toBe(404);
+  });
+
+  it('refuses duplicate and malformed prefixes', () => {
+    expect(() => urlMap({ '/blog': echo('a'), '/blog/': echo('b') })).toThrow(/given twice/);
+    expect(() => urlMap({ '/a//b': echo('a') })).toThrow(/empty segment/);
+  });
+});

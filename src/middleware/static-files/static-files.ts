@@ -4,7 +4,7 @@
  * @module
  */
 import { open, realpath } from 'node:fs/promises';
-import { resolve } from 'node:path';
+import { basename, resolve } from 'node:path';
 import { contentType } from 'mime-types';
 import { quotePath } from '../../gateway/uri.js';
 import type { App, Body, Environ, ResponseHeaders, StartResponse } from '../../gateway/types.js';
@@ -100,7 +100,7 @@ export function staticFiles(dir: string, options: StaticFilesOptions = {}): App 
     if (precondition === 412) return plain(environ, startResponse, 412, 'Precondition Failed\n');
 
     const size = stats.size;
-    const type = contentType(path) || 'application/octet-stream';
+    const type = contentType(basename(path)) || 'application/octet-stream';
     const headers: ResponseHeaders = [
       ['Content-Type', type],
       ...validators,

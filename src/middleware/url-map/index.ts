@@ -19,7 +19,8 @@ interface Mount {
  * work under any mount point. A `''` or `'/'` key mounts an app at the root;
  * without one, unmatched paths get a plain 404.
  *
- * @throws TypeError for a prefix that does not start with `/`.
+ * @throws TypeError for a prefix that does not start with `/`, holds an
+ *   empty segment (`//`), or repeats another once trailing slashes are removed.
  * @example
  * ```ts
  * const site = urlMap({ '/blog': BlogHandler, '/guess': GuessHandler, '/': indexApp });
@@ -28,6 +29,11 @@ interface Mount {
  */
 export function urlMap(mounts: Record<string, AppLike>): App {
   const table: Mount[] = Object.entries(mounts).map(([prefix, app]) => ({ prefix: normalisePrefix(prefix), app: toApp(app) }));
+  const seen = new Set<string>();
+  for (const { prefix } of table) {
+    if (seen.has(prefix)) throw new TypeError(`urlMap prefix ${JSON.stringify(prefix || '/')} is given twice (a trailing slash does not make it different)`);
+    seen.add(prefix);
+  }
   table.sort((a, b) => b.prefix.length - a.prefix.length);
   return function mapped(environ: Environ, startResponse: StartResponse) {
     const path = environ.PATH_INFO;
@@ -51,5 +57,7 @@ export function urlMap(mounts: Record<string, AppLike>): App {
 function normalisePrefix(prefix: string): string {
   if (prefix === '' || prefix === '/') return '';
   if (!prefix.startsWith('/')) throw new TypeError(`urlMap prefix must start with "/", got ${JSON.stringify(prefix)}`);
-  return prefix.replace(/\/+$/, '');
+  const trimmed = prefix.replace(/\/+$/, '');
+  if (trimmed.includes('//')) throw new TypeError(`urlMap prefix must not hold an empty segment, got ${JSON.stringify(prefix)}`);
+  return trimmed;
 }
