@@ -93,3 +93,91 @@ export function atomProblems(doc: Document): string[] {
   }
   return problems;
 }
+
+/** A running `node dist/examples/blog/main.js`. */
+export interface BlogProcess {
+  url: string;
+  port: number;
+  stop: () => Promise<number | null>;
+}
+
+/** Starts the built example as `npm run example:blog` does, on an ephemeral port, with BLOG_DIR=`dir`. */
+export async function startBlogProcess(dir: string): Promise<BlogProcess> {
+  const { spawn } = await import('node:child_process');
+  const { createInterface } = await import('node:readline');
+  const { once } = await import('node:events');
+  const child = spawn(process.execPath, ['dist/examples/blog/main.js'], {
+    env: { ...process.env, PORT: '0', HOST: '127.0.0.1', BLOG_DIR: dir },
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  const exited = once(child, 'exit');
+  let url = '';
+  for await (const line of createInterface({ input: child.stdout! })) {
+    const match = /(http:\/\/\S+)/.exec(line);
+    if (match) {
+      url = match[1]!.replace(/\/$/, '');
+      break;
+    }
+  }
+  if (url === '') {
+    child.kill('SIGKILL');
+    throw new Error('the blog example did not start');
+  }
+  return {
+    url,
+    port: Number(new URL(url).port),
+    stop: async () => {
+      child.kill('SIGINT');
+      const timer = setTimeout(() => child.kill('SIGKILL'), 5000);
+      const [code] = (await exited) as [number | null];
+      clearTimeout(timer);
+      return code;
+    },
+  };
+}
+
+/** Sends raw bytes over a fresh socket and returns the status code and body of the answer. */
+export async function rawHttp(port: number, request: string): Promise<{ status: number; text: string }> {
+  const { connect } = await import('node:net');
+  return new Promise((resolve, reject) => {
+    const socket = connect(port, '127.0.0.1');
+    const chunks: Buffer[] = [];
+    socket.setTimeout(5000, () => socket.destroy(new Error('raw request timed out')));
+    socket.on('data', (chunk: Buffer) => chunks.push(chunk));
+    socket.on('error', reject);
+    socket.on('close', () => {
+      const text = Buffer.concat(chunks).toString('latin1');
+      const match = /^HTTP\/1\.1 (\d{3})/.exec(text);
+      if (match === null) reject(new Error(`no HTTP response: ${JSON.stringify(text.slice(0, 100))}`));
+      else resolve({ status: Number(match[1]), text });
+    });
+    socket.write(request);
+  });
+}
+
+/** Runs curl; resolves with its output and exit code. */
+export async function runCurl(args: string[], stdin?: string): Promise<{ stdout: string; stderr: string; code: number | null }> {
+  const { spawn } = await import('node:child_process');
+  return new Promise((resolve, reject) => {
+    const child = spawn('curl', ['--max-time', '15', ...args], { stdio: ['pipe', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d));
+    child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
+    child.on('error', reject);
+    child.on('close', (code) => resolve({ stdout, stderr, code }));
+    child.stdin.end(stdin ?? '');
+  });
+}
+
+/** The status code curl -v reports in its stderr. */
+export function curlStatus(stderr: string): number {
+  const match = /^< HTTP\/[\d.]+ (\d{3})/m.exec(stderr);
+  return match === null ? 0 : Number(match[1]);
+}
+
+/** A response header curl -v reports in its stderr. */
+export function curlHeader(stderr: string, name: string): string | undefined {
+  const match = new RegExp(`^< ${name}: (.*?)\\r?$`, 'im').exec(stderr);
+  return match?.[1];
+}

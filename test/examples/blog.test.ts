@@ -353,6 +353,21 @@ describe('blog: conditional requests', () => {
   });
 });
 
+describe('blog: storage', () => {
+  it('creates the blog directory on first use', async () => {
+    const parent = tempDir('create');
+    temps.push(parent.remove);
+    const dir = join(parent.dir, 'a', 'b');
+    const store = new FileEntryStore(dir);
+    stores.push(store);
+    const client = new TestClient(blogHandler({ store }));
+    expect((await client.get('/?type=xml')).status).toBe(200);
+    expect((await client.put('/hello', { body: 'hi' })).status).toBe(201);
+    expect(readFileSync(join(dir, 'hello.txt'), 'utf8')).toBe('hi');
+    expect(readFileSync(join(dir, '.blog-id'), 'utf8')).toMatch(/^[0-9a-f-]{36}\n$/);
+  });
+});
+
 describe('blog: the index follows the disk', () => {
   for (const watch of [true, false]) {
     it(`sees entries created, edited and deleted by others (${watch ? 'fs.watch' : 'directory mtime'})`, async () => {
