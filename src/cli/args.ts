@@ -83,7 +83,7 @@ Options:
   --port <port>             port to listen on, 0 for any free one (default 8080)
   --workers <n>             processes to serve with, via node:cluster (default 1)
   --prefix </mount>         mount prefix: SCRIPT_NAME; other paths get 404 (default none)
-  --access-log              log one line per request to stdout (Common Log Format)
+  --access-log              log one line per request to stdout (Common Log Format + ms)
   --graceful-timeout <s>    seconds shutdown waits for requests in flight (default 10)
   --cert <file>, --key <file>
                             serve HTTPS with this PEM certificate and key

@@ -7,7 +7,7 @@
 import cluster from 'node:cluster';
 import { makeServer } from '../server/server.js';
 import type { App } from '../gateway/types.js';
-import { withAccessLog } from './access-log.js';
+import { accessLog } from '../middleware/access-log/index.js';
 import type { ServeConfig } from './args.js';
 import { exportsApp } from './dispatch.js';
 import { EXIT_CONFIG, importModule, LoadError, selectApp, type Selection } from './load.js';
@@ -51,7 +51,7 @@ export async function serveInProcess(config: ServeConfig): Promise<number> {
     return EXIT_CONFIG;
   }
   let app: App = selection.kind === 'app' ? selection.app : exportsApp(selection.apps);
-  if (config.accessLog) app = withAccessLog(app, (line) => process.stdout.write(line));
+  if (config.accessLog) app = accessLog(app, { stream: process.stdout });
   const server = makeServer(config.host, config.port, app, {
     scriptName: config.prefix,
     closeTimeout: config.gracefulTimeout,
