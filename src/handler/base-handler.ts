@@ -5,7 +5,14 @@
  */
 import { parse as parseCookieHeader } from 'cookie';
 import { parseFields, type ParseFieldsOptions } from '../body/fields.js';
-import { DEFAULT_BODY_LIMIT } from '../body/read.js';
+import type { FormOptions, ParsedForm } from '../body/form-collect.js';
+import { readForm } from '../body/form.js';
+import { readJson } from '../body/json.js';
+import type { MultipartOptions } from '../body/multipart-limits.js';
+import { multipart, type MultipartIterator } from '../body/multipart.js';
+import { parseBody } from '../body/parse-body.js';
+import { DEFAULT_BODY_LIMIT, readBytes } from '../body/read.js';
+import { readText } from '../body/text.js';
 import { parseUrlEncoded, type FieldRecord } from '../body/urlencoded.js';
 import { chunkLength, isBody, openBody } from '../gateway/body.js';
 import { logError } from '../gateway/errors.js';
@@ -13,7 +20,6 @@ import { HttpError } from '../gateway/http-error.js';
 import { checkHeaders, checkStatus, GatewayError, statusAllowsBody } from '../gateway/spec.js';
 import { statusCode } from '../gateway/status.js';
 import type { Chunk, Environ, ResponseHeaders, Session, StartResponse, Write } from '../gateway/types.js';
-import { multipart, parseBody, readBytes, readForm, readJson, readText, type FormData, type MultipartOptions } from './body-bridge.js';
 import type { DispatchTable, PathDispatch } from './dispatch.js';
 import { renderError } from './error-response.js';
 import { invokePlan } from './invoke.js';
@@ -86,7 +92,7 @@ export class BaseHandler implements AsyncIterable<Chunk> {
   #params: PathParams = NO_PARAMS;
   #cookies: Record<string, string | undefined> | undefined;
   #plan: MethodPlan | null = null;
-  #form: Promise<FormData> | undefined;
+  #form: Promise<ParsedForm> | undefined;
   #body: Promise<unknown> | undefined;
   #variesOnAccept = false;
 
@@ -150,40 +156,49 @@ export class BaseHandler implements AsyncIterable<Chunk> {
     return parseFields(this.environ, { limit: this.effectiveBodyLimit, ...options });
   }
 
-  /** The whole body as bytes, within the body limit (413 over it). */
-  bytes(): Promise<Uint8Array> {
+  /**
+   * The whole body as bytes, within the body limit (413 over it); see
+   * {@link readBytes}.
+   */
+  bytes(): Promise<Buffer> {
     return readBytes(this.environ, { limit: this.effectiveBodyLimit });
   }
 
-  /** The whole body as text, within the body limit. */
+  /** The whole body as text, decoded by its charset, within the body limit; see {@link readText}. */
   text(): Promise<string> {
     return readText(this.environ, { limit: this.effectiveBodyLimit });
   }
 
   /**
    * The body parsed as JSON, with null-prototype objects: 415 for another
-   * Content-Type, 400 saying where malformed JSON broke.
+   * Content-Type, 400 saying where malformed JSON broke; see {@link readJson}.
    */
   json(): Promise<unknown> {
     return readJson(this.environ, { limit: this.effectiveBodyLimit });
   }
 
   /**
-   * The fields and uploaded files of an urlencoded or multipart body, read
-   * once and cached (the `@field` and `@file` decorators share it).
+   * The fields and uploaded files (in memory) of an urlencoded or multipart
+   * body; see {@link readForm}. The first call reads the body and its result
+   * is kept, so later calls (and the `@field` and `@file` decorators) share
+   * it; their options are ignored.
    */
-  form(): Promise<FormData> {
-    return (this.#form ??= readForm(this.environ, { limit: this.effectiveBodyLimit }));
+  form(options: FormOptions = {}): Promise<ParsedForm> {
+    return (this.#form ??= readForm(this.environ, { limit: this.effectiveBodyLimit, ...options }));
   }
 
-  /** The parts of a multipart body, streamed as they arrive. */
-  multipart(options: MultipartOptions = {}): ReturnType<typeof multipart> {
+  /**
+   * The parts of a multipart body, streamed as they arrive; see
+   * {@link multipart}. `limit` defaults to the effective body limit.
+   */
+  multipart(options: MultipartOptions = {}): MultipartIterator {
     return multipart(this.environ, { limit: this.effectiveBodyLimit, ...options });
   }
 
   /**
-   * The body parsed by its Content-Type (JSON, form, or text), read once and
-   * cached (the `@body` decorator shares it).
+   * The body parsed by its Content-Type: JSON, the fields of a form, or
+   * text; see {@link parseBody}. Read once and kept (the `@body` decorator
+   * shares it).
    */
   parseBody(): Promise<unknown> {
     return (this.#body ??= parseBody(this.environ, { limit: this.effectiveBodyLimit }));

@@ -92,9 +92,10 @@ export function field(name: string, spec?: ParamSpec): ParameterDecorator {
 }
 
 /**
- * Binds the whole request body, parsed by its Content-Type: JSON gives the
- * parsed value (null-prototype objects), a form gives `{ fields, files }`,
- * anything else the text. A required body that is absent is a 400.
+ * Binds the whole request body, parsed by its Content-Type with
+ * {@link parseBody}: JSON gives the parsed value (null-prototype objects), a
+ * form its fields, `text/*` the text, anything else a 415. A required body
+ * that is absent is a 400.
  *
  * @example
  * ```ts
