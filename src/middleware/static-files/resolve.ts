@@ -14,7 +14,15 @@ export type Resolution =
   | { kind: 'bad-request'; reason: string }
   | { kind: 'not-found' };
 
-/** How {@link resolveFile} treats names beginning with a dot. */
+/**
+ * How `staticFiles` treats path segments beginning with a dot: `ignore`
+ * answers 404 as if they did not exist, `allow` serves them.
+ *
+ * @example
+ * ```ts
+ * const policy: DotfilePolicy = 'ignore'; // .env, .git/… stay hidden
+ * ```
+ */
 export type DotfilePolicy = 'ignore' | 'allow';
 
 /** The settings resolution needs. */
