@@ -5,6 +5,7 @@
 import { BaseHandler, HttpError, urlMap, type App } from '../src/index.js';
 import { GuessHandler } from './guess/app.js';
 import { simpleApp } from './hello/app.js';
+import { privateApp } from './protected/app.js';
 import { UploadHandler } from './upload/app.js';
 
 /** The examples, by mount prefix, with a line saying what each shows. */
@@ -12,6 +13,7 @@ export const EXAMPLES = [
   { prefix: '/hello', title: 'hello', about: 'the smallest app: a function returning "Hello world!"', app: simpleApp },
   { prefix: '/guess', title: 'guess', about: 'the number-guessing game, a BaseHandler subclass', app: GuessHandler },
   { prefix: '/upload', title: 'upload', about: 'file uploads streamed to disk with saveFiles, and the list of stored files', app: UploadHandler },
+  { prefix: '/private', title: 'private', about: 'a page behind HTTP Basic authentication (basicAuth); demo account demo / tsgi-demo unless DEMO_USER / DEMO_PASS are set', app: privateApp },
 ] as const;
 
 /** The index page, answering only at the root of the site. */

@@ -1,0 +1,4 @@
+import { serveExample } from '../serve.js';
+import { privateApp } from './app.js';
+
+await serveExample(privateApp);
