@@ -32,6 +32,7 @@ export const where_app: App = (environ, startResponse) => {
     `SCRIPT_NAME: ${environ.SCRIPT_NAME}`,
     `PATH_INFO: ${environ.PATH_INFO}`,
     `URL: ${requestUri(environ)}`,
+    `REMOTE_ADDR: ${environ.REMOTE_ADDR}`,
     `pid: ${process.pid}`,
     '',
   ].join('\n');

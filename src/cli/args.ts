@@ -6,6 +6,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
+import { compileTrust } from '../middleware/proxy-headers/index.js';
 
 /** The exit code for a bad command line: 2, as Unix tools use it for misuse. */
 export const EXIT_USAGE = 2;
@@ -35,6 +36,12 @@ export interface ServeConfig {
   readonly accessLog: boolean;
   /** Milliseconds shutdown waits for requests in flight. */
   readonly gracefulTimeout: number;
+  /**
+   * Which proxies' forwarding headers to believe (`proxyHeaders` trust: a
+   * list of addresses, subnets and shorthands, or a hop count), or undefined
+   * to believe none.
+   */
+  readonly trustProxy: readonly string[] | number | undefined;
   /** The TLS certificate and key, read from their files, for HTTPS. */
   readonly tls: { readonly cert: Buffer; readonly key: Buffer } | undefined;
 }
@@ -83,6 +90,9 @@ Options:
   --port <port>             port to listen on, 0 for any free one (default 8080)
   --workers <n>             processes to serve with, via node:cluster (default 1)
   --prefix </mount>         mount prefix: SCRIPT_NAME; other paths get 404 (default none)
+  --trust-proxy <list>      believe X-Forwarded-For/-Proto/-Host/-Prefix from these
+                            proxies: addresses, CIDR subnets, loopback, private,
+                            comma-separated; or a number of hops (default: none)
   --access-log              log one line per request to stdout (Common Log Format + ms)
   --graceful-timeout <s>    seconds shutdown waits for requests in flight (default 10)
   --cert <file>, --key <file>
@@ -119,6 +129,7 @@ export function parseCommandLine(argv: readonly string[]): Command {
         workers: { type: 'string' },
         prefix: { type: 'string' },
         'access-log': { type: 'boolean' },
+        'trust-proxy': { type: 'string' },
         'graceful-timeout': { type: 'string' },
         cert: { type: 'string' },
         key: { type: 'string' },
@@ -155,6 +166,7 @@ export function parseCommandLine(argv: readonly string[]): Command {
       workers: integerOption('--workers', values.workers, 1, 1, MAX_WORKERS),
       prefix: prefixOption(values.prefix),
       accessLog: values['access-log'] === true,
+      trustProxy: trustOption(values['trust-proxy']),
       gracefulTimeout: secondsOption(values['graceful-timeout']),
       tls:
         values.cert === undefined || values.key === undefined
@@ -199,6 +211,19 @@ function secondsOption(text: string | undefined): number {
     throw new UsageError(`--graceful-timeout must be a number of seconds from 0 to 86400, got ${JSON.stringify(text)}`);
   }
   return Math.round(value * 1000);
+}
+
+function trustOption(text: string | undefined): readonly string[] | number | undefined {
+  if (text === undefined) return undefined;
+  if (/^\d+$/.test(text)) return integerOption('--trust-proxy', text, 0, 0, 100);
+  const entries = text.split(',').map((entry) => entry.trim()).filter((entry) => entry !== '');
+  if (entries.length === 0) throw new UsageError('--trust-proxy needs addresses, subnets, loopback/private/linklocal, or a hop count');
+  try {
+    compileTrust(entries);
+  } catch (error) {
+    throw new UsageError(`--trust-proxy: ${(error as Error).message}`);
+  }
+  return entries;
 }
 
 function prefixOption(text: string | undefined): string {

@@ -8,6 +8,7 @@ import cluster from 'node:cluster';
 import { makeServer } from '../server/server.js';
 import type { App } from '../gateway/types.js';
 import { accessLog } from '../middleware/access-log/index.js';
+import { proxyHeaders } from '../middleware/proxy-headers/index.js';
 import type { ServeConfig } from './args.js';
 import { exportsApp } from './dispatch.js';
 import { EXIT_CONFIG, importModule, LoadError, selectApp, type Selection } from './load.js';
@@ -52,6 +53,8 @@ export async function serveInProcess(config: ServeConfig): Promise<number> {
   }
   let app: App = selection.kind === 'app' ? selection.app : exportsApp(selection.apps);
   if (config.accessLog) app = accessLog(app, { stream: process.stdout });
+  // Outermost, so the access log and the app both see the real client.
+  if (config.trustProxy !== undefined) app = proxyHeaders(app, { trust: config.trustProxy });
   const server = makeServer(config.host, config.port, app, {
     scriptName: config.prefix,
     closeTimeout: config.gracefulTimeout,

@@ -17,6 +17,7 @@ describe('parseCommandLine', () => {
       workers: 1,
       prefix: '',
       accessLog: false,
+      trustProxy: undefined,
       gracefulTimeout: 10_000,
       tls: undefined,
     });
@@ -25,8 +26,10 @@ describe('parseCommandLine', () => {
   it('reads every option', () => {
     const config = serve([
       'serve', 'app.js:simple_app', '--host', '', '--port', '0', '--workers', '4', '--prefix', '/test/foo/',
-      '--access-log', '--graceful-timeout', '2.5',
+      '--access-log', '--graceful-timeout', '2.5', '--trust-proxy', '127.0.0.1, 10.0.0.0/8',
     ]);
+    expect(config.trustProxy).toEqual(['127.0.0.1', '10.0.0.0/8']);
+    expect(serve(['serve', 'a.js', '--trust-proxy', '2']).trustProxy).toBe(2);
     expect(config).toMatchObject({
       module: 'app.js', exportName: 'simple_app', host: '', port: 0, workers: 4, prefix: '/test/foo', accessLog: true, gracefulTimeout: 2500,
     });
@@ -46,6 +49,8 @@ describe('parseCommandLine', () => {
     [['serve', 'a.js', '--graceful-timeout', 'soon'], /--graceful-timeout must be a number of seconds/],
     [['serve', 'a.js', '--prefix', 'test'], /--prefix must start with '\/'/],
     [['serve', 'a.js', '--prefix', '/a?b'], /--prefix must be a plain path/],
+    [['serve', 'a.js', '--trust-proxy', 'everyone'], /--trust-proxy: /],
+    [['serve', 'a.js', '--trust-proxy', ','], /--trust-proxy needs/],
     [['serve', 'a.js', '--cert', 'c.pem'], /--cert and --key go together/],
     [['serve', 'a.js', '--cert', '/nonexistent/c.pem', '--key', '/nonexistent/k.pem'], /--cert: cannot read \/nonexistent\/c.pem: ENOENT/],
     [['serve', 'a.js', '--prot', '1'], /Unknown option '--prot'/],
