@@ -4,7 +4,7 @@
  *
  * @module
  */
-import { checkHeaders, checkStatus, GatewayError } from '../../gateway/spec.js';
+import { checkHeaders, checkStatus, GatewayError, statusAllowsBody } from '../../gateway/spec.js';
 import type { Chunk, ResponseHeaders, StartResponse, Write } from '../../gateway/types.js';
 
 /**
@@ -20,6 +20,8 @@ export class DeferredResponse {
   readonly #extraHeaders: () => ResponseHeaders;
   #pending: { status: string; headers: ResponseHeaders } | undefined;
   #realWrite: Write | undefined;
+  #code = 0;
+  #declaredLength = -1;
 
   /**
    * @param real The server's (or outer middleware's) `startResponse`.
@@ -33,6 +35,15 @@ export class DeferredResponse {
   /** Whether the app's status and headers have been passed on. */
   get forwarded(): boolean {
     return this.#realWrite !== undefined;
+  }
+
+  /**
+   * How many body bytes the server will send before it ends the response by
+   * itself: the app's `Content-Length`, 0 for a status without a body, or
+   * -1 when the body's end decides.
+   */
+  get bodyLimit(): number {
+    return this.#code !== 0 && !statusAllowsBody(this.#code) ? 0 : this.#declaredLength;
   }
 
   /** Whether the app has called `startResponse` at all. */
@@ -53,8 +64,9 @@ export class DeferredResponse {
         'startResponse was already called; call it again only with excInfo (the caught error), before any output',
       );
     }
-    checkStatus(status);
+    this.#code = checkStatus(status);
     checkHeaders(headers);
+    this.#declaredLength = declaredLength(headers);
     this.#pending = { status, headers: headers.map(([name, value]): [string, string] => [name, value]) };
     return this.write;
   };
@@ -98,4 +110,11 @@ export function hasBytes(chunk: unknown): boolean {
   if (typeof chunk === 'string') return chunk.length > 0;
   if (chunk instanceof Uint8Array) return chunk.byteLength > 0;
   return true;
+}
+
+function declaredLength(headers: ResponseHeaders): number {
+  for (const [name, value] of headers) {
+    if (name.length === 14 && name.toLowerCase() === 'content-length' && /^\d{1,15}$/.test(value.trim())) return Number(value.trim());
+  }
+  return -1;
 }

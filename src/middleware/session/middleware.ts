@@ -6,7 +6,7 @@
  */
 import { parseCookie, stringifySetCookie } from 'cookie';
 import { toApp } from '../../gateway/app.js';
-import { isBody, openBody, type BodyReader } from '../../gateway/body.js';
+import { chunkLength, isBody, openBody, type BodyReader } from '../../gateway/body.js';
 import { logError } from '../../gateway/errors.js';
 import type { App, AppLike, Body, Chunk, Environ, ResponseHeaders, StartResponse } from '../../gateway/types.js';
 import { DeferredResponse, hasBytes } from './deferred-response.js';
@@ -185,7 +185,7 @@ export function sessions(app: AppLike, options: SessionOptions): App {
       if (!response.started) return body;
       return (await commit()) ?? body;
     }
-    return new SessionBody(body, response, commit);
+    return new SessionBody(body, response, commit, isHead);
   };
 }
 
@@ -292,13 +292,21 @@ class SessionBody implements AsyncIterableIterator<Chunk> {
   readonly #reader: BodyReader;
   readonly #response: DeferredResponse;
   readonly #commit: (closing?: boolean) => Promise<Chunk[] | undefined>;
+  readonly #isHead: boolean;
   #phase: 'running' | 'ended' | 'failed' = 'running';
   #replacement: Chunk[] = [];
+  #sent = 0;
 
-  constructor(body: Body, response: DeferredResponse, commit: (closing?: boolean) => Promise<Chunk[] | undefined>) {
+  constructor(
+    body: Body,
+    response: DeferredResponse,
+    commit: (closing?: boolean) => Promise<Chunk[] | undefined>,
+    isHead: boolean,
+  ) {
     this.#reader = openBody(body);
     this.#response = response;
     this.#commit = commit;
+    this.#isHead = isHead;
   }
 
   [Symbol.asyncIterator](): this {
@@ -312,8 +320,21 @@ class SessionBody implements AsyncIterableIterator<Chunk> {
     try {
       const next = await this.#reader.next();
       if (next.done !== true) {
-        if (hasBytes(next.value)) this.#response.flush();
-        return { done: false, value: next.value };
+        const chunk = next.value;
+        if (!hasBytes(chunk)) return { done: false, value: chunk };
+        if (this.#isLast(chunk)) {
+          // The server ends the response with this chunk and pulls no more,
+          // so this is the last moment to save before the visitor can see it.
+          this.#phase = 'ended';
+          const replacement = await this.#commit();
+          if (replacement !== undefined) {
+            this.#replacement = replacement;
+            return this.next();
+          }
+        } else {
+          this.#response.flush();
+        }
+        return { done: false, value: chunk };
       }
       this.#phase = 'ended';
       const closeError = await this.#reader.close();
@@ -327,8 +348,25 @@ class SessionBody implements AsyncIterableIterator<Chunk> {
     }
   }
 
+  /**
+   * Whether the server will end the response once it has `chunk`: the
+   * declared Content-Length is reached, or the request or status allows no
+   * body at all.
+   */
+  #isLast(chunk: Chunk): boolean {
+    if (this.#isHead) return true;
+    const limit = this.#response.bodyLimit;
+    if (limit < 0) return false;
+    this.#sent += chunkLength(chunk);
+    return this.#sent >= limit;
+  }
+
   async return(): Promise<IteratorResult<Chunk, undefined>> {
-    if (this.#phase === 'running') {
+    if (this.#phase === 'ended') {
+      // Saved already, before the last chunk; the app's body still needs closing.
+      const closeError = await this.#reader.close();
+      if (closeError !== undefined) throw closeError;
+    } else if (this.#phase === 'running') {
       // Closed early (the client went away, or a HEAD or 204 needs no body):
       // the app is done with the session all the same.
       this.#phase = 'ended';

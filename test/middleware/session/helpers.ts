@@ -1,5 +1,5 @@
 import type { App, SessionStore } from '../../../src/index.js';
-import { sessions, type SessionOptions } from '../../../src/index.js';
+import { MemoryStore, sessions, type SessionOptions } from '../../../src/index.js';
 
 export const SECRET = 'test secret, long enough to sign cookies 0123456789';
 export const OLD_SECRET = 'the previous secret, also long enough 9876543210';
@@ -50,5 +50,21 @@ export class SpyStore implements SessionStore {
 
   get size(): number {
     return this.#records.size;
+  }
+}
+
+/** A MemoryStore whose writes take `delay` ms, as a store across a network would. */
+export class SlowStore implements SessionStore {
+  readonly #inner = new MemoryStore();
+  constructor(readonly delay: number) {}
+  get(id: string) {
+    return this.#inner.get(id);
+  }
+  async set(id: string, record: Parameters<SessionStore['set']>[1], ttl: number) {
+    await new Promise((resolve) => setTimeout(resolve, this.delay));
+    await this.#inner.set(id, record, ttl);
+  }
+  destroy(id: string) {
+    return this.#inner.destroy(id);
   }
 }

@@ -9,7 +9,7 @@ import {
   type Environ,
   type Session,
 } from '../../../src/index.js';
-import { counter, counterApp, OLD_SECRET, SECRET, SpyStore } from './helpers.js';
+import { counter, counterApp, OLD_SECRET, SECRET, SlowStore, SpyStore } from './helpers.js';
 
 const COOKIE = 'tsgi_sid';
 
@@ -566,4 +566,53 @@ describe('session store failures', () => {
     const client = new TestClient(sessions(app, { secrets: [SECRET], store }));
     await expect(client.get('/')).rejects.toThrow('store down (set)');
   });
+});
+
+describe('session over a real socket: the save lands before the visitor can ask again', () => {
+  const text = (n: number) => `count ${String(n).padStart(4, '0')}\n`;
+  const bodies: Record<string, (n: number, environ: Environ, start: Parameters<App>[1]) => Iterable<Chunk> | AsyncIterable<Chunk>> = {
+    'a generator with Content-Length': (n, _environ, start) => {
+      start('200 OK', [['Content-Type', 'text/plain'], ['Content-Length', String(text(n).length)]]);
+      return (function* () {
+        yield text(n).slice(0, 5);
+        yield text(n).slice(5);
+      })();
+    },
+    'a chunked async generator': (n, _environ, start) => {
+      start('200 OK', [['Content-Type', 'text/plain']]);
+      return (async function* () {
+        yield text(n);
+      })();
+    },
+    'an array': (n, _environ, start) => {
+      start('200 OK', [['Content-Type', 'text/plain']]);
+      return [text(n)];
+    },
+  };
+
+  for (const [label, respond] of Object.entries(bodies)) {
+    it(`${label}: 20 back-to-back requests count 1..20, even with a slow store`, async () => {
+      const { makeServer } = await import('../../../src/index.js');
+      const app: App = (environ, start) => {
+        const s = environ['tsgi.session']!;
+        const n = Number(s.get('n') ?? 0) + 1;
+        s.set('n', n);
+        return respond(n, environ, start);
+      };
+      const server = makeServer('127.0.0.1', 0, sessions(app, { secrets: [SECRET], store: new SlowStore(15) }), { log: null });
+      await server.listen();
+      try {
+        let cookie = '';
+        const seen: string[] = [];
+        for (let i = 0; i < 20; i++) {
+          const response = await fetch(server.url, { headers: cookie === '' ? {} : { Cookie: cookie } });
+          cookie = response.headers.get('set-cookie')?.split(';')[0] ?? cookie;
+          seen.push(await response.text());
+        }
+        expect(seen).toEqual(Array.from({ length: 20 }, (_, i) => text(i + 1)));
+      } finally {
+        await server.close();
+      }
+    });
+  }
 });

@@ -1,0 +1,69 @@
+/**
+ * Session settings for the examples, from the environment:
+ *
+ * - `SESSION_SECRET`: the signing secret, 32+ characters; several may be
+ *   given separated by commas, newest first, to rotate keys. Without it a
+ *   random secret is made for this run, with a warning.
+ * - `SESSION_STORE`: `memory` (default), `file` or `redis`.
+ * - `SESSION_DIR`: the FileStore's directory (default `./sessions`).
+ * - `REDIS_URL`: the RedisStore's server (default `redis://127.0.0.1:6379`).
+ */
+import { randomBytes } from 'node:crypto';
+import { FileStore, MemoryStore, RedisStore, type SessionOptions } from '../../src/index.js';
+
+/** Options for `sessions(...)`, and how to release what they hold. */
+export interface SessionSetup {
+  readonly options: SessionOptions;
+  /** A line saying which store is in use. */
+  readonly description: string;
+  /** Stops the store's timers and closes its client. */
+  close(): Promise<void>;
+}
+
+/** Reads the environment; throws with a readable message for bad settings. */
+export async function sessionSetupFromEnv(env: NodeJS.ProcessEnv = process.env): Promise<SessionSetup> {
+  const secrets = secretsFromEnv(env);
+  const kind = (env.SESSION_STORE ?? 'memory').toLowerCase();
+  if (kind === 'memory') {
+    const store = new MemoryStore();
+    return { options: { secrets, store }, description: 'sessions in memory (this process only)', close: () => store.close() };
+  }
+  if (kind === 'file') {
+    const dir = env.SESSION_DIR ?? './sessions';
+    const store = new FileStore({ dir });
+    return { options: { secrets, store }, description: `sessions in files under ${dir}`, close: () => store.close() };
+  }
+  if (kind === 'redis') {
+    const url = env.REDIS_URL ?? 'redis://127.0.0.1:6379';
+    const { Redis } = await import('ioredis');
+    const client = new Redis(url, { maxRetriesPerRequest: 1 });
+    // ioredis reconnects by itself; meanwhile requests get 503, and the
+    // error is logged once per failure rather than crashing the process.
+    client.on('error', (error: Error) => console.error(`redis: ${error.message}`));
+    const store = new RedisStore({ client });
+    return {
+      options: { secrets, store },
+      description: `sessions in Redis at ${url}`,
+      close: async () => {
+        await client.quit().catch(() => client.disconnect());
+      },
+    };
+  }
+  throw new Error(`SESSION_STORE must be memory, file or redis, got ${JSON.stringify(env.SESSION_STORE)}`);
+}
+
+function secretsFromEnv(env: NodeJS.ProcessEnv): string[] {
+  const given = env.SESSION_SECRET;
+  if (given === undefined || given === '') {
+    console.warn(
+      'WARNING: SESSION_SECRET is not set, so a random secret was made for this run. Sessions will not ' +
+        'survive a restart and other processes cannot read them. Set SESSION_SECRET (32+ characters) in production.',
+    );
+    return [randomBytes(32).toString('base64url')];
+  }
+  const secrets = given.split(',').map((secret) => secret.trim()).filter((secret) => secret !== '');
+  for (const secret of secrets) {
+    if (secret.length < 32) throw new Error('each secret in SESSION_SECRET must be at least 32 characters long');
+  }
+  return secrets;
+}

@@ -1,0 +1,274 @@
+import { execFile, spawn, type ChildProcess } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { VisitCounter } from '../../examples/session/app.js';
+import { makeServer, MemoryStore, sessions, TestClient, type TsgiServer } from '../../src/index.js';
+import { redisAvailable, startRedis, type RedisProcess } from '../middleware/session/redis-server.js';
+import { chromiumAvailable, launchChromium } from '../support/chromium.js';
+
+const SECRET = 'session example test secret of 32+ characters';
+const MAIN = resolve('dist/examples/session/main.js');
+
+describe('session example, in process', () => {
+  const app = sessions(VisitCounter, { secrets: [SECRET] });
+
+  it('counts each visitor separately: You have been here 1, 2, 3 times', async () => {
+    const ada = new TestClient(app);
+    const bob = new TestClient(app);
+    for (const n of [1, 2, 3]) {
+      const response = await ada.get('/');
+      expect(response.status).toBe(200);
+      expect(response.headers.get('Cache-Control')).toBe('no-store');
+      expect(response.text()).toBe(`You have been here ${n} times!\n`);
+    }
+    expect((await bob.get('/')).text()).toBe('You have been here 1 times!\n');
+  });
+
+  it('does not count HEAD, other paths or other methods', async () => {
+    const client = new TestClient(app);
+    await client.get('/');
+    const head = await client.head('/');
+    expect(head.status).toBe(200);
+    expect(head.text()).toBe('');
+    expect((await client.get('/favicon.ico')).status).toBe(404);
+    const post = await client.post('/', { form: { a: '1' } });
+    expect(post.status).toBe(405);
+    expect(post.headers.get('Allow')).toBe('GET, HEAD');
+    expect((await client.get('/')).text()).toBe('You have been here 2 times!\n');
+  });
+
+  it('gives a first visit to /favicon.ico no session cookie', async () => {
+    const client = new TestClient(app);
+    expect((await client.get('/favicon.ico')).headers.getAll('Set-Cookie')).toEqual([]);
+  });
+
+  it('says plainly that it needs the middleware', async () => {
+    await expect(new TestClient(VisitCounter).get('/')).rejects.toThrow(/needs the sessions middleware/);
+  });
+});
+
+interface CurlResult {
+  stdout: string;
+  code: number;
+}
+
+function curl(args: string[]): Promise<CurlResult> {
+  return new Promise((done) => {
+    execFile('curl', ['--silent', '--show-error', '--max-time', '10', ...args], { encoding: 'utf8' }, (error, stdout) => {
+      done({ stdout, code: error === null ? 0 : typeof error.code === 'number' ? error.code : -1 });
+    });
+  });
+}
+
+describe('session example with curl and a cookie jar', () => {
+  let server: TsgiServer;
+  let dir: string;
+
+  beforeAll(async () => {
+    server = makeServer('127.0.0.1', 0, sessions(VisitCounter, { secrets: [SECRET], store: new MemoryStore() }), { log: null });
+    await server.listen();
+    dir = await mkdtemp(join(tmpdir(), 'tsgi-curl-jar-'));
+  });
+  afterAll(async () => {
+    await server.close();
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  it('shows the count going 1, 2, 3 with curl -c/-b', async () => {
+    const jar = join(dir, 'counting.txt');
+    for (const n of [1, 2, 3]) {
+      const { stdout, code } = await curl(['-c', jar, '-b', jar, server.url]);
+      expect(code).toBe(0);
+      expect(stdout).toBe(`You have been here ${n} times!\n`);
+    }
+    const saved = await readFile(join(dir, 'counting.txt'), 'utf8');
+    expect(saved).toMatch(/#HttpOnly_127\.0\.0\.1\tFALSE\t\/\tFALSE\t0\ttsgi_sid\t[A-Za-z0-9_-]{32}\.[A-Za-z0-9_-]{43}\n/);
+  });
+
+  it('gives a tampered cookie a new session, and the count starts again', async () => {
+    const jar = join(dir, 'tampered.txt');
+    await curl(['-c', jar, '-b', jar, server.url]);
+    await curl(['-c', jar, '-b', jar, server.url]);
+    const original = await readFile(jar, 'utf8');
+    const value = /tsgi_sid\t(\S+)/.exec(original)![1]!;
+    // Change one character of the id, keeping the signature: the HMAC no longer matches.
+    const forged = (value[0] === 'A' ? 'B' : 'A') + value.slice(1);
+    await writeFile(jar, original.replace(value, forged));
+    const { stdout, code } = await curl(['-c', jar, '-b', jar, server.url]);
+    expect(code).toBe(0);
+    expect(stdout).toBe('You have been here 1 times!\n');
+    const replaced = /tsgi_sid\t(\S+)/.exec(await readFile(jar, 'utf8'))![1]!;
+    expect(replaced).not.toBe(forged);
+    expect(replaced).not.toBe(value);
+    expect((await curl(['-c', jar, '-b', jar, server.url])).stdout).toBe('You have been here 2 times!\n');
+  });
+
+  it('answers garbage cookies with a new session, never a 500', async () => {
+    for (const cookie of ['tsgi_sid=', 'tsgi_sid=%%%', `tsgi_sid=${'x'.repeat(4000)}`, 'tsgi_sid="a.b"; tsgi_sid=c', '=;;=;']) {
+      const { stdout, code } = await curl(['-H', `Cookie: ${cookie}`, server.url]);
+      expect(code, cookie).toBe(0);
+      expect(stdout, cookie).toBe('You have been here 1 times!\n');
+    }
+  });
+});
+
+/** A running `node dist/examples/session/main.js`. */
+interface ExampleProcess {
+  readonly url: string;
+  /** What it wrote to stdout and stderr so far. */
+  log(): string;
+  stop(): Promise<void>;
+}
+
+async function startExample(env: Record<string, string>): Promise<ExampleProcess> {
+  if (!existsSync(MAIN)) throw new Error(`${MAIN} is missing: build first (npx tsc -p tsconfig.build.json)`);
+  const child: ChildProcess = spawn(process.execPath, [MAIN], {
+    env: { ...process.env, HOST: '127.0.0.1', PORT: '0', SESSION_SECRET: SECRET, ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  const exited = new Promise<void>((done) => child.once('exit', () => done()));
+  let log = '';
+  const url = await new Promise<string>((done, fail) => {
+    const timer = setTimeout(() => fail(new Error(`the example did not start:\n${log}`)), 10_000);
+    const onOutput = (data: Buffer) => {
+      log += data.toString();
+      const match = /serving .* on (http:\/\/\S+)/.exec(log);
+      if (match !== null) {
+        clearTimeout(timer);
+        done(match[1]!);
+      }
+    };
+    child.stdout!.on('data', onOutput);
+    child.stderr!.on('data', onOutput);
+    child.once('exit', () => {
+      clearTimeout(timer);
+      fail(new Error(`the example exited:\n${log}`));
+    });
+  });
+  return {
+    url,
+    log: () => log,
+    async stop() {
+      if (child.exitCode !== null || child.signalCode !== null) return;
+      child.kill('SIGTERM');
+      const timer = setTimeout(() => child.kill('SIGKILL'), 5000);
+      await exited;
+      clearTimeout(timer);
+    },
+  };
+}
+
+/** Sends a GET with the cookie, returning the text and the cookie to use next. */
+async function visit(url: string, cookie: string | undefined): Promise<{ text: string; cookie: string | undefined }> {
+  const response = await fetch(url, { headers: cookie === undefined ? {} : { Cookie: cookie } });
+  const setCookie = response.headers.get('set-cookie');
+  return { text: await response.text(), cookie: setCookie === null ? cookie : setCookie.split(';')[0] };
+}
+
+describe.runIf(redisAvailable())('two example processes sharing a RedisStore', () => {
+  let redis: RedisProcess;
+  const processes: ExampleProcess[] = [];
+
+  beforeAll(async () => {
+    redis = await startRedis();
+  }, 20_000);
+  afterAll(async () => {
+    for (const running of processes) await running.stop();
+    await redis?.stop();
+  });
+
+  it('counts 1 to 10 without a gap as requests alternate between them', async () => {
+    const env = { SESSION_STORE: 'redis', REDIS_URL: redis.url };
+    processes.push(...(await Promise.all([startExample(env), startExample(env)])));
+    const [one, two] = processes as [ExampleProcess, ExampleProcess];
+    expect(one.url).not.toBe(two.url);
+    let cookie: string | undefined;
+    const seen: string[] = [];
+    for (let n = 1; n <= 10; n++) {
+      const result = await visit(n % 2 === 1 ? one.url : two.url, cookie);
+      cookie = result.cookie;
+      seen.push(result.text.trim());
+    }
+    expect(seen).toEqual(Array.from({ length: 10 }, (_, i) => `You have been here ${i + 1} times!`));
+  }, 30_000);
+});
+
+describe('session example with SESSION_STORE=file', () => {
+  let dir: string;
+  beforeAll(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'tsgi-session-files-'));
+  });
+  afterAll(async () => {
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  it('keeps counting across a restart of the process', async () => {
+    const env = { SESSION_STORE: 'file', SESSION_DIR: dir };
+    const first = await startExample(env);
+    let cookie: string | undefined;
+    try {
+      for (const n of [1, 2]) {
+        const result = await visit(first.url, cookie);
+        cookie = result.cookie;
+        expect(result.text).toBe(`You have been here ${n} times!\n`);
+      }
+    } finally {
+      await first.stop();
+    }
+    const second = await startExample(env);
+    try {
+      expect((await visit(second.url, cookie)).text).toBe('You have been here 3 times!\n');
+    } finally {
+      await second.stop();
+    }
+  }, 30_000);
+
+  it('refuses a short SESSION_SECRET and an unknown store with a message', async () => {
+    await expect(startExample({ SESSION_SECRET: 'short' })).rejects.toThrow(/at least 32 characters/);
+    await expect(startExample({ SESSION_STORE: 'mongo' })).rejects.toThrow(/memory, file or redis/);
+  });
+
+  it('warns when it makes up a secret', async () => {
+    const example = await startExample({ SESSION_SECRET: '' });
+    await example.stop();
+    expect(example.log()).toContain('WARNING: SESSION_SECRET is not set');
+  });
+});
+
+describe.runIf(chromiumAvailable())('session example, in Chromium', () => {
+  let server: TsgiServer;
+
+  beforeAll(async () => {
+    server = makeServer('127.0.0.1', 0, sessions(VisitCounter, { secrets: [SECRET] }), { log: null });
+    await server.listen();
+  });
+  afterAll(async () => {
+    await server.close();
+  });
+
+  it('counts up across reloads, and a second browser context starts at 1', async () => {
+    const { browser, close } = await launchChromium();
+    try {
+      const page = await browser.newPage();
+      await page.goto(server.url);
+      expect(await page.textContent('body')).toContain('You have been here 1 times!');
+      for (const n of [2, 3, 4]) {
+        await page.reload();
+        expect(await page.textContent('body')).toContain(`You have been here ${n} times!`);
+      }
+      const other = await browser.newContext();
+      const otherPage = await other.newPage();
+      await otherPage.goto(server.url);
+      expect(await otherPage.textContent('body')).toContain('You have been here 1 times!');
+      await other.close();
+      const cookies = await page.context().cookies();
+      expect(cookies).toHaveLength(1);
+      expect(cookies[0]).toMatchObject({ name: 'tsgi_sid', httpOnly: true, sameSite: 'Lax', path: '/' });
+    } finally {
+      await close();
+    }
+  }, 30_000);
+});
