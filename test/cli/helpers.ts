@@ -38,8 +38,8 @@ afterAll(() => {
 });
 
 /** Starts `tsgi <args>` in the repository root; killed after the test file if still running. */
-export function runCli(args: readonly string[]): Cli {
-  const child = spawn(process.execPath, [CLI, ...args], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+export function runCli(args: readonly string[], env: NodeJS.ProcessEnv = {}): Cli {
+  const child = spawn(process.execPath, [CLI, ...args], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...env } });
   running.push(child);
   let stdout = '';
   let stderr = '';
@@ -88,9 +88,9 @@ export interface Answer {
  * GET over a fresh connection (no keep-alive pool), so that a cluster's
  * workers each get their turn.
  */
-export function get(url: string): Promise<Answer> {
+export function get(url: string, headers: Record<string, string> = {}): Promise<Answer> {
   return new Promise((resolve, reject) => {
-    const req = request(url, { agent: false, headers: { Connection: 'close' } }, (res) => {
+    const req = request(url, { agent: false, headers: { Connection: 'close', ...headers } }, (res) => {
       let body = '';
       res.setEncoding('utf8');
       res.on('data', (data: string) => (body += data));
