@@ -52,7 +52,7 @@ describe('scale-out: two tsgi processes behind an nginx upstream, sessions in Re
       const answer = await get(`http://127.0.0.1:${nginx.port}/`, cookie === undefined ? {} : { Cookie: cookie });
       expect(answer.status, answer.body).toBe(200);
       const setCookie = answer.headers['set-cookie'];
-      if (setCookie !== undefined) cookie = setCookie.map((line) => line.split(';')[0]).join('; ');
+      if (setCookie !== undefined) cookie = [setCookie].flat().map((line) => line.split(';')[0]).join('; ');
       seen.push({ count: answer.body, pid: String(answer.headers['x-served-by']) });
     }
     expect(seen.map(({ count }) => count)).toEqual(Array.from({ length: 10 }, (_, i) => `You have been here ${i + 1} times!\n`));
