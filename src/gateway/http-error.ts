@@ -102,7 +102,12 @@ export class HttpError extends Error {
 
   /** The RFC 9457 problem details object for this error. */
   toProblem(): ProblemDetails {
-    return { ...this.extensions, type: this.type, title: this.title, status: this.status, detail: this.detail };
+    const problem: ProblemDetails = { type: this.type, title: this.title, status: this.status, detail: this.detail };
+    for (const [key, value] of Object.entries(this.extensions)) {
+      // defineProperty, so a member named `__proto__` stays a plain member.
+      if (!Object.hasOwn(problem, key)) Object.defineProperty(problem, key, { value, enumerable: true, writable: true, configurable: true });
+    }
+    return problem;
   }
 
   /** 400: the request is malformed, e.g. a parameter that is not a number. */

@@ -37,6 +37,10 @@ describe('HttpError', () => {
   it('gives RFC 9457 problem details whose standard members extensions cannot replace', () => {
     const error = new HttpError(422, 'too low', { title: 'Out of range', extensions: { min: 1, status: 200, title: 'x' } });
     expect(error.toProblem()).toEqual({ type: 'about:blank', title: 'Out of range', status: 422, detail: 'too low', min: 1 });
+    expect(Object.keys(error.toProblem())).toEqual(['type', 'title', 'status', 'detail', 'min']);
+    const odd = new HttpError(400, 'x', { extensions: JSON.parse('{"__proto__": {"polluted": true}, "constructor": 1}') as Record<string, unknown> });
+    expect(JSON.parse(JSON.stringify(odd.toProblem()))).toMatchObject({ constructor: 1, ['__proto__']: { polluted: true } });
+    expect(({} as Record<string, unknown>).polluted).toBeUndefined();
     expect(() => new HttpError(302)).toThrow(RangeError);
   });
 });
