@@ -36,6 +36,12 @@ export interface ServeConfig {
   readonly accessLog: boolean;
   /** Milliseconds shutdown waits for requests in flight. */
   readonly gracefulTimeout: number;
+  /** Milliseconds an idle keep-alive connection stays open, or undefined for Node's default (5 s). */
+  readonly keepAliveTimeout: number | undefined;
+  /** Milliseconds a client has for the whole request, or undefined for Node's default (300 s). */
+  readonly requestTimeout: number | undefined;
+  /** Milliseconds a client has for the request head, or undefined for Node's default (60 s). */
+  readonly headersTimeout: number | undefined;
   /**
    * Which proxies' forwarding headers to believe (`proxyHeaders` trust: a
    * list of addresses, subnets and shorthands, or a hop count), or undefined
@@ -95,6 +101,9 @@ Options:
                             comma-separated; or a number of hops (default: none)
   --access-log              log one line per request to stdout (Common Log Format + ms)
   --graceful-timeout <s>    seconds shutdown waits for requests in flight (default 10)
+  --keep-alive-timeout <s>  seconds an idle keep-alive connection stays open (default 5)
+  --headers-timeout <s>     seconds a client has to send the request head (default 60)
+  --request-timeout <s>     seconds a client has to send the whole request (default 300)
   --cert <file>, --key <file>
                             serve HTTPS with this PEM certificate and key
   -h, --help                show this help
@@ -131,6 +140,9 @@ export function parseCommandLine(argv: readonly string[]): Command {
         'access-log': { type: 'boolean' },
         'trust-proxy': { type: 'string' },
         'graceful-timeout': { type: 'string' },
+        'keep-alive-timeout': { type: 'string' },
+        'headers-timeout': { type: 'string' },
+        'request-timeout': { type: 'string' },
         cert: { type: 'string' },
         key: { type: 'string' },
         help: { type: 'boolean', short: 'h' },
@@ -167,7 +179,8 @@ export function parseCommandLine(argv: readonly string[]): Command {
       prefix: prefixOption(values.prefix),
       accessLog: values['access-log'] === true,
       trustProxy: trustOption(values['trust-proxy']),
-      gracefulTimeout: secondsOption(values['graceful-timeout']),
+      gracefulTimeout: secondsOption('--graceful-timeout', values['graceful-timeout']) ?? 10_000,
+      ...timeouts(values['keep-alive-timeout'], values['headers-timeout'], values['request-timeout']),
       tls:
         values.cert === undefined || values.key === undefined
           ? undefined
@@ -204,13 +217,31 @@ function integerOption(flag: string, text: string | undefined, fallback: number,
   return value;
 }
 
-function secondsOption(text: string | undefined): number {
-  if (text === undefined) return 10_000;
+function secondsOption(flag: string, text: string | undefined): number | undefined {
+  if (text === undefined) return undefined;
   const value = /^\d+(?:\.\d+)?$/.test(text) ? Number(text) : NaN;
   if (!Number.isFinite(value) || value > 86_400) {
-    throw new UsageError(`--graceful-timeout must be a number of seconds from 0 to 86400, got ${JSON.stringify(text)}`);
+    throw new UsageError(`${flag} must be a number of seconds from 0 to 86400, got ${JSON.stringify(text)}`);
   }
   return Math.round(value * 1000);
+}
+
+function timeouts(
+  keepAlive: string | undefined,
+  headers: string | undefined,
+  request: string | undefined,
+): Pick<ServeConfig, 'keepAliveTimeout' | 'headersTimeout' | 'requestTimeout'> {
+  const result = {
+    keepAliveTimeout: secondsOption('--keep-alive-timeout', keepAlive),
+    headersTimeout: secondsOption('--headers-timeout', headers),
+    requestTimeout: secondsOption('--request-timeout', request),
+  };
+  // Node refuses a head deadline past the whole-request one (0 turns that one off).
+  const requestLimit = result.requestTimeout ?? 300_000;
+  if (result.headersTimeout !== undefined && requestLimit > 0 && result.headersTimeout > requestLimit) {
+    throw new UsageError('--headers-timeout must not exceed --request-timeout (the head is part of the request)');
+  }
+  return result;
 }
 
 function trustOption(text: string | undefined): readonly string[] | number | undefined {

@@ -58,6 +58,9 @@ export async function serveInProcess(config: ServeConfig): Promise<number> {
   const server = makeServer(config.host, config.port, app, {
     scriptName: config.prefix,
     closeTimeout: config.gracefulTimeout,
+    keepAliveTimeout: config.keepAliveTimeout,
+    headersTimeout: config.headersTimeout,
+    requestTimeout: config.requestTimeout,
     multiprocess: config.workers > 1,
     tls: config.tls,
     log: null,

@@ -19,6 +19,9 @@ describe('parseCommandLine', () => {
       accessLog: false,
       trustProxy: undefined,
       gracefulTimeout: 10_000,
+      keepAliveTimeout: undefined,
+      headersTimeout: undefined,
+      requestTimeout: undefined,
       tls: undefined,
     });
   });
@@ -30,6 +33,9 @@ describe('parseCommandLine', () => {
     ]);
     expect(config.trustProxy).toEqual(['127.0.0.1', '10.0.0.0/8']);
     expect(serve(['serve', 'a.js', '--trust-proxy', '2']).trustProxy).toBe(2);
+    expect(serve(['serve', 'a.js', '--keep-alive-timeout', '65', '--headers-timeout', '10', '--request-timeout', '30'])).toMatchObject({
+      keepAliveTimeout: 65_000, headersTimeout: 10_000, requestTimeout: 30_000,
+    });
     expect(config).toMatchObject({
       module: 'app.js', exportName: 'simple_app', host: '', port: 0, workers: 4, prefix: '/test/foo', accessLog: true, gracefulTimeout: 2500,
     });
@@ -49,6 +55,9 @@ describe('parseCommandLine', () => {
     [['serve', 'a.js', '--graceful-timeout', 'soon'], /--graceful-timeout must be a number of seconds/],
     [['serve', 'a.js', '--prefix', 'test'], /--prefix must start with '\/'/],
     [['serve', 'a.js', '--prefix', '/a?b'], /--prefix must be a plain path/],
+    [['serve', 'a.js', '--keep-alive-timeout', '5s'], /--keep-alive-timeout must be a number of seconds/],
+    [['serve', 'a.js', '--headers-timeout', '90', '--request-timeout', '30'], /--headers-timeout must not exceed --request-timeout/],
+    [['serve', 'a.js', '--headers-timeout', '400'], /--headers-timeout must not exceed/],
     [['serve', 'a.js', '--trust-proxy', 'everyone'], /--trust-proxy: /],
     [['serve', 'a.js', '--trust-proxy', ','], /--trust-proxy needs/],
     [['serve', 'a.js', '--cert', 'c.pem'], /--cert and --key go together/],

@@ -1,7 +1,7 @@
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { request as httpsRequest } from 'node:https';
-import { createServer, type Server } from 'node:net';
+import { connect, createServer, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -90,6 +90,23 @@ describe.concurrent('tsgi serve: serving', () => {
     await get(`${url}some/path?q=1`);
     await waitFor(() => cli.stdout().includes('"GET'), 'the access log line');
     expect(cli.stdout()).toMatch(/\n127\.0\.0\.1 - - \[\d\d\/\w{3}\/\d{4}:\d\d:\d\d:\d\d \+0000\] "GET \/some\/path\?q=1 HTTP\/1\.1" 200 13 \d+\.\d{3}\n$/);
+  });
+
+  it('closes an idle keep-alive connection after --keep-alive-timeout', async () => {
+    const cli = runCli(['serve', `${MULTI}:simple_app`, '--port', '0', '--keep-alive-timeout', '0.3']);
+    const url = new URL(await startedUrl(cli));
+    const socket = connect({ host: '127.0.0.1', port: Number(url.port) });
+    let received = '';
+    socket.setEncoding('latin1').on('data', (data: string) => (received += data));
+    const closed = new Promise<number>((resolve) => socket.on('close', () => resolve(Date.now())));
+    socket.write('GET / HTTP/1.1\r\nHost: x\r\n\r\n');
+    await waitFor(() => received.includes('Hello world!'), 'the response');
+    const answeredAt = Date.now();
+    const closedAt = await closed;
+    expect(received).toMatch(/^HTTP\/1\.1 200 OK/);
+    expect(closedAt - answeredAt).toBeLessThan(2000);
+    cli.child.kill('SIGTERM');
+    expect((await cli.exited).code).toBe(0);
   });
 
   it('on SIGTERM lets the request in flight finish with 200, refuses new connections, and exits 0', async () => {
