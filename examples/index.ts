@@ -1,4 +1,5 @@
 import { serveExample } from './serve.js';
-import { site } from './site.js';
+import { site, siteSessions } from './site.js';
 
 await serveExample(site);
+await siteSessions.close();

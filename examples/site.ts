@@ -2,11 +2,13 @@
  * Every example on one server, as `npm start` serves it: each mounted under
  * its own prefix, plus an index page at `/` linking to them.
  */
-import { BaseHandler, HttpError, urlMap, type App } from '../src/index.js';
+import { BaseHandler, HttpError, sessions, urlMap, type App } from '../src/index.js';
 import { GuessHandler } from './guess/app.js';
 import { simpleApp } from './hello/app.js';
 import { privateApp } from './protected/app.js';
 import { UploadHandler } from './upload/app.js';
+import { VisitCounter } from './session/app.js';
+import { sessionSetupFromEnv } from './session/config.js';
 
 /** The examples, by mount prefix, with a line saying what each shows. */
 export const EXAMPLES = [
@@ -14,6 +16,7 @@ export const EXAMPLES = [
   { prefix: '/guess', title: 'guess', about: 'the number-guessing game, a BaseHandler subclass', app: GuessHandler },
   { prefix: '/upload', title: 'upload', about: 'file uploads streamed to disk with saveFiles, and the list of stored files', app: UploadHandler },
   { prefix: '/private', title: 'private', about: 'a page behind HTTP Basic authentication (basicAuth); demo account demo / tsgi-demo unless DEMO_USER / DEMO_PASS are set', app: privateApp },
+  { prefix: '/session', title: 'session', about: 'the article\'s myapp2: "You have been here N times!", counted in a signed-cookie session', app: VisitCounter },
 ] as const;
 
 /** The index page, answering only at the root of the site. */
@@ -46,8 +49,17 @@ ${items}
   }
 }
 
-/** The whole site. */
-export const site: App = urlMap({
-  ...Object.fromEntries(EXAMPLES.map(({ prefix, app }) => [prefix, app])),
-  '/': IndexPage,
-});
+/**
+ * The site's sessions (store and secret from the environment, see
+ * examples/session/config.ts); close it when the server stops.
+ */
+export const siteSessions = sessionSetupFromEnv();
+
+/** The whole site, every example sharing one session per visitor. */
+export const site: App = sessions(
+  urlMap({
+    ...Object.fromEntries(EXAMPLES.map(({ prefix, app }) => [prefix, app])),
+    '/': IndexPage,
+  }),
+  siteSessions.options,
+);

@@ -9,6 +9,7 @@
  * - `REDIS_URL`: the RedisStore's server (default `redis://127.0.0.1:6379`).
  */
 import { randomBytes } from 'node:crypto';
+import { Redis } from 'ioredis';
 import { FileStore, MemoryStore, RedisStore, type SessionOptions } from '../../src/index.js';
 
 /** Options for `sessions(...)`, and how to release what they hold. */
@@ -21,7 +22,7 @@ export interface SessionSetup {
 }
 
 /** Reads the environment; throws with a readable message for bad settings. */
-export async function sessionSetupFromEnv(env: NodeJS.ProcessEnv = process.env): Promise<SessionSetup> {
+export function sessionSetupFromEnv(env: NodeJS.ProcessEnv = process.env): SessionSetup {
   const secrets = secretsFromEnv(env);
   const kind = (env.SESSION_STORE ?? 'memory').toLowerCase();
   if (kind === 'memory') {
@@ -35,7 +36,6 @@ export async function sessionSetupFromEnv(env: NodeJS.ProcessEnv = process.env):
   }
   if (kind === 'redis') {
     const url = env.REDIS_URL ?? 'redis://127.0.0.1:6379';
-    const { Redis } = await import('ioredis');
     const client = new Redis(url, { maxRetriesPerRequest: 1 });
     // ioredis reconnects by itself; meanwhile requests get 503, and the
     // error is logged once per failure rather than crashing the process.

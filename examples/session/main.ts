@@ -1,11 +1,11 @@
 import { sessions } from '../../src/index.js';
 import { serveExample } from '../serve.js';
 import { VisitCounter } from './app.js';
-import { sessionSetupFromEnv } from './config.js';
+import { sessionSetupFromEnv, type SessionSetup } from './config.js';
 
-let setup;
+let setup: SessionSetup;
 try {
-  setup = await sessionSetupFromEnv();
+  setup = sessionSetupFromEnv();
 } catch (error) {
   console.error((error as Error).message);
   process.exit(2);

@@ -272,3 +272,16 @@ describe.runIf(chromiumAvailable())('session example, in Chromium', () => {
     }
   }, 30_000);
 });
+
+describe('session example in the npm start site', () => {
+  it('is mounted at /session/, listed on the index, and counts with a site-wide cookie', async () => {
+    const { site } = await import('../../examples/site.js');
+    const client = new TestClient(site);
+    expect((await client.get('/')).text()).toContain('<a href="/session/">session</a>');
+    const first = await client.get('/session/');
+    expect(first.text()).toBe('You have been here 1 times!\n');
+    expect(first.headers.get('Set-Cookie')).toContain('Path=/;');
+    expect((await client.get('/session/')).text()).toBe('You have been here 2 times!\n');
+    expect((await client.get('/hello/')).headers.getAll('Set-Cookie')).toEqual([]);
+  });
+});

@@ -29,13 +29,14 @@ export function newSessionId(): string {
 }
 
 /**
- * Whether `id` has the shape {@link newSessionId} produces. Stores check this
- * before using an id in a file name or key.
+ * Whether `id` has the shape the sessions middleware issues (32 base64url
+ * characters, 192 random bits). Stores check this before using an id in a
+ * file name or key.
  *
  * @example
  * ```ts
- * isSessionId(newSessionId()); // true
- * isSessionId('../../etc/passwd'); // false
+ * isSessionId(environ['tsgi.session']!.id); // true
+ * isSessionId('../../etc/passwd');           // false
  * ```
  */
 export function isSessionId(id: string): boolean {
