@@ -58,9 +58,7 @@ abstract class BlogHandler extends BaseHandler {
     };
     const headers = validatorHeaders(etag, page.lastModified);
     if (evaluatePreconditions(this.environ, current) === 'not-modified') return this.#notModified(headers);
-    const loaded = await Promise.all(page.entries.map((info) => this.#blog.store.get(info.name)));
-    const entries = loaded.filter((entry): entry is Entry => entry !== undefined);
-    const body = renderList(chosen.format, entries, { total: page.total, offset, limit, lastModified: page.lastModified }, context);
+    const body = renderList(chosen.format, await page.load(), { total: page.total, offset, limit, lastModified: page.lastModified }, context);
     this.start('200 OK', [['Content-Type', chosen.contentType], ...headers]);
     return body;
   }

@@ -4,7 +4,6 @@
  * one entry (binary search, then one array splice), and a page is a slice.
  */
 import { createHash } from 'node:crypto';
-import type { EntryInfo } from './store.js';
 
 /** What the index knows of one entry file. */
 export interface IndexedEntry {
@@ -64,8 +63,8 @@ export class EntryIndex {
   }
 
   /** Entries `offset` to `offset + limit - 1`, newest first. */
-  page(offset: number, limit: number): EntryInfo[] {
-    return this.#sorted.slice(offset, offset + limit).map(({ name, mtimeMs, size }) => ({ name, updated: new Date(mtimeMs), size }));
+  page(offset: number, limit: number): IndexedEntry[] {
+    return this.#sorted.slice(offset, offset + limit);
   }
 
   /** A digest of what a page shows, for its ETag. */

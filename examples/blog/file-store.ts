@@ -24,6 +24,9 @@ const SUFFIX = '.txt';
 const BLOG_ID_FILE = '.blog-id';
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 const STAT_BATCH = 128;
+// Texts kept in memory for the list, so a page costs no file reads; a text
+// is used only while the index shows the same mtime and size for its file.
+const TEXT_CACHE_BYTES = 16 * 1024 * 1024;
 
 /**
  * Entries stored one per file, written atomically (see atomic-file.ts).
@@ -58,6 +61,8 @@ export class FileEntryStore implements EntryStore {
   #draining: Promise<void> | undefined;
   #dirMtimeNs: bigint | undefined;
   #blogId: Promise<string> | undefined;
+  readonly #texts = new Map<string, Entry>();
+  #textBytes = 0;
 
   constructor(dir: string, options: FileEntryStoreOptions = {}) {
     this.dir = dir;
@@ -87,7 +92,9 @@ export class FileEntryStore implements EntryStore {
       const info = await handle.stat({ bigint: true });
       if (!info.isFile()) return undefined;
       const bytes = await handle.readFile();
-      return toEntry(name, bytes, info.mtimeNs);
+      const entry = toEntry(name, bytes, info.mtimeNs);
+      this.#remember(entry, Number(info.mtimeNs / 1000n) / 1000);
+      return entry;
     } finally {
       await handle.close();
     }
@@ -100,9 +107,12 @@ export class FileEntryStore implements EntryStore {
       check?.(current);
       await writeFileAtomic(this.dir, name + SUFFIX, text);
       const info = await stat(this.#path(name), { bigint: true });
-      this.#index.set({ name, mtimeMs: Number(info.mtimeNs / 1000n) / 1000, size: Number(info.size) });
+      const mtimeMs = Number(info.mtimeNs / 1000n) / 1000;
+      this.#index.set({ name, mtimeMs, size: Number(info.size) });
       await this.#noteOwnDirectoryChange();
-      return { created: current === undefined, entry: toEntry(name, text, info.mtimeNs) };
+      const entry = toEntry(name, text, info.mtimeNs);
+      this.#remember(entry, mtimeMs);
+      return { created: current === undefined, entry };
     });
   }
 
@@ -119,6 +129,7 @@ export class FileEntryStore implements EntryStore {
         throw error;
       }
       await syncDirectory(this.dir);
+      this.#forget(name);
       this.#index.delete(name, Date.now());
       await this.#noteOwnDirectoryChange();
       return true;
@@ -128,12 +139,42 @@ export class FileEntryStore implements EntryStore {
   async list(offset: number, limit: number): Promise<EntryPage> {
     await this.#prepare();
     await this.#catchUp();
-    return {
-      total: this.#index.size,
-      entries: this.#index.page(offset, limit),
-      lastModified: new Date(this.#index.lastModifiedMs),
-      version: this.#index.pageVersion(offset, limit),
+    const infos = this.#index.page(offset, limit);
+    const version = this.#index.pageVersion(offset, limit);
+    const total = this.#index.size;
+    const lastModified = new Date(this.#index.lastModifiedMs);
+    const load = async (): Promise<Entry[]> => {
+      const loaded = await Promise.all(infos.map(({ name, mtimeMs, size }) => this.#cached(name, mtimeMs, size) ?? this.get(name)));
+      return loaded.filter((entry): entry is Entry => entry !== undefined);
     };
+    const entries = infos.map(({ name, mtimeMs, size }) => ({ name, updated: new Date(mtimeMs), size }));
+    return { total, entries, lastModified, version, load };
+  }
+
+  #cached(name: string, mtimeMs: number, size: number): Entry | undefined {
+    const entry = this.#texts.get(name);
+    return entry !== undefined && entry.size === size && cacheStamps.get(entry) === mtimeMs ? entry : undefined;
+  }
+
+  #remember(entry: Entry, mtimeMs: number): void {
+    if (entry.size > TEXT_CACHE_BYTES / 16) return;
+    this.#forget(entry.name);
+    cacheStamps.set(entry, mtimeMs);
+    this.#texts.set(entry.name, entry);
+    this.#textBytes += entry.size;
+    // Oldest first out: a Map iterates in insertion order.
+    for (const [name, old] of this.#texts) {
+      if (this.#textBytes <= TEXT_CACHE_BYTES) break;
+      this.#texts.delete(name);
+      this.#textBytes -= old.size;
+    }
+  }
+
+  #forget(name: string): void {
+    const old = this.#texts.get(name);
+    if (old === undefined) return;
+    this.#texts.delete(name);
+    this.#textBytes -= old.size;
   }
 
   #path(name: string): string {
@@ -279,6 +320,9 @@ export class FileEntryStore implements EntryStore {
     throw new Error(`cannot create ${file}`);
   }
 }
+
+// The index's mtime (microseconds) for each cached entry.
+const cacheStamps = new WeakMap<Entry, number>();
 
 function toEntry(name: string, bytes: Uint8Array, mtimeNs: bigint): Entry {
   const digest = createHash('sha256').update(bytes).digest('base64url').slice(0, 22);

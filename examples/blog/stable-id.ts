@@ -20,8 +20,23 @@ export function uuidUrn(uuid: string): string {
   return `urn:uuid:${uuid}`;
 }
 
+// Feeds ask for the same ids again and again; a bounded memo saves the hashing.
+const memo = new Map<string, string>();
+const MEMO_SIZE = 10_000;
+
 /** The version 5 UUID of `name` in the namespace `namespaceUuid` (RFC 9562 §5.5). */
 export function uuidV5(namespaceUuid: string, name: string): string {
+  const key = `${namespaceUuid}/${name}`;
+  let uuid = memo.get(key);
+  if (uuid === undefined) {
+    uuid = computeUuidV5(namespaceUuid, name);
+    if (memo.size >= MEMO_SIZE) memo.clear();
+    memo.set(key, uuid);
+  }
+  return uuid;
+}
+
+function computeUuidV5(namespaceUuid: string, name: string): string {
   const namespace = Buffer.from(namespaceUuid.replaceAll('-', ''), 'hex');
   if (namespace.length !== 16) throw new TypeError(`not a UUID: ${JSON.stringify(namespaceUuid)}`);
   const hash = createHash('sha1').update(namespace).update(name, 'utf8').digest();

@@ -25,8 +25,10 @@ export interface Entry extends EntryInfo {
 export interface EntryPage {
   /** How many entries there are in all. */
   total: number;
-  /** The entries of this page. */
+  /** The entries of this page, without their text. */
   entries: EntryInfo[];
+  /** Reads the page's entries with their text (left out: any deleted since). */
+  load(): Promise<Entry[]>;
   /** When the list last changed: the newest entry, or a deletion. */
   lastModified: Date;
   /** Changes whenever this page changes: the basis of its (weak) ETag. */

@@ -7,6 +7,7 @@ import { readFileSync } from 'node:fs';
 import { basename } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Document, Element, Node } from '@xmldom/xmldom';
+import { copyDocument } from './clone.js';
 import { TemplateError } from './errors.js';
 import { parseXml, serializeXml } from './parse.js';
 import { TemplateView } from './view.js';
@@ -135,7 +136,7 @@ export class Template {
    * ```
    */
   render(fill?: (view: TemplateView) => void): string {
-    const copy = this.#doc.cloneNode(true) as Document;
+    const copy = copyDocument(this.#doc);
     if (fill !== undefined) {
       const elements = new Map<string, Element>();
       for (const [id, path] of this.#paths) elements.set(id, resolve(copy, path) as Element);

@@ -4,6 +4,7 @@
  * @module
  */
 import type { Element, Node } from '@xmldom/xmldom';
+import { copyTree } from './clone.js';
 import { TemplateError } from './errors.js';
 import { isXmlName, xmlSafeText } from './xml-text.js';
 
@@ -143,8 +144,8 @@ export class TemplateView {
     const indent = leadingWhitespace(prototype);
     let index = 0;
     for (const item of items) {
-      const copy = prototype.cloneNode(true) as Element;
-      if (index > 0 && indent !== undefined) parent.insertBefore(indent.cloneNode(false), prototype);
+      const copy = copyTree(prototype, prototype.ownerDocument!) as Element;
+      if (index > 0 && indent !== undefined) parent.insertBefore(prototype.ownerDocument!.createTextNode(indent.nodeValue ?? ''), prototype);
       parent.insertBefore(copy, prototype);
       const scoped = new Map<string, Element>();
       matchElements(prototype, copy, (original, copied) => {

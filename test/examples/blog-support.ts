@@ -2,7 +2,11 @@
  * Shared helpers for the blog tests: temp blog directories and a strict
  * XML parser for checking output.
  */
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
 import { mkdtempSync, rmSync } from 'node:fs';
+import { connect } from 'node:net';
+import { createInterface } from 'node:readline';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DOMParser, type Document, type Element } from '@xmldom/xmldom';
@@ -103,9 +107,6 @@ export interface BlogProcess {
 
 /** Starts the built example as `npm run example:blog` does, on an ephemeral port, with BLOG_DIR=`dir`. */
 export async function startBlogProcess(dir: string): Promise<BlogProcess> {
-  const { spawn } = await import('node:child_process');
-  const { createInterface } = await import('node:readline');
-  const { once } = await import('node:events');
   const child = spawn(process.execPath, ['dist/examples/blog/main.js'], {
     env: { ...process.env, PORT: '0', HOST: '127.0.0.1', BLOG_DIR: dir },
     stdio: ['ignore', 'pipe', 'inherit'],
@@ -138,7 +139,6 @@ export async function startBlogProcess(dir: string): Promise<BlogProcess> {
 
 /** Sends raw bytes over a fresh socket and returns the status code and body of the answer. */
 export async function rawHttp(port: number, request: string): Promise<{ status: number; text: string }> {
-  const { connect } = await import('node:net');
   return new Promise((resolve, reject) => {
     const socket = connect(port, '127.0.0.1');
     const chunks: Buffer[] = [];
@@ -157,7 +157,6 @@ export async function rawHttp(port: number, request: string): Promise<{ status: 
 
 /** Runs curl; resolves with its output and exit code. */
 export async function runCurl(args: string[], stdin?: string): Promise<{ stdout: string; stderr: string; code: number | null }> {
-  const { spawn } = await import('node:child_process');
   return new Promise((resolve, reject) => {
     const child = spawn('curl', ['--max-time', '15', ...args], { stdio: ['pipe', 'pipe', 'pipe'] });
     let stdout = '';
