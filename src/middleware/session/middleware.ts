@@ -12,7 +12,7 @@ import type { App, AppLike, Body, Chunk, Environ, ResponseHeaders, StartResponse
 import { DeferredResponse, hasBytes } from './deferred-response.js';
 import { MemoryStore } from './memory-store.js';
 import { SessionState, type LoadedSession } from './session-state.js';
-import { CookieSigner } from './signing.js';
+import { CookieSigner, type VerifiedId } from './signing.js';
 import type { SessionRecord, SessionStore } from './store.js';
 
 /**
@@ -120,7 +120,7 @@ export function sessions(app: AppLike, options: SessionOptions): App {
     const header = environ.HTTP_COOKIE;
     const value = header === undefined || header === '' ? undefined : parseCookie(header)[cookieName];
     if (value === undefined) return NO_COOKIE;
-    const verified = signer.verify(value);
+    const verified = signer.verify(value) ?? verifyLaterCopies(header!, cookieName, signer);
     if (verified === undefined) return BAD_COOKIE;
     const record = await store.get(verified.id);
     const live = record !== undefined && !config.expired(record, now) ? record : undefined;
@@ -254,6 +254,24 @@ async function save(state: SessionState, clientId: string | undefined, config: S
   // The new record first, then the old ones: a failure in between leaves a
   // stale record to expire, never a visitor without one.
   for (const id of plan.obsolete) await config.store.destroy(id);
+}
+
+/**
+ * A browser sends every cookie of that name whose path matches, longest path
+ * first, and the cookie package keeps only the first. A stale copy at a
+ * deeper path (from an older secret, say) must not hide the valid one.
+ */
+function verifyLaterCopies(header: string, name: string, signer: CookieSigner): VerifiedId | undefined {
+  const segments = header.split(';');
+  if (segments.length < 2) return undefined;
+  let seen = 0;
+  for (const segment of segments) {
+    const value = parseCookie(segment)[name];
+    if (value === undefined || seen++ === 0) continue;
+    const verified = signer.verify(value);
+    if (verified !== undefined) return verified;
+  }
+  return undefined;
 }
 
 function cookieHeaders(

@@ -41,7 +41,8 @@ export class SessionState implements Session {
   // The JSON the record had when loaded, to notice in-place changes to
   // objects the app read and mutated without calling set().
   readonly #loadedJson: string | undefined;
-  #id: string;
+  /** Made on first use: most requests never need one, and randomBytes is not free. */
+  #id: string | undefined;
   #created: number;
   /** The current id has a record in the store. */
   #stored: boolean;
@@ -62,7 +63,7 @@ export class SessionState implements Session {
     } else {
       // A fresh id, never the one the cookie named: adopting a client's id
       // would let an attacker plant a session id in a victim's browser.
-      this.#id = newSessionId();
+      this.#id = undefined;
       this.#data = new Map();
       this.#created = now;
       this.#stored = false;
@@ -73,6 +74,7 @@ export class SessionState implements Session {
   }
 
   get id(): string {
+    this.#id ??= newSessionId();
     return this.#id;
   }
 
@@ -157,7 +159,7 @@ export class SessionState implements Session {
    * `undefined` when it must hold no session cookie at all.
    */
   cookieTarget(): string | undefined {
-    return this.#stored || this.#wanted || this.#data.size > 0 ? this.#id : undefined;
+    return this.#stored || this.#wanted || this.#data.size > 0 ? this.id : undefined;
   }
 
   /**
@@ -186,12 +188,12 @@ export class SessionState implements Session {
     const due = this.#stored && this.#accessed && previous !== undefined && now - previous.touched >= touchAfter;
     const keep = this.cookieTarget() !== undefined;
     const record = keep && (dirty || due) ? { data: Object.fromEntries(this.#data), created: this.#created, touched: now } : undefined;
-    return { obsolete: [...this.#obsolete], record, id: this.#id };
+    return { obsolete: [...this.#obsolete], record, id: this.id };
   }
 
   #retireId(): void {
-    if (this.#stored) this.#obsolete.push(this.#id);
+    if (this.#stored) this.#obsolete.push(this.id);
     this.#stored = false;
-    this.#id = newSessionId();
+    this.#id = undefined;
   }
 }

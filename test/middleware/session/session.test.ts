@@ -414,6 +414,16 @@ describe('session cookies: bad input gets a new empty session', () => {
     expect((await client.get('/')).text()).toContain('1 times');
   });
 
+  it('a stale copy at a deeper path does not hide the valid cookie', async () => {
+    const { app, value } = await signedCookie();
+    const client = new TestClient(app);
+    client.cookies.set(COOKIE, value, { path: '/' });
+    client.cookies.set(COOKIE, 'stale-from-an-old-secret', { path: '/deep' });
+    const response = await client.get('/deep/page');
+    expect(response.text()).toBe('You have been here 3 times!\n');
+    expect(setCookies(response)).toEqual([]);
+  });
+
   it('a bad cookie on a request that stores nothing is expired', async () => {
     const app = sessions(
       (_e: Environ, start) => {
