@@ -23,8 +23,8 @@ export interface FetchSettings {
   readonly scriptName: string;
   /** `tsgi.multiprocess`. */
   readonly multiprocess: boolean;
-  /** `REMOTE_ADDR` for a request. */
-  readonly remoteAddress: (request: Request) => string | undefined;
+  /** `REMOTE_ADDR` for a request and what the runtime passed with it. */
+  readonly remoteAddress: (request: Request, context: unknown) => string | undefined;
 }
 
 const VERSION: readonly [number, number] = Object.freeze([1, 0] as const);
@@ -35,10 +35,10 @@ const VERSION: readonly [number, number] = Object.freeze([1, 0] as const);
  *
  * @example
  * ```ts
- * const environ = fetchEnviron(new Request('http://x/a?b=1'), settings);
+ * const environ = fetchEnviron(new Request('http://x/a?b=1'), undefined, settings);
  * ```
  */
-export function fetchEnviron(request: Request, settings: FetchSettings): Environ | 400 | 404 {
+export function fetchEnviron(request: Request, context: unknown, settings: FetchSettings): Environ | 400 | 404 {
   const url = new URL(request.url);
   let pathInfo = decodePath(url.pathname);
   if (pathInfo === undefined) return 400;
@@ -58,7 +58,7 @@ export function fetchEnviron(request: Request, settings: FetchSettings): Environ
     SERVER_NAME: hostname,
     SERVER_PORT: url.port !== '' ? url.port : scheme === 'https' ? '443' : '80',
     SERVER_PROTOCOL: 'HTTP/1.1',
-    REMOTE_ADDR: settings.remoteAddress(request) ?? '',
+    REMOTE_ADDR: settings.remoteAddress(request, context) ?? '',
     REQUEST_URI: url.pathname + url.search,
     'tsgi.version': VERSION,
     'tsgi.url_scheme': scheme,

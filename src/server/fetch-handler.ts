@@ -22,7 +22,10 @@ import { ResponseState } from './response-state.js';
  * ```ts
  * const options: FetchHandlerOptions = {
  *   scriptName: '/app',
- *   remoteAddress: (request) => request.headers.get('cf-connecting-ip') ?? undefined,
+ *   remoteAddress: (request) => request.headers.get('cf-connecting-ip') ?? undefined, // Workers
+ * };
+ * const forDeno: FetchHandlerOptions = {
+ *   remoteAddress: (_request, info) => (info as { remoteAddr: { hostname: string } }).remoteAddr.hostname,
  * };
  * ```
  */
@@ -38,9 +41,11 @@ export interface FetchHandlerOptions {
   multiprocess?: boolean;
   /**
    * `REMOTE_ADDR` for a request, which a `Request` does not carry; each
-   * runtime offers it its own way. Default: `''`.
+   * runtime offers it its own way, often as the handler's second argument
+   * (Deno's `info`, `@hono/node-server`'s bindings), passed here as
+   * `context`. Default: `''`.
    */
-  remoteAddress?: (request: Request) => string | undefined;
+  remoteAddress?: (request: Request, context: unknown) => string | undefined;
 }
 
 /**
@@ -49,9 +54,10 @@ export interface FetchHandlerOptions {
  * @example
  * ```ts
  * const handler: FetchHandler = async (request) => new Response(`you asked for ${request.url}`);
+ * // The second argument is whatever the runtime passes along (Deno's `info`).
  * ```
  */
-export type FetchHandler = (request: Request) => Promise<Response>;
+export type FetchHandler = (request: Request, context?: unknown) => Promise<Response>;
 
 // The statuses for which `new Response()` refuses a body.
 const NULL_BODY = new Set([101, 103, 204, 205, 304]);
@@ -82,8 +88,8 @@ export function toFetchHandler(app: AppLike, options: FetchHandlerOptions = {}):
     multiprocess: options.multiprocess ?? false,
     remoteAddress: options.remoteAddress ?? (() => undefined),
   };
-  return async function tsgiFetchHandler(request: Request): Promise<Response> {
-    const built = fetchEnviron(request, settings);
+  return async function tsgiFetchHandler(request: Request, context?: unknown): Promise<Response> {
+    const built = fetchEnviron(request, context, settings);
     if (typeof built === 'number') {
       return built === 400
         ? plain(400, 'Bad Request', 'Bad Request: malformed percent-encoding in the path\n')

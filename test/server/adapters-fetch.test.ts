@@ -1,4 +1,3 @@
-import type { AddressInfo } from 'node:net';
 import { serve, type ServerType } from '@hono/node-server';
 import { afterEach, describe, expect, it } from 'vitest';
 import { MemoryErrors } from '../../src/gateway/errors.js';
@@ -203,12 +202,20 @@ describe('toFetchHandler behind @hono/node-server', () => {
     };
     const handler = toFetchHandler(upper);
     const port = await new Promise<number>((resolve) => {
-      server = serve({ fetch: (request: Request) => handler(request), port: 0, hostname: '127.0.0.1' }, (info) => resolve(info.port));
+      server = serve({ fetch: handler, port: 0, hostname: '127.0.0.1' }, (info) => resolve(info.port));
     });
     const response = await fetch(`http://127.0.0.1:${port}/`, { method: 'POST', body: 'shout this' });
     expect([response.status, await response.text()]).toEqual([200, 'SHOUT THIS']);
-    const address = server!.address() as AddressInfo;
-    expect(address.port).toBe(port);
+    // The runtime's second argument reaches remoteAddress: here the Node request.
+    const where = toFetchHandler(environApp, {
+      remoteAddress: (_request, bindings) => (bindings as { incoming: { socket: { remoteAddress?: string } } }).incoming.socket.remoteAddress,
+    });
+    server!.close();
+    const second = await new Promise<number>((resolve) => {
+      server = serve({ fetch: where, port: 0, hostname: '127.0.0.1' }, (info) => resolve(info.port));
+    });
+    const seen = (await (await fetch(`http://127.0.0.1:${second}/who`)).json()) as { remote: string; pathInfo: string };
+    expect(seen).toMatchObject({ remote: '127.0.0.1', pathInfo: '/who' });
   });
 });
 
