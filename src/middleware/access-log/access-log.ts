@@ -55,6 +55,9 @@ export interface AccessLogOptions {
  * that threw before answering is logged with status 500 (what the server
  * sends) and ` error`.
  *
+ * An array body, already in memory and sent by the server in one write, is
+ * logged as soon as the app returns it.
+ *
  * Wrap it outermost so it sees the final status and bytes.
  *
  * @example
@@ -103,13 +106,22 @@ export function accessLog(app: AppLike, options: AccessLogOptions = {}): App {
         return write(chunk);
       };
     };
-    const tap = (body: Body): Body =>
-      tapBody(body, {
+    const tap = (body: Body): Body => {
+      if (Array.isArray(body)) {
+        // Already in memory: the server sends it in one go, so the line can
+        // be written now, and the server keeps its fast path for arrays.
+        for (const chunk of body as unknown[]) if (typeof chunk === 'string' || chunk instanceof Uint8Array) entry.bytes += chunkLength(chunk);
+        if (environ.REQUEST_METHOD === 'HEAD') entry.bytes = 0;
+        finish(entry.status === undefined ? 'error' : 'complete');
+        return body;
+      }
+      return tapBody(body, {
         chunk: (chunk) => {
           entry.bytes += chunkLength(chunk);
         },
         end: finish,
       });
+    };
     let body: Body | Promise<Body>;
     try {
       body = inner(environ, countingStart);

@@ -11,7 +11,7 @@ import { checkHeaders, checkStatus, GatewayError, statusAllowsBody } from '../..
 import type { App, AppLike, Body, Chunk, Environ, ResponseHeaders, StartResponse, Write } from '../../gateway/types.js';
 import { addVary, forbidsTransform, isCompressible, weakenEtag } from './compressible.js';
 import { Encoder, type CompressionLevels } from './encoder.js';
-import { negotiateEncoding, type Encoding } from './negotiate.js';
+import { negotiateEncoding, type Encoding, type EncodingChoice } from './negotiate.js';
 
 /**
  * Options for {@link compress}.
@@ -66,15 +66,35 @@ export function compress(app: AppLike, options: CompressOptions = {}): App {
   const offered = options.encodings ?? DEFAULT_ENCODINGS;
   const settings: Settings = { threshold: options.threshold ?? 1024, levels: options.levels ?? {} };
 
+  // Clients send few distinct Accept-Encoding values, so the parse is cached.
+  const choices = new Map<string, Negotiated>();
+  const choose = (header: string): Negotiated => {
+    let negotiated = choices.get(header);
+    if (negotiated === undefined) {
+      negotiated = { choice: negotiateEncoding(header, offered), identityRefused: negotiateEncoding(header, []) !== 'identity' };
+      if (choices.size >= 256) choices.clear();
+      choices.set(header, negotiated);
+    }
+    return negotiated;
+  };
+
   return function compressed(environ: Environ, startResponse: StartResponse) {
-    const choice = environ.REQUEST_METHOD === 'HEAD' ? 'identity' : negotiateEncoding(environ.HTTP_ACCEPT_ENCODING, offered);
-    if (choice === 'identity' || choice === 'refused') {
+    const header = environ.HTTP_ACCEPT_ENCODING;
+    const negotiated = environ.REQUEST_METHOD === 'HEAD' || header === undefined ? undefined : choose(header);
+    const choice = negotiated?.choice;
+    if (negotiated === undefined || choice === 'identity' || choice === 'refused' || choice === undefined) {
       return inner(environ, (status, headers, excInfo) => startResponse(status, withVary(headers), excInfo));
     }
-    const exchange = new CompressingExchange(startResponse, choice, settings, environ.HTTP_ACCEPT_ENCODING ?? '');
+    const exchange = new CompressingExchange(startResponse, choice, settings, negotiated.identityRefused);
     const body = inner(environ, exchange.startResponse);
     return body instanceof Promise ? body.then((resolved) => exchange.wrap(resolved)) : exchange.wrap(body);
   };
+}
+
+interface Negotiated {
+  choice: EncodingChoice;
+  /** Whether the client refused identity, so even small bodies are compressed. */
+  identityRefused: boolean;
 }
 
 interface Settings {
@@ -101,11 +121,11 @@ class CompressingExchange {
   sent = false;
   #lock: Promise<unknown> = Promise.resolve();
 
-  constructor(startResponse: StartResponse, encoding: Encoding, settings: Settings, acceptEncoding: string) {
+  constructor(startResponse: StartResponse, encoding: Encoding, settings: Settings, identityRefused: boolean) {
     this.#startResponse = startResponse;
     this.#encoding = encoding;
     this.#settings = settings;
-    this.#identityRefused = negotiateEncoding(acceptEncoding, []) !== 'identity';
+    this.#identityRefused = identityRefused;
   }
 
   get committed(): boolean {

@@ -148,6 +148,8 @@ class ExchangeState {
   }
 
   wrap(body: Body): Body {
+    // An array cannot throw while it is sent.
+    if (Array.isArray(body)) return body;
     return typeof (body as Partial<AsyncIterable<Chunk>>)[Symbol.asyncIterator] === 'function'
       ? new AsyncCatchingBody(body as AsyncIterable<Chunk>, this)
       : new SyncCatchingBody(body as Iterable<Chunk>, this);
