@@ -1,3 +1,4 @@
+import { createServer } from 'node:net';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { FIXTURES, get, MULTI, requireBuild, runCli, startedUrl, waitFor } from './helpers.js';
 
@@ -58,6 +59,20 @@ describe.concurrent('tsgi serve --workers', () => {
     expect(cli.stderr()).toMatch(/restarting it in 100 ms\n/);
     expect(cli.stderr()).toMatch(/restarting it in 800 ms\n/);
     expect(cli.stderr()).toMatch(/workers keep dying within 10 s of starting \(4 restarts in a row\), so this looks like a crash loop: giving up\n/);
+  });
+
+  it('stops with a clear message when the port is taken', async () => {
+    const blocker = createServer();
+    await new Promise<void>((resolve) => blocker.listen(0, '127.0.0.1', resolve));
+    const port = (blocker.address() as { port: number }).port;
+    try {
+      const cli = runCli(['serve', MULTI, '--port', String(port), '--workers', '2']);
+      expect((await cli.exited).code).toBe(1);
+      expect(cli.stderr()).toContain(`tsgi: cannot listen on 127.0.0.1:${port}: the address is already in use`);
+      expect(cli.stderr()).toMatch(/tsgi: worker \d+ could not start; stopping\n/);
+    } finally {
+      await new Promise((resolve) => blocker.close(resolve));
+    }
   });
 
   it('stops with the worker\'s message when the module cannot be served', async () => {
