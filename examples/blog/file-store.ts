@@ -3,9 +3,9 @@
  */
 import { createHash, randomUUID } from 'node:crypto';
 import { watch, type FSWatcher } from 'node:fs';
-import { mkdir, open, readdir, readFile, stat, unlink } from 'node:fs/promises';
+import { mkdir, open, readdir, readFile, rm, stat, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
-import { syncDirectory, writeFileAtomic } from './atomic-file.js';
+import { syncDirectory, TEMP_PREFIX, writeFileAtomic } from './atomic-file.js';
 import { EntryIndex, type IndexedEntry } from './entry-index.js';
 import { isEntryName } from './names.js';
 import type { Entry, EntryPage, EntryStore, WriteCheck } from './store.js';
@@ -24,6 +24,7 @@ const SUFFIX = '.txt';
 const BLOG_ID_FILE = '.blog-id';
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 const STAT_BATCH = 128;
+const STALE_TEMP_MS = 60 * 60 * 1000;
 // Texts kept in memory for the list, so a page costs no file reads; a text
 // is used only while the index shows the same mtime and size for its file.
 const TEXT_CACHE_BYTES = 16 * 1024 * 1024;
@@ -236,7 +237,9 @@ export class FileEntryStore implements EntryStore {
     // The directory's mtime is read before its names, so a change made
     // during the read leaves a newer mtime and the next list reads again.
     const dirInfo = await stat(this.dir, { bigint: true });
-    const names = (await readdir(this.dir))
+    const files = await readdir(this.dir);
+    await this.#removeStaleTempFiles(files);
+    const names = files
       .filter((file) => file.endsWith(SUFFIX))
       .map((file) => file.slice(0, -SUFFIX.length))
       .filter(isEntryName);
@@ -247,6 +250,25 @@ export class FileEntryStore implements EntryStore {
     }
     this.#index.reset(entries, Number(dirInfo.mtimeNs / 1_000_000n));
     this.#dirMtimeNs = dirInfo.mtimeNs;
+  }
+
+  /**
+   * A write killed between creating its temp file and renaming it leaves the
+   * temp file behind. It can never be read as an entry (see TEMP_PREFIX);
+   * this only reclaims the space, and only from temp files an hour old, so a
+   * write still in progress in another process keeps its file.
+   */
+  async #removeStaleTempFiles(files: string[]): Promise<void> {
+    const cutoff = Date.now() - STALE_TEMP_MS;
+    for (const file of files) {
+      if (!file.startsWith(TEMP_PREFIX)) continue;
+      const path = join(this.dir, file);
+      try {
+        if ((await stat(path)).mtimeMs < cutoff) await rm(path, { force: true });
+      } catch {
+        // Gone already, or not ours to remove: either way nothing to do.
+      }
+    }
   }
 
   /** Re-reads the files the watcher named, one batch at a time, so results cannot arrive out of order. */

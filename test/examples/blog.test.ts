@@ -2,6 +2,7 @@ import { existsSync, readdirSync, readFileSync, writeFileSync, unlinkSync, utime
 import { join } from 'node:path';
 import { afterAll, beforeEach, describe, expect, it } from 'vitest';
 import { blogHandler } from '../../examples/blog/app.js';
+import { EntryIndex, type IndexedEntry } from '../../examples/blog/entry-index.js';
 import { FileEntryStore } from '../../examples/blog/file-store.js';
 import { TestClient } from '../../src/index.js';
 import { ATOM, atomProblems, children, parseStrict, tempDir, XHTML } from './blog-support.js';
@@ -354,6 +355,50 @@ describe('blog: conditional requests', () => {
 });
 
 describe('blog: storage', () => {
+  it('keeps the index in list order through any sequence of changes', () => {
+    const index = new EntryIndex();
+    const truth = new Map<string, IndexedEntry>();
+    let seed = 7;
+    const random = (n: number) => {
+      seed = (seed * 1103515245 + 12345) % 2147483648;
+      return seed % n;
+    };
+    for (let step = 0; step < 3000; step++) {
+      const name = `n${random(200)}`;
+      if (random(4) === 0) {
+        index.delete(name, step);
+        truth.delete(name);
+      } else {
+        const entry = { name, mtimeMs: random(50) * 1000 + random(3) / 7, size: random(5) };
+        index.set(entry);
+        truth.set(name, entry);
+      }
+    }
+    const expected = [...truth.values()].sort((a, b) => b.mtimeMs - a.mtimeMs || (a.name < b.name ? -1 : 1));
+    expect(index.page(0, 1000)).toEqual(expected);
+    expect(index.size).toBe(truth.size);
+    expect(index.page(10, 5)).toEqual(expected.slice(10, 15));
+  });
+
+  it('answers concurrent PUTs to one name with exactly one 201, and keeps one whole text', async () => {
+    const { client, dir } = makeBlog();
+    const texts = Array.from({ length: 10 }, (_, i) => `version ${i} `.repeat(1000));
+    const responses = await Promise.all(texts.map((body) => client.put('/contested', { body })));
+    expect(responses.filter((r) => r.status === 201).length).toBe(1);
+    expect(responses.filter((r) => r.status === 200).length).toBe(9);
+    expect(texts).toContain(readFileSync(join(dir, 'contested.txt'), 'utf8'));
+    expect(readdirSync(dir).filter((f) => f.startsWith('.tmp-'))).toEqual([]);
+  });
+
+  it('reclaims temp files a crash left an hour ago, and keeps recent ones', async () => {
+    const { client, dir } = makeBlog();
+    writeFileSync(join(dir, '.tmp-old'), 'old');
+    utimesSync(join(dir, '.tmp-old'), new Date(Date.now() - 2 * 3600_000), new Date(Date.now() - 2 * 3600_000));
+    writeFileSync(join(dir, '.tmp-recent'), 'recent');
+    expect((await client.get('/')).status).toBe(200);
+    expect(readdirSync(dir).filter((f) => f.startsWith('.tmp-'))).toEqual(['.tmp-recent']);
+  });
+
   it('creates the blog directory on first use', async () => {
     const parent = tempDir('create');
     temps.push(parent.remove);

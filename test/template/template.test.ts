@@ -30,6 +30,20 @@ const LIST = `<?xml version="1.0" encoding="utf-8"?>
 </html>
 `;
 
+describe('Template: the documented example', () => {
+  it('renders as its TSDoc says', () => {
+    const page = Template.fromString('<ul xmlns="http://www.w3.org/1999/xhtml"><li id="item"><a id="link">x</a></li></ul>');
+    const out = page.render((view) => {
+      view.repeat('item', ['a & b', 'c'], (item, label) => {
+        item.text('link', label).attr('link', 'href', `/${encodeURIComponent(label)}`);
+      });
+    });
+    expect(out).toBe('<ul xmlns="http://www.w3.org/1999/xhtml"><li><a href="/a%20%26%20b">a &amp; b</a></li><li><a href="/c">c</a></li></ul>');
+    const greeting = Template.fromString('<p>Hello, <b id="who">you</b>!</p>', { name: 'greeting' });
+    expect(greeting.render((view) => view.text('who', '<world>'))).toBe('<p>Hello, <b id="who">&lt;world&gt;</b>!</p>');
+  });
+});
+
 describe('Template: loading', () => {
   it('refuses a duplicate id at load time, naming it and the template', () => {
     expect(() => Template.fromString('<p><b id="x"/><i><u id="x"/></i></p>', { name: 'dup.xml' })).toThrowError(
