@@ -36,7 +36,7 @@ describe('showErrors', () => {
   it('answers an HttpError with its status, headers and detail', async () => {
     const gone = await production.get('/gone');
     expect(gone.status).toBe(410);
-    expect(gone.text()).toBe('Gone: entry 7 was deleted\n');
+    expect(gone.text()).toBe('entry 7 was deleted\n');
     const method = await production.get('/method');
     expect(method.status).toBe(405);
     expect(method.headers.get('Allow')).toBe('POST');

@@ -9,7 +9,8 @@ import { toApp } from '../../gateway/app.js';
 import { chunkLength } from '../../gateway/body.js';
 import { logError } from '../../gateway/errors.js';
 import { HttpError } from '../../gateway/http-error.js';
-import type { App, AppLike, Body, Chunk, Environ, StartResponse } from '../../gateway/types.js';
+import type { App, AppLike, Body, Chunk, Environ, ResponseHeaders, StartResponse } from '../../gateway/types.js';
+import { renderError } from '../../handler/error-response.js';
 import { problemFormat, renderProblem, type Problem } from './render.js';
 
 /**
@@ -28,13 +29,14 @@ export interface ShowErrorsOptions {
   debug?: boolean;
 }
 
-/** Decides what an error becomes; `undefined` means rethrow it. */
-type Describe = (error: unknown, environ: Environ) => Problem | undefined;
+/** Decides what an error becomes: its own response, a problem page, or (`undefined`) a rethrow. */
+type Describe = (error: unknown, environ: Environ) => HttpError | Problem | undefined;
 
 /**
  * Answers a thrown {@link HttpError} with its own status, headers (e.g.
  * `Allow`, `WWW-Authenticate`) and detail, in the format the client accepts
- * (HTML, `application/problem+json` or plain text). Other errors pass
+ * (HTML, `application/problem+json` or plain text), exactly as `BaseHandler`
+ * renders it (both use `renderError`). Other errors pass
  * through to the server, which answers 500. Errors after the headers were
  * sent are rethrown, so the server aborts the connection: an error is never
  * written into a body already under way.
@@ -49,7 +51,7 @@ type Describe = (error: unknown, environ: Environ) => Problem | undefined;
  * ```
  */
 export function httpErrors(app: AppLike): App {
-  return catching(toApp(app), (error, environ) => (error instanceof HttpError ? fromHttpError(error, environ) : undefined));
+  return catching(toApp(app), (error, environ) => (error instanceof HttpError ? logged(error, environ) : undefined));
 }
 
 /**
@@ -70,7 +72,7 @@ export function httpErrors(app: AppLike): App {
 export function showErrors(app: AppLike, options: ShowErrorsOptions = {}): App {
   const debug = options.debug ?? false;
   return catching(toApp(app), (error, environ) => {
-    if (error instanceof HttpError) return fromHttpError(error, environ);
+    if (error instanceof HttpError) return logged(error, environ);
     const reference = randomUUID().slice(0, 8);
     logError(environ['tsgi.errors'], error, `showErrors [${reference}] ${environ.REQUEST_METHOD} ${environ.REQUEST_URI}`);
     if (!debug) {
@@ -82,9 +84,17 @@ export function showErrors(app: AppLike, options: ShowErrorsOptions = {}): App {
   });
 }
 
-function fromHttpError(error: HttpError, environ: Environ): Problem {
+function logged(error: HttpError, environ: Environ): HttpError {
   if (error.status >= 500) logError(environ['tsgi.errors'], error, `${environ.REQUEST_METHOD} ${environ.REQUEST_URI}`);
-  return { status: error.status, title: error.title, detail: error.detail };
+  return error;
+}
+
+/** An HttpError rendered as BaseHandler renders it (the shared `renderError`), with its own headers. */
+function httpErrorResponse(error: HttpError, environ: Environ): [string, ResponseHeaders, string] {
+  const { contentType, body } = renderError(error, environ.HTTP_ACCEPT);
+  const headers: ResponseHeaders = error.headers.filter(([name]) => !EXTRA_HEADER_BLOCKLIST.has(name.toLowerCase()));
+  headers.push(['Content-Type', contentType], ['Content-Length', String(Buffer.byteLength(body))], ['X-Content-Type-Options', 'nosniff']);
+  return [error.statusLine, headers, body];
 }
 
 const EXTRA_HEADER_BLOCKLIST = new Set(['content-type', 'content-length']);
@@ -133,12 +143,12 @@ class ExchangeState {
   /** The error response's body, or a rethrow when the error cannot be answered. */
   answer(error: unknown): string[] {
     if (this.sent) throw error;
-    const problem = this.#describe(error, this.#environ);
-    if (problem === undefined) throw error;
-    const [status, headers, text] = renderProblem(problem, problemFormat(this.#environ));
-    if (error instanceof HttpError) {
-      for (const header of error.headers) if (!EXTRA_HEADER_BLOCKLIST.has(header[0].toLowerCase())) headers.push(header);
-    }
+    const described = this.#describe(error, this.#environ);
+    if (described === undefined) throw error;
+    const [status, headers, text] =
+      described instanceof HttpError
+        ? httpErrorResponse(described, this.#environ)
+        : renderProblem(described, problemFormat(this.#environ));
     // With excInfo the server replaces a response not yet sent, and rethrows
     // if it was sent after all (e.g. by a write() this wrapper never saw).
     if (this.started) this.#startResponse(status, headers, error);

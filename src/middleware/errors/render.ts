@@ -1,11 +1,13 @@
 /**
- * Error responses in the form the client asked for: HTML, RFC 9457 problem
- * details (JSON), or plain text.
+ * Pages for errors that are not `HttpError`s (those go through the handler
+ * layer's `renderError`): the same three forms, plus a reference id and, in
+ * debug mode, the stack trace.
  *
  * @module
  */
 import Negotiator from 'negotiator';
 import { statusLine } from '../../gateway/status.js';
+import { escapeHtml } from '../../handler/error-response.js';
 import type { Environ, ResponseHeaders } from '../../gateway/types.js';
 
 /**
@@ -120,17 +122,3 @@ function htmlPage(problem: Problem): string {
     `<h1>${title}</h1>\n<p>${escapeHtml(problem.detail)}</p>\n${reference}${stack}</body>\n</html>\n`
   );
 }
-
-/**
- * Escapes text for HTML element content and quoted attribute values.
- *
- * @example
- * ```ts
- * escapeHtml('<b>"x"</b>'); // '&lt;b&gt;&quot;x&quot;&lt;/b&gt;'
- * ```
- */
-export function escapeHtml(text: string): string {
-  return text.replace(/[&<>"']/g, (c) => HTML_ENTITIES[c]!);
-}
-
-const HTML_ENTITIES: Readonly<Record<string, string>> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
