@@ -15,7 +15,8 @@ async function pidsServing(url: string, count: number): Promise<Set<string>> {
   return pids;
 }
 
-describe.concurrent('tsgi serve --workers', () => {
+// One at a time: each test starts several processes, and the machine may be shared.
+describe('tsgi serve --workers', { timeout: 60_000 }, () => {
   it('serves from every worker, restarts one that is killed, and stops on SIGTERM with exit 0', async () => {
     const cli = runCli(['serve', `${MULTI}:where_app`, '--port', '0', '--workers', '2']);
     const url = await startedUrl(cli);
@@ -26,7 +27,7 @@ describe.concurrent('tsgi serve --workers', () => {
 
     const [victim, survivor] = [...pids];
     process.kill(Number(victim), 'SIGKILL');
-    await waitFor(() => /worker \d+ is serving/.test(cli.stderr()), 'the restarted worker', 500);
+    await waitFor(() => /worker \d+ is serving/.test(cli.stderr()), 'the restarted worker', 3000);
     expect(cli.stderr()).toContain(`tsgi: worker ${victim} died (signal SIGKILL); restarting it in 100 ms\n`);
     const after = await pidsServing(url, 2);
     expect(after.size).toBe(2);

@@ -52,7 +52,7 @@ export function runCli(args: readonly string[], env: NodeJS.ProcessEnv = {}): Cl
 }
 
 /** Polls `condition` up to `tries` times, `intervalMs` apart; throws if it never holds. */
-export async function waitFor(condition: () => boolean, what: string, tries = 500, intervalMs = 10): Promise<void> {
+export async function waitFor(condition: () => boolean, what: string, tries = 2000, intervalMs = 10): Promise<void> {
   for (let i = 0; i < tries; i++) {
     if (condition()) return;
     await new Promise((resolve) => setTimeout(resolve, intervalMs));
@@ -66,7 +66,7 @@ export async function startedUrl(cli: Cli): Promise<string> {
   await waitFor(() => {
     url = /^tsgi: serving .* on (https?:\/\/\S+\/) /m.exec(cli.stdout())?.[1];
     return url !== undefined || cli.child.exitCode !== null;
-  }, 'the startup line', 1000);
+  }, 'the startup line', 3000);
   if (url === undefined) throw new Error(`tsgi did not start:\n${cli.stdout()}\n${cli.stderr()}`);
   return url;
 }
