@@ -74,7 +74,7 @@ abstract class BlogHandler extends BaseHandler {
     const headers = validatorHeaders(etag, entry.updated);
     // A PUT answers through here, and its conditions were about the write.
     const safe = this.environ.REQUEST_METHOD === 'GET' || this.environ.REQUEST_METHOD === 'HEAD';
-    if (safe && evaluatePreconditions(this.environ, entryState(entry)) === 'not-modified') return this.#notModified(headers);
+    if (safe && evaluatePreconditions(this.environ, entryState(entry, chosen.format)) === 'not-modified') return this.#notModified(headers);
     if (this.statusOverride?.startsWith('201') === true) headers.push(['Location', entryUrl(context.base, name, 'xhtml')]);
     this.start('200 OK', [['Content-Type', chosen.contentType], ...headers]);
     return renderEntry(chosen.format, entry, context);
@@ -132,10 +132,17 @@ function entryEtag(entry: Entry, format: BlogFormat): EntityTag {
   return { weak: false, opaque: `${entry.version}.${format}` };
 }
 
-function entryState(entry: Entry): CurrentState {
+// Reading, a tag matches only the same version in the same output type, so
+// a cache holding the XML form is never told its copy will do for xhtml.
+// Writing, any output type of the current version matches.
+function entryState(entry: Entry, format?: BlogFormat): CurrentState {
   return {
     lastModified: entry.updated,
-    matches: (tag, strong) => (!strong || !tag.weak) && tag.opaque.slice(0, tag.opaque.lastIndexOf('.')) === entry.version,
+    matches: (tag, strong) => {
+      if (strong && tag.weak) return false;
+      if (format !== undefined) return tag.opaque === entryEtag(entry, format).opaque;
+      return tag.opaque.slice(0, tag.opaque.lastIndexOf('.')) === entry.version;
+    },
   };
 }
 

@@ -77,7 +77,12 @@ export class FileEntryStore implements EntryStore {
   }
 
   blogId(): Promise<string> {
-    this.#blogId ??= this.#loadBlogId();
+    // A failure (a read-only directory, say) is not remembered: the next
+    // request tries again.
+    this.#blogId ??= this.#loadBlogId().catch((error: unknown) => {
+      this.#blogId = undefined;
+      throw error;
+    });
     return this.#blogId;
   }
 
