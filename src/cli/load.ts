@@ -115,7 +115,9 @@ export function selectApp(namespace: Record<string, unknown>, module: string, ex
     if (!name.startsWith('_') && isServable(namespace[name])) apps.set(name, toApp(namespace[name] as App));
   }
   if (apps.size === 0) {
-    throw new LoadError(`${module} exports no app (no default export, and none of ${names.join(', ') || 'its exports'} is an app function or handler class)`);
+    const about = fallback === undefined ? 'no default export' : 'its default export is an object, not an app';
+    const others = names.length === 0 ? 'no named exports' : `none of ${names.join(', ')} is an app function or handler class`;
+    throw new LoadError(`${module} exports no app (${about}, and ${others})`);
   }
   return { kind: 'exports', name: module, apps };
 }

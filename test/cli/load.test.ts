@@ -46,7 +46,12 @@ describe('selectApp', () => {
     expect(() => selectApp({ motto: 'x' }, 'm.js', 'motto')).toThrow(/export "motto" of m.js is not an app .* it is string/);
     expect(() => selectApp({ Plain: class {} }, 'm.js', 'Plain')).toThrow(/is not an app .* a class that is not a handler/);
     expect(() => selectApp({ default: 42 }, 'm.js', undefined)).toThrow(/the default export of m.js is not an app/);
-    expect(() => selectApp({ motto: 'x' }, 'm.js', undefined)).toThrow(/m.js exports no app/);
+    expect(() => selectApp({ motto: 'x' }, 'm.js', undefined)).toThrow(
+      new LoadError('m.js exports no app (no default export, and none of motto is an app function or handler class)'),
+    );
+    expect(() => selectApp({ default: { fetch: hello } }, 'm.js', undefined)).toThrow(
+      new LoadError('m.js exports no app (its default export is an object, not an app, and no named exports)'),
+    );
   });
 });
 

@@ -159,6 +159,18 @@ describe('toFetchHandler with Node\'s Request and Response', () => {
     expect(errors.text).toContain('start-response-missing');
   });
 
+  it('sends what the legacy write() wrote before the body, and refuses write() after the end', async () => {
+    let write!: (chunk: string) => Promise<void>;
+    const handler = toFetchHandler((_environ, startResponse) => {
+      write = startResponse('200 OK', [['Content-Type', 'text/plain']]);
+      void write('written, ');
+      return ['returned'];
+    });
+    const response = await handler(new Request('http://x/'));
+    expect(await response.text()).toBe('written, returned');
+    await expect(write('late')).rejects.toThrow(/already complete/);
+  });
+
   it('sends no body for HEAD and 204, closing the app body, and holds to Content-Length', async () => {
     let closed = 0;
     const app: App = (environ, startResponse) => {
