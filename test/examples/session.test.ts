@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { VisitCounter } from '../../examples/session/app.js';
+import { sessionSetupFromEnv } from '../../examples/session/config.js';
 import { makeServer, MemoryStore, sessions, TestClient, type TsgiServer } from '../../src/index.js';
 import { redisAvailable, startRedis, type RedisProcess } from '../middleware/session/redis-server.js';
 import { chromiumAvailable, launchChromium } from '../support/chromium.js';
@@ -192,7 +193,8 @@ describe.runIf(redisAvailable())('two example processes sharing a RedisStore', (
       cookie = result.cookie;
       seen.push(result.text.trim());
     }
-    expect(seen).toEqual(Array.from({ length: 10 }, (_, i) => `You have been here ${i + 1} times!`));
+    const logs = `\n--- first process:\n${one.log()}\n--- second process:\n${two.log()}`;
+    expect(seen, logs).toEqual(Array.from({ length: 10 }, (_, i) => `You have been here ${i + 1} times!`));
   }, 30_000);
 });
 
@@ -226,15 +228,25 @@ describe('session example with SESSION_STORE=file', () => {
     }
   }, 30_000);
 
-  it('refuses a short SESSION_SECRET and an unknown store with a message', async () => {
+  it('exits with a message for a short SESSION_SECRET or an unknown store', async () => {
     await expect(startExample({ SESSION_SECRET: 'short' })).rejects.toThrow(/at least 32 characters/);
-    await expect(startExample({ SESSION_STORE: 'mongo' })).rejects.toThrow(/memory, file or redis/);
+    expect(() => sessionSetupFromEnv({ SESSION_SECRET: SECRET, SESSION_STORE: 'mongo' })).toThrow(/memory, file or redis/);
   });
 
-  it('warns when it makes up a secret', async () => {
+  it('warns when it makes up a secret, and still serves from memory', async () => {
     const example = await startExample({ SESSION_SECRET: '' });
-    await example.stop();
+    try {
+      expect((await visit(example.url, undefined)).text).toBe('You have been here 1 times!\n');
+    } finally {
+      await example.stop();
+    }
     expect(example.log()).toContain('WARNING: SESSION_SECRET is not set');
+    expect(example.log()).toContain('sessions in memory');
+  });
+
+  it('takes several comma-separated secrets, newest first', () => {
+    const setup = sessionSetupFromEnv({ SESSION_SECRET: `${SECRET}2, ${SECRET}1` });
+    expect(setup.options.secrets).toEqual([`${SECRET}2`, `${SECRET}1`]);
   });
 });
 

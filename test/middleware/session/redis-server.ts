@@ -27,7 +27,11 @@ export function freePort(): Promise<number> {
   });
 }
 
-function ping(port: number): Promise<boolean> {
+/**
+ * Whether the server answering on `port` is the process `pid`: a bare PING
+ * could be answered by another test's Redis that won the race for the port.
+ */
+function answersAs(port: number, pid: number): Promise<boolean> {
   return new Promise((resolve) => {
     const socket = connect(port, '127.0.0.1');
     let reply = '';
@@ -39,9 +43,11 @@ function ping(port: number): Promise<boolean> {
     socket.once('error', () => done(false));
     socket.on('data', (data) => {
       reply += data.toString();
-      if (reply.includes('\r\n')) done(reply.startsWith('+PONG'));
+      const match = /process_id:(\d+)/.exec(reply);
+      if (match !== null) done(Number(match[1]) === pid);
+      else if (reply.startsWith('-')) done(false);
     });
-    socket.write('PING\r\n');
+    socket.write('INFO server\r\n');
   });
 }
 
@@ -64,7 +70,7 @@ export async function startRedis(): Promise<RedisProcess> {
     const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
     let up = false;
     for (let i = 0; i < 100 && child.exitCode === null; i++) {
-      if (await ping(port)) {
+      if (child.pid !== undefined && (await answersAs(port, child.pid))) {
         up = true;
         break;
       }
