@@ -86,6 +86,7 @@ export interface MultipartIterator extends AsyncIterableIterator<MultipartPart> 
 }
 
 const MULTIPART = 'multipart/form-data';
+const PARSER_BUFFER = 256 * 1024;
 // RFC 2046 §5.1.1: 1 to 70 characters from this set, not ending in a space.
 const BOUNDARY = /^[0-9A-Za-z'()+_,\-./:=? ]{0,69}[0-9A-Za-z'()+_,\-./:=?]$/;
 const DONE: IteratorReturnResult<undefined> = Object.freeze({ done: true, value: undefined });
@@ -147,6 +148,10 @@ class MultipartReader implements MultipartIterator {
   #active: Readable | undefined;
   /** The file stream handed out last, drained when the consumer moves on. */
   #handedOut: Readable | undefined;
+  /** Whether the parser is inside a file's data (its stream not yet ended). */
+  #fileOpen = false;
+  /** Whether the parser reached a delimiter or a header's end during the current write. */
+  #framingSeen = false;
   #error: unknown;
   #failed = false;
   #finished = false;
@@ -218,6 +223,9 @@ class MultipartReader implements MultipartIterator {
       headers: { 'content-type': environ.CONTENT_TYPE as string },
       // Browsers send non-ASCII file names as raw UTF-8 in `filename="…"`.
       defParamCharset: 'utf8',
+      // Room for a few socket reads, so a parser keeping up never makes the
+      // pump wait for 'drain'; a stalled file stream still stops the body.
+      highWaterMark: PARSER_BUFFER,
       // One byte more than allowed: busboy flags a value that merely reaches
       // its limit, and an exactly-sized value is lawful.
       limits: { fileSize: limits.fileSize + 1, files: limits.files, fields: limits.fields, fieldSize: limits.fieldSize + 1 },
@@ -255,8 +263,18 @@ class MultipartReader implements MultipartIterator {
         const chunk = result.value;
         total += chunk.length;
         if (total > limit) throw bodyTooLarge(limit, 'more');
-        guard.push(chunk);
-        if (!parser.write(chunk)) {
+        // Scanning file data for delimiters twice would halve throughput, so
+        // the guard skips a chunk that lay wholly inside one file: the
+        // parser's own signals say whether any part began or ended in it.
+        // They can be trusted only when the parser takes the chunk at once,
+        // not queued behind a stalled one.
+        const atOnce = parser.writableLength === 0;
+        const inFile = this.#fileOpen;
+        this.#framingSeen = false;
+        const ready = parser.write(chunk);
+        if (atOnce && inFile && !this.#framingSeen) guard.skip(chunk);
+        else guard.push(chunk);
+        if (!ready) {
           await new Promise<void>((resolve) => {
             this.#drained = resolve;
           });
@@ -274,11 +292,12 @@ class MultipartReader implements MultipartIterator {
 
   #onField(name: string | undefined, value: string, info: FieldInfo): void {
     const limits = this.#limits as ResolvedMultipartLimits;
-    const label = JSON.stringify((name ?? '').slice(0, 100));
     if (info.valueTruncated) {
+      const label = JSON.stringify((name ?? '').slice(0, 100));
       this.#fail(limitExceeded('fieldSize', limits.fieldSize, `Field ${label} is too large`));
       return;
     }
+    this.#framingSeen = true;
     this.#queue.push({ kind: 'field', name: name ?? '', value });
     this.#wakeConsumer();
   }
@@ -286,6 +305,18 @@ class MultipartReader implements MultipartIterator {
   #onFile(name: string | undefined, stream: Readable, info: FileInfo): void {
     const limits = this.#limits as ResolvedMultipartLimits;
     this.#active = stream;
+    this.#framingSeen = true;
+    this.#fileOpen = true;
+    // busboy ends a file's stream with push(null) the moment it meets the
+    // delimiter, inside write(); the 'end' event would come only later.
+    const push = stream.push;
+    stream.push = (chunk: unknown, encoding?: BufferEncoding): boolean => {
+      if (chunk === null) {
+        this.#fileOpen = false;
+        this.#framingSeen = true;
+      }
+      return push.call(stream, chunk, encoding);
+    };
     // Errors reach whoever reads the stream, and the iteration; an unread
     // stream must not crash the process with an unhandled 'error'.
     stream.on('error', noop);

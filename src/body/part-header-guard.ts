@@ -7,7 +7,6 @@
 import { Buffer } from 'node:buffer';
 import { limitExceeded } from './multipart-limits.js';
 
-const EMPTY = Buffer.alloc(0);
 const CR = 0x0d;
 const LF = 0x0a;
 const DASH = 0x2d;
@@ -35,10 +34,11 @@ export interface PartHeaderLimits {
 }
 
 /**
- * Sees every chunk of a multipart body before the parser does and throws a
- * 413 as soon as a part is one too many or a header block is too large. It
- * finds delimiters with `Buffer#indexOf` and looks at bytes one by one only
- * inside header blocks, so part data costs one native scan.
+ * Follows the framing of a multipart body chunk by chunk and throws a 413
+ * as soon as a part is one too many or a header block is too large. It finds
+ * delimiters with `Buffer#indexOf` and looks at bytes one by one only inside
+ * header blocks; file data the parser has already searched can be passed to
+ * {@link PartHeaderGuard.skip}, which costs nothing per byte.
  *
  * @example
  * ```ts
@@ -52,19 +52,29 @@ export interface PartHeaderLimits {
 export class PartHeaderGuard {
   readonly #delimiter: Buffer;
   readonly #limits: PartHeaderLimits;
-  // The body is read as if it began with CRLF, so the first boundary matches
-  // the same delimiter as the others, as the parser does.
-  #carry: Buffer = Buffer.from('\r\n');
+  /** The tail of the previous chunk, where a delimiter may begin: `#carryLength` bytes. */
+  readonly #carry: Buffer;
+  #carryLength: number;
+  /** Room to join the tail with the next chunk's head, reused to spare allocations. */
+  readonly #joined: Buffer;
   #state = SEARCH;
   #firstAfter = -1;
   #parts = 0;
   #headerBytes = 0;
   #headerLines = 0;
   #lineLength = 0;
+  /** Whether the header bytes so far end in CR, for a CRLF split across chunks. */
+  #endsInCR = false;
 
   constructor(boundary: string, limits: PartHeaderLimits) {
     this.#delimiter = Buffer.from(`\r\n--${boundary}`, 'latin1');
     this.#limits = limits;
+    const keep = this.#delimiter.length - 1;
+    this.#carry = Buffer.alloc(keep);
+    this.#joined = Buffer.alloc(2 * keep);
+    // The body is read as if it began with CRLF, so the first boundary
+    // matches the same delimiter as the others, as the parser does.
+    this.#carryLength = this.#carry.write('\r\n', 'latin1');
   }
 
   /** Whether the closing delimiter has been seen: a body that ends before it is truncated. */
@@ -102,28 +112,59 @@ export class PartHeaderGuard {
     }
   }
 
+  /**
+   * Takes a chunk the caller knows holds no delimiter ending in it: file
+   * data that the parser has already searched. Only the chunk's tail is
+   * kept, for a delimiter that begins here and ends in the next chunk. In
+   * any state but searching, this is {@link push}.
+   */
+  skip(chunk: Uint8Array): void {
+    if (this.#state !== SEARCH) {
+      this.push(chunk);
+      return;
+    }
+    this.#keepTail(Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk.buffer, chunk.byteOffset, chunk.length), 0);
+  }
+
   #search(bytes: Buffer, from: number): number {
     const delimiter = this.#delimiter;
     const keep = delimiter.length - 1;
-    if (this.#carry.length > 0) {
-      const joined = Buffer.concat([this.#carry, bytes.subarray(from, from + keep)]);
-      const found = joined.indexOf(delimiter);
+    const carried = this.#carryLength;
+    if (carried > 0) {
+      // A delimiter that began in the previous chunk ends within `keep` bytes.
+      const head = Math.min(keep, bytes.length - from);
+      this.#carry.copy(this.#joined, 0, 0, carried);
+      bytes.copy(this.#joined, carried, from, from + head);
+      const found = this.#joined.subarray(0, carried + head).indexOf(delimiter);
       if (found !== -1) {
-        const end = from + found + delimiter.length - this.#carry.length;
-        this.#carry = EMPTY;
+        this.#carryLength = 0;
         this.#state = AFTER_DELIMITER;
-        return end;
+        return from + found + delimiter.length - carried;
       }
     }
     const found = bytes.indexOf(delimiter, from);
     if (found === -1) {
-      const rest = bytes.subarray(from);
-      this.#carry = Buffer.from(rest.length >= keep ? rest.subarray(rest.length - keep) : Buffer.concat([this.#carry, rest]).subarray(-keep));
+      this.#keepTail(bytes, from);
       return bytes.length;
     }
-    this.#carry = EMPTY;
+    this.#carryLength = 0;
     this.#state = AFTER_DELIMITER;
     return found + delimiter.length;
+  }
+
+  /** Keeps the last `keep` bytes seen (of the old tail and `bytes` from `from`). */
+  #keepTail(bytes: Buffer, from: number): void {
+    const keep = this.#carry.length;
+    const rest = bytes.length - from;
+    if (rest >= keep) {
+      bytes.copy(this.#carry, 0, bytes.length - keep);
+      this.#carryLength = keep;
+      return;
+    }
+    const old = Math.min(this.#carryLength, keep - rest);
+    this.#carry.copy(this.#carry, 0, this.#carryLength - old, this.#carryLength);
+    bytes.copy(this.#carry, old, from);
+    this.#carryLength = old + rest;
   }
 
   #afterDelimiter(bytes: Buffer, pos: number): number {
@@ -157,28 +198,37 @@ export class PartHeaderGuard {
     this.#headerBytes = 0;
     this.#headerLines = 0;
     this.#lineLength = 0;
+    this.#endsInCR = false;
   }
 
   #headers(bytes: Buffer, from: number): number {
     const { headerSize, headerPairs } = this.#limits;
-    for (let pos = from; pos < bytes.length; pos++) {
-      if (++this.#headerBytes > headerSize) {
+    let pos = from;
+    while (pos < bytes.length) {
+      const lf = bytes.indexOf(LF, pos);
+      const end = lf === -1 ? bytes.length : lf + 1;
+      this.#headerBytes += end - pos;
+      if (this.#headerBytes > headerSize) {
         throw limitExceeded('headerSize', headerSize, 'A part header block is too large');
       }
-      const byte = bytes[pos];
-      if (byte !== LF) {
-        if (byte !== CR) this.#lineLength++;
-        continue;
+      if (lf === -1) {
+        this.#lineLength += end - pos;
+        this.#endsInCR = bytes[end - 1] === CR;
+        return end;
       }
-      if (this.#lineLength === 0) {
+      const crBefore = lf > pos ? bytes[lf - 1] === CR : this.#endsInCR;
+      const content = this.#lineLength + (lf - pos) - (crBefore ? 1 : 0);
+      this.#lineLength = 0;
+      this.#endsInCR = false;
+      if (content === 0) {
         this.#state = SEARCH;
-        return pos + 1;
+        return end;
       }
       if (++this.#headerLines > headerPairs) {
         throw limitExceeded('headerPairs', headerPairs, 'A part has too many header lines');
       }
-      this.#lineLength = 0;
+      pos = end;
     }
-    return bytes.length;
+    return pos;
   }
 }
