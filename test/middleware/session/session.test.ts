@@ -626,3 +626,19 @@ describe('session over a real socket: the save lands before the visitor can ask 
     });
   }
 });
+
+describe('session behind a reverse proxy', () => {
+  it('with proxyHeaders outside it, the cookie follows X-Forwarded-Proto and X-Forwarded-Prefix', async () => {
+    const { proxyHeaders, stack } = await import('../../../src/index.js');
+    const app = stack(
+      counterApp,
+      (inner) => sessions(inner, { secrets: [SECRET] }),
+      (inner) => proxyHeaders(inner, { trust: ['loopback'] }),
+    );
+    const client = new TestClient(app, { environ: { REMOTE_ADDR: '127.0.0.1' } });
+    const response = await client.get('/', { headers: { 'X-Forwarded-Proto': 'https', 'X-Forwarded-Prefix': '/app' } });
+    const [cookie] = setCookies(response);
+    expect(cookie).toContain('; Secure');
+    expect(cookie).toContain('Path=/app;');
+  });
+});
