@@ -172,6 +172,46 @@ describe('compress', () => {
     expect(response.text()).toBe('oops!\n');
   });
 
+  it('flushes each chunk of an async body, for every coding', async () => {
+    for (const [encoding, decode] of [['gzip', gunzipSync], ['br', brotliDecompressSync], ['deflate', inflateSync]] as const) {
+      const { app } = trackedApp(['first chunk, ', LONG, 'last']);
+      const response = await new TestClient(compress(app)).get('/', { headers: { 'Accept-Encoding': encoding } });
+      expect(response.headers.get('Content-Encoding')).toBe(encoding);
+      expect(decode(response.bytes()).toString()).toBe(`first chunk, ${LONG}last`);
+    }
+  });
+
+  it('delivers each streamed chunk before the app produces the next', async () => {
+    let received: () => void = () => undefined;
+    const streaming: App = (_environ, startResponse) => {
+      startResponse('200 OK', [['Content-Type', 'text/event-stream']]);
+      return (async function* (): AsyncGenerator<Chunk> {
+        for (let i = 1; i <= 3; i++) {
+          const seen = new Promise<void>((resolve) => (received = resolve));
+          yield `data: tick ${i}\n\n`;
+          // Without a flush per chunk this would wait forever: the client
+          // could not decode the tick still held in the compressor.
+          await seen;
+        }
+      })();
+    };
+    const { port } = await serve(compress(streaming));
+    const text = await new Promise<string>((resolve, reject) => {
+      get({ host: '127.0.0.1', port, path: '/', headers: { 'Accept-Encoding': 'gzip' } }, (response) => {
+        let decoded = '';
+        const gunzip = createGunzip();
+        gunzip.on('data', (data: Buffer) => {
+          decoded += data.toString();
+          received();
+        });
+        gunzip.on('end', () => resolve(decoded));
+        gunzip.on('error', reject);
+        response.pipe(gunzip);
+      }).on('error', reject);
+    });
+    expect(text).toBe('data: tick 1\n\ndata: tick 2\n\ndata: tick 3\n\n');
+  });
+
   it('calls return() on the app body after a compressed response', async () => {
     const { app, closed } = trackedApp([LONG, LONG]);
     const response = await new TestClient(compress(app)).get('/', { headers: { 'Accept-Encoding': 'gzip' } });
