@@ -135,6 +135,40 @@ describe('multipart()', () => {
     expect(pulledWhileIdle).toBeLessThan(40);
   });
 
+  it('gives the same parts under random splits with a slow reader', async () => {
+    const { app: slow, results: seen } = recording(async (environ) => {
+      const out: SeenPart[] = [];
+      for await (const part of multipart(environ, { limits: { parts: 5 } })) {
+        if (part.kind === 'field') {
+          out.push({ kind: 'field', name: part.name, value: part.value });
+          continue;
+        }
+        let size = 0;
+        for await (const chunk of part.stream) {
+          size += (chunk as Buffer).length;
+          if (size % 3 === 0) await new Promise((resolve) => setImmediate(resolve));
+        }
+        out.push({ kind: 'file', name: part.name, filename: part.filename, mimeType: part.mimeType, size });
+      }
+      return out;
+    });
+    const body = multipartBody(SAMPLE);
+    let state = 7;
+    for (let round = 0; round < 12; round++) {
+      const chunks: Buffer[] = [];
+      for (let at = 0; at < body.length; ) {
+        state = (state * 1103515245 + 12345) % 2 ** 31;
+        const size = 1 + (state % (round % 2 === 0 ? 50 : 20_000));
+        chunks.push(body.subarray(at, at + size));
+        at += size;
+      }
+      seen.length = 0;
+      const response = await new TestClient(slow).post('/', { body: chunks, headers: { 'Content-Type': MULTIPART_TYPE } });
+      expect(response.status, `round ${round}`).toBe(200);
+      expect(seen[0], `round ${round}`).toEqual(EXPECTED);
+    }
+  });
+
   it('keeps non-ASCII file names and field values', async () => {
     results.length = 0;
     await post(client, [
