@@ -95,7 +95,12 @@ const UNAVAILABLE_BODY = 'Service Unavailable: the session store could not be re
  * to `tsgi.errors`.
  *
  * Concurrent requests of one visitor each save their own copy; the last
- * to finish wins.
+ * to finish wins. Where an outer layer has already put a session in the
+ * environ, this one passes the request straight through, so an app that
+ * brings its own `sessions` can be mounted in a site that has one.
+ *
+ * Behind a reverse proxy, put `proxyHeaders` outside this layer so that
+ * `Secure` and `Path` follow the forwarded scheme and prefix.
  *
  * @throws TypeError for missing or short secrets, a bad cookie name or
  *   non-positive timeouts.
@@ -128,6 +133,9 @@ export function sessions(app: AppLike, options: SessionOptions): App {
   }
 
   return async function withSession(environ: Environ, startResponse: StartResponse): Promise<Body> {
+    // An outer sessions layer already serves this request: a second cookie
+    // of the same name would fight it, so this layer steps aside.
+    if (environ['tsgi.session'] !== undefined) return inner(environ, startResponse);
     // Read now: mounting layers inside may change SCRIPT_NAME as they route.
     const cookiePath = environ.SCRIPT_NAME === '' ? '/' : environ.SCRIPT_NAME;
     const secure = environ['tsgi.url_scheme'] === 'https';

@@ -627,6 +627,17 @@ describe('session over a real socket: the save lands before the visitor can ask 
   }
 });
 
+describe('nested sessions layers', () => {
+  it('the inner layer steps aside for the outer one: one cookie, one count', async () => {
+    const app = sessions(sessions(counterApp, { secrets: [OLD_SECRET], cookieName: 'inner' }), { secrets: [SECRET] });
+    const client = new TestClient(app);
+    const first = await client.get('/');
+    expect(setCookies(first)).toHaveLength(1);
+    expect(setCookies(first)[0]).toMatch(/^tsgi_sid=/);
+    expect((await client.get('/')).text()).toContain('2 times');
+  });
+});
+
 describe('session behind a reverse proxy', () => {
   it('with proxyHeaders outside it, the cookie follows X-Forwarded-Proto and X-Forwarded-Prefix', async () => {
     const { proxyHeaders, stack } = await import('../../../src/index.js');
