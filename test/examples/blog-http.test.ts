@@ -122,9 +122,9 @@ describe('blog example as a process (npm run example:blog)', () => {
   it('refuses them through curl --path-as-is too', async () => {
     for (const target of ['../canary', '..%2fcanary', '%2e%2e/canary', '%2e%2e%2fcanary', '..%5ccanary', '%252e%252e%252fcanary', 'x/../../canary', '..']) {
       const put = await runCurl(['-v', '--path-as-is', '-X', 'PUT', '--data-binary', 'overwritten', `${blog.url}/${target}`]);
-      expect(curlStatus(put.stderr), target).toBe(400);
+      expect(curlStatus(put.stderr), `${target}: ${put.stderr.slice(-400)}`).toBe(400);
       const get = await runCurl(['-v', '--path-as-is', `${blog.url}/${target}`]);
-      expect(curlStatus(get.stderr), target).toBe(400);
+      expect(curlStatus(get.stderr), `${target}: ${get.stderr.slice(-400)}`).toBe(400);
       expect(get.stdout).not.toContain('CANARY');
     }
     expect(readFileSync(join(parent.dir, 'canary.txt'), 'utf8')).toBe(canary);
@@ -152,15 +152,16 @@ describe('blog example as a process (npm run example:blog)', () => {
     const feedTag = feed.headers.get('ETag')!;
     await feed.arrayBuffer();
     const notModified = await runCurl(['-v', '-H', `If-None-Match: ${feedTag}`, `${blog.url}/?type=atom`]);
-    expect(curlStatus(notModified.stderr)).toBe(304);
+    expect(curlStatus(notModified.stderr), notModified.stderr.slice(-600)).toBe(304);
     expect(notModified.stdout).toBe('');
     const sinceFeed = await runCurl(['-v', '-H', `If-Modified-Since: ${feed.headers.get('Last-Modified')}`, `${blog.url}/?type=atom`]);
-    expect(curlStatus(sinceFeed.stderr)).toBe(304);
-    expect(curlStatus((await runCurl(['-v', '-H', `If-None-Match: ${etag}`, `${blog.url}/conditional`])).stderr)).toBe(304);
+    expect(curlStatus(sinceFeed.stderr), sinceFeed.stderr.slice(-600)).toBe(304);
+    const entryNotModified = await runCurl(['-v', '-H', `If-None-Match: ${etag}`, `${blog.url}/conditional`]);
+    expect(curlStatus(entryNotModified.stderr), entryNotModified.stderr.slice(-600)).toBe(304);
     const editA = await runCurl(['-v', '-X', 'PUT', '-H', `If-Match: ${etag}`, '--data-binary', 'edit A', `${blog.url}/conditional`]);
-    expect(curlStatus(editA.stderr)).toBe(200);
+    expect(curlStatus(editA.stderr), editA.stderr.slice(-600)).toBe(200);
     const editB = await runCurl(['-v', '-X', 'PUT', '-H', `If-Match: ${etag}`, '--data-binary', 'edit B', `${blog.url}/conditional`]);
-    expect(curlStatus(editB.stderr)).toBe(412);
+    expect(curlStatus(editB.stderr), editB.stderr.slice(-600)).toBe(412);
     expect(readFileSync(join(blogDir, 'conditional.txt'), 'utf8')).toBe('edit A');
     const createOnly = await runCurl(['-v', '-X', 'PUT', '-H', 'If-None-Match: *', '--data-binary', 'edit C', `${blog.url}/conditional`]);
     expect(curlStatus(createOnly.stderr)).toBe(412);

@@ -171,12 +171,13 @@ export async function runCurl(args: string[], stdin?: string): Promise<{ stdout:
 
 /** The status code curl -v reports in its stderr. */
 export function curlStatus(stderr: string): number {
-  const match = /^< HTTP\/[\d.]+ (\d{3})/m.exec(stderr);
+  // Not anchored: curl's progress meter may share the line.
+  const match = /< HTTP\/[\d.]+ (\d{3})/.exec(stderr);
   return match === null ? 0 : Number(match[1]);
 }
 
 /** A response header curl -v reports in its stderr. */
 export function curlHeader(stderr: string, name: string): string | undefined {
-  const match = new RegExp(`^< ${name}: (.*?)\\r?$`, 'im').exec(stderr);
+  const match = new RegExp(`< ${name}: (.*?)\\r?$`, 'im').exec(stderr);
   return match?.[1];
 }
