@@ -14,7 +14,7 @@ const COMMENT_NODE = 8;
  * enumerable property of every node, prototype chain included, which made
  * it the bulk of a render's time; elements, text and comments (nearly every
  * node of a template) are rebuilt here through the document's factory
- * methods instead, and the rare others are left to `cloneNode`.
+ * methods instead, and the rare others are left to `importNode`.
  *
  * @example
  * ```ts
@@ -39,7 +39,10 @@ export function copyTree(node: Node, doc: Document): Node {
     case COMMENT_NODE:
       return doc.createComment(node.nodeValue ?? '');
     default:
-      return node.cloneNode(true);
+      // CDATA sections, processing instructions, the doctype: rare enough
+      // for xmldom's own copy, made through the target document so that it
+      // owns the result.
+      return doc.importNode(node, true);
   }
 }
 

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DOMParser } from '@xmldom/xmldom';
 import { afterAll, describe, expect, it } from 'vitest';
-import { Template, TemplateError, xmlSafeText } from '../../src/index.js';
+import { Template, TemplateError, xmlSafeText } from '../../src/template/index.js';
 
 const XHTML = 'http://www.w3.org/1999/xhtml';
 
@@ -75,8 +75,14 @@ describe('Template: loading', () => {
   });
 
   it('keeps the XML declaration, doctype and comments as written', () => {
-    const source = '<?xml version="1.0" encoding="utf-8"?>\n<!DOCTYPE html>\n<!-- kept -->\n<html xmlns="http://www.w3.org/1999/xhtml"><p/></html>';
-    expect(Template.fromString(source).render()).toBe(source.replace('<p/>', '<p></p>'));
+    const source =
+      '<?xml version="1.0" encoding="utf-8"?>\n<!DOCTYPE html>\n<!-- kept -->\n<html xmlns="http://www.w3.org/1999/xhtml" xml:lang="en"><p/>' +
+      '<x:y xmlns:x="urn:x" x:z="1"><![CDATA[<raw> & ]]><?pi data?><!-- inner --></x:y><i id="r"><![CDATA[a]]></i></html>';
+    const template = Template.fromString(source);
+    expect(template.render()).toBe(source.replace('<p/>', '<p></p>'));
+    const repeated = template.render((view) => view.repeat('r', [1, 2], () => {}));
+    expect(repeated).toContain('<i><![CDATA[a]]></i><i><![CDATA[a]]></i></html>');
+    expect(reparse(repeated).getElementsByTagName('i').length).toBe(2);
   });
 });
 
