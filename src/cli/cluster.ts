@@ -24,6 +24,8 @@ const KILL_GRACE_MS = 5_000;
 interface Slot {
   readonly index: number;
   worker: Worker | undefined;
+  /** Whether the current worker has reported that it listens. */
+  ready: boolean;
   startedAt: number;
   quickDeaths: number;
   timer: NodeJS.Timeout | undefined;
@@ -43,6 +45,7 @@ export function superviseWorkers(config: ServeConfig): Promise<number> {
   const slots: Slot[] = Array.from({ length: config.workers }, (_, index) => ({
     index,
     worker: undefined,
+    ready: false,
     startedAt: 0,
     quickDeaths: 0,
     timer: undefined,
@@ -61,9 +64,11 @@ export function superviseWorkers(config: ServeConfig): Promise<number> {
     slot.timer = undefined;
     const worker = cluster.fork();
     slot.worker = worker;
+    slot.ready = false;
     slot.startedAt = Date.now();
     worker.on('message', (message: WorkerMessage) => {
-      if (message?.tsgi !== 'listening') return;
+      if (message?.tsgi !== 'listening' || stopping) return;
+      slot.ready = true;
       if (announced) {
         log(`worker ${worker.process.pid} is serving`);
         return;
@@ -83,7 +88,9 @@ export function superviseWorkers(config: ServeConfig): Promise<number> {
     if (slot.worker === worker) slot.worker = undefined;
     const how = signal === null ? `exit code ${code}` : `signal ${signal}`;
     if (stopping) {
-      if (code !== 0) exitCode = 1;
+      // A worker still starting up was stopped with SIGTERM, having nothing in flight.
+      const expected = code === 0 || (signal === 'SIGTERM' && !slot.ready);
+      if (!expected) exitCode = 1;
       if (live().length === 0) done();
       return;
     }
@@ -118,13 +125,16 @@ export function superviseWorkers(config: ServeConfig): Promise<number> {
       if (slot.timer !== undefined) clearTimeout(slot.timer);
       slot.timer = undefined;
     }
-    const workers = live();
-    if (workers.length === 0) {
+    if (live().length === 0) {
       done();
       return;
     }
-    for (const worker of workers) {
-      if (worker.isConnected()) worker.send(SHUTDOWN);
+    for (const slot of slots) {
+      const worker = slot.worker;
+      if (worker === undefined) continue;
+      // A worker that is not serving yet may not be listening for messages
+      // either; it has no requests to finish, so a signal is enough.
+      if (slot.ready && worker.isConnected()) worker.send(SHUTDOWN);
       else worker.process.kill('SIGTERM');
     }
     killTimer = setTimeout(() => {
@@ -143,6 +153,7 @@ export function superviseWorkers(config: ServeConfig): Promise<number> {
 
   process.on('SIGINT', onSignal);
   process.on('SIGTERM', onSignal);
+  log(`starting ${slots.length} workers (primary pid ${process.pid})`);
   for (const slot of slots) start(slot);
   return finished;
 }

@@ -7,7 +7,7 @@
 import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { isAbsolute, join, resolve } from 'node:path';
-import { pathToFileURL } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { isAppClass, isAppLike, toApp } from '../gateway/app.js';
 import type { App } from '../gateway/types.js';
 
@@ -39,11 +39,14 @@ export type Selection =
   | { readonly kind: 'app'; readonly name: string; readonly app: App }
   | { readonly kind: 'exports'; readonly name: string; readonly apps: ReadonlyMap<string, App> };
 
-const FILE_LIKE = /^\.{0,2}[/\\]|\.[cm]?js$/;
+// `./app.js`, `../app.js`, `/srv/app.js`: only ever a file.
+const EXPLICIT_PATH = /^\.{0,2}[/\\]/;
+const HERE = fileURLToPath(import.meta.url);
 
 /**
- * Imports `specifier` as the command line means it: a path relative to
- * `cwd` when it looks like a file, else a package resolved from `cwd`.
+ * Imports `specifier` as the command line means it: a file relative to
+ * `cwd` when it is a path or such a file exists, else a package resolved
+ * from `cwd` (so `my-site/dist/app.js` works too).
  *
  * @throws LoadError when it cannot be found or fails to load.
  * @example
@@ -52,20 +55,23 @@ const FILE_LIKE = /^\.{0,2}[/\\]|\.[cm]?js$/;
  * ```
  */
 export async function importModule(specifier: string, cwd: string): Promise<Record<string, unknown>> {
+  const file = resolve(cwd, specifier);
   let url: string;
-  if (isAbsolute(specifier) || FILE_LIKE.test(specifier) || existsSync(resolve(cwd, specifier))) {
-    const file = resolve(cwd, specifier);
-    if (!existsSync(file)) throw new LoadError(`cannot find module ${specifier} (no file ${file})`);
+  if (existsSync(file)) {
     url = pathToFileURL(file).href;
+  } else if (isAbsolute(specifier) || EXPLICIT_PATH.test(specifier)) {
+    throw new LoadError(`cannot find module ${specifier} (no file ${file})`);
   } else {
     url = resolvePackage(specifier, cwd);
   }
   try {
     return (await import(url)) as Record<string, unknown>;
   } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    if (code === 'ERR_MODULE_NOT_FOUND' && url === specifier && String((error as Error).message).includes(`'${specifier}'`)) {
-      throw new LoadError(`cannot find module ${specifier} (not a file, nor a package installed here)`);
+    // Not found from here means the specifier itself; a module the target
+    // imports and cannot find is reported as "imported from" the target.
+    const message = error instanceof Error ? error.message : '';
+    if ((error as NodeJS.ErrnoException).code === 'ERR_MODULE_NOT_FOUND' && url === specifier && message.includes(HERE)) {
+      throw new LoadError(`cannot find module ${specifier} (no file ${file}, nor a package installed here)`);
     }
     const detail = error instanceof Error ? (error.stack ?? error.message) : String(error);
     throw new LoadError(`failed to load ${specifier}: ${detail}`);

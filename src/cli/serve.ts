@@ -43,6 +43,19 @@ export const SHUTDOWN = { tsgi: 'shutdown' } as const;
  * ```
  */
 export async function serveInProcess(config: ServeConfig): Promise<number> {
+  // Listened for from the start: the primary may ask a worker to stop while
+  // it is still loading the module.
+  let stop = (): void => {
+    stopEarly = true;
+  };
+  let stopEarly = false;
+  if (cluster.isWorker) {
+    process.on('message', (message: unknown) => {
+      if (isShutdown(message)) stop();
+    });
+    // The primary is gone (killed outright): nobody would stop this worker.
+    process.on('disconnect', () => stop());
+  }
   let selection: Selection;
   try {
     selection = selectApp(await importModule(config.module, process.cwd()), config.module, config.exportName);
@@ -74,13 +87,10 @@ export async function serveInProcess(config: ServeConfig): Promise<number> {
     return EXIT_CONFIG;
   }
   const name = selection.kind === 'app' ? selection.name : `the exports of ${selection.name}`;
+  stop = () => void server.close();
+  if (stopEarly) stop();
   if (cluster.isWorker) {
     process.send?.({ tsgi: 'listening', url, name } satisfies WorkerMessage);
-    process.on('message', (message: unknown) => {
-      if (isShutdown(message)) void server.close();
-    });
-    // The primary is gone (killed outright): nobody would stop this worker.
-    process.on('disconnect', () => void server.close());
   } else {
     process.stdout.write(`tsgi: serving ${name} on ${url} (pid ${process.pid}; Ctrl-C to stop)\n`);
   }

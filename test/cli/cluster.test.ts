@@ -53,6 +53,18 @@ describe('tsgi serve --workers', { timeout: 60_000 }, () => {
     await expect(get(url)).rejects.toThrow(/ECONNREFUSED/);
   });
 
+  it('stops at once on SIGTERM while the workers are still starting', async () => {
+    const cli = runCli(['serve', `${FIXTURES}/slow-start.js`, '--port', '0', '--workers', '2']);
+    await waitFor(() => cli.stderr().includes('tsgi: starting 2 workers'), 'the primary to start');
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    const signalled = Date.now();
+    cli.child.kill('SIGTERM');
+    expect(await cli.exited).toEqual({ code: 0, signal: null });
+    // Well before the 10 s graceful timeout (plus 5 s) that a lost message would cost.
+    expect(Date.now() - signalled).toBeLessThan(8000);
+    expect(cli.stdout()).toBe('tsgi: stopped\n');
+  });
+
   it('gives up on a crash loop with a clear message and exit code 1', async () => {
     const cli = runCli(['serve', `${FIXTURES}/crash.js`, '--port', '0', '--workers', '2']);
     const { code } = await cli.exited;

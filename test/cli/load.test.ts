@@ -61,14 +61,21 @@ describe('importModule', () => {
     expect(namespace.answer).toBe(42);
   });
 
-  it('loads a package specifier', async () => {
+  it('loads a package specifier, or a file inside a package', async () => {
     const namespace = await importModule('cookie', ROOT);
     expect(typeof namespace.parse).toBe('function');
+    const inside = await importModule('@hono/node-server/conninfo', ROOT);
+    expect(typeof inside.getConnInfo).toBe('function');
   });
 
   it('says what is missing or broken', async () => {
-    await expect(importModule('test/cli/fixtures/nope.js', ROOT)).rejects.toThrow(/cannot find module test\/cli\/fixtures\/nope.js \(no file /);
+    await expect(importModule('./test/cli/fixtures/nope.js', ROOT)).rejects.toThrow(/^cannot find module .\/test\/cli\/fixtures\/nope.js \(no file \S+nope.js\)$/);
+    await expect(importModule('test/cli/fixtures/nope.js', ROOT)).rejects.toThrow(/^cannot find module test\/cli\/fixtures\/nope.js \(no file \S+nope.js, nor a package installed here\)$/);
     await expect(importModule('no-such-package-here', ROOT)).rejects.toThrow(/cannot find module no-such-package-here/);
+    await expect(importModule('no-such-package-here/dist/app.js', ROOT)).rejects.toThrow(/cannot find module no-such-package-here\/dist\/app.js/);
+    await expect(importModule('test/cli/fixtures/missing-import.js', ROOT)).rejects.toThrow(
+      /^failed to load test\/cli\/fixtures\/missing-import.js: Error.*: Cannot find package 'not-installed-anywhere' imported from \S+missing-import.js/,
+    );
     await expect(importModule('test/cli/fixtures/broken.js', ROOT)).rejects.toThrow(/failed to load test\/cli\/fixtures\/broken.js: Error: broken on purpose/);
   });
 });

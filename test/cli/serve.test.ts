@@ -12,11 +12,12 @@ beforeAll(requireBuild);
 // Each case is its own short-lived process; running them side by side keeps the file quick.
 describe.concurrent('tsgi serve: errors', () => {
   it.each([
-    [['serve', `${FIXTURES}/nope.js`], /^tsgi: cannot find module test\/cli\/fixtures\/nope.js \(no file .*nope.js\)\n$/],
-    [['serve', 'no-such-package-here'], /^tsgi: cannot find module no-such-package-here \(not a file, nor a package installed here\)\n$/],
+    [['serve', `./${FIXTURES}/nope.js`], /^tsgi: cannot find module .\/test\/cli\/fixtures\/nope.js \(no file .*nope.js\)\n$/],
+    [['serve', 'no-such-package-here'], /^tsgi: cannot find module no-such-package-here \(no file \S+, nor a package installed here\)\n$/],
     [['serve', `${MULTI}:simpel_app`], /^tsgi: dist\/examples\/multi\/app.js has no export "simpel_app" \(its exports: .*simple_app.*\)\n$/],
     [['serve', `${MULTI}:motto`], /^tsgi: export "motto" of dist\/examples\/multi\/app.js is not an app .*; it is string\n$/],
     [['serve', `${FIXTURES}/values.js`], /^tsgi: test\/cli\/fixtures\/values.js exports no app/],
+    [['serve', `${FIXTURES}/missing-import.js`], /^tsgi: failed to load test\/cli\/fixtures\/missing-import.js: Error \[ERR_MODULE_NOT_FOUND\]: Cannot find package 'not-installed-anywhere' imported from \S+missing-import.js/],
     [['serve', `${FIXTURES}/broken.js`], /^tsgi: failed to load test\/cli\/fixtures\/broken.js: Error: broken on purpose/],
   ])('%j exits non-zero naming the problem', async (args, message) => {
     const { code, stdout, stderr } = await runToExit([...args, '--port', '0']);
