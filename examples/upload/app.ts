@@ -3,7 +3,7 @@
  * POST streams the upload to disk with `saveFiles` and redirects back to the
  * list (303, so a reload does not upload again).
  */
-import { BaseHandler, HttpError, saveFiles, statusLine, type MultipartLimits } from '../../src/index.js';
+import { BaseHandler, HttpError, saveFiles, statusLine, type MultipartLimits, type SavedForm } from '../../src/index.js';
 import { renderPage } from './page.js';
 import { describeUpload, listUploads } from './store.js';
 
@@ -32,7 +32,7 @@ export class UploadHandler extends BaseHandler {
 
   async doPOSTALL(): Promise<string | undefined> {
     const { uploadDir, limits } = this.#settings;
-    let stored;
+    let stored: SavedForm;
     try {
       stored = await saveFiles(this.environ, uploadDir, { limits });
     } catch (error) {

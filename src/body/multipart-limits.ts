@@ -93,7 +93,7 @@ export interface ResolvedMultipartLimits extends Required<MultipartLimits> {
  * fieldSize + parts × headerSize, plus 64 KiB of framing), so a streamed
  * upload is bounded without a second, surprising limit.
  *
- * @throws {@link RangeError} for a negative or non-numeric limit: a programming error.
+ * @throws `RangeError` for a negative or non-numeric limit: a programming error.
  * @example
  * ```ts
  * resolveMultipartLimits({ limits: { files: 2, fileSize: 1024 } }).files; // 2
