@@ -33,7 +33,8 @@ interface Slot {
 
 /**
  * Runs the primary until the workers have stopped; resolves to the exit
- * code: 0 after a signal, 1 when workers could not start or crash-looped.
+ * code: 0 after a signal, 78 when a worker could not start (the module or
+ * the address is wrong), 1 after a crash loop.
  *
  * @example
  * ```ts
@@ -97,7 +98,7 @@ export function superviseWorkers(config: ServeConfig): Promise<number> {
     if (code === EXIT_CONFIG) {
       // The worker said why (module or address); every other would fail alike.
       log(`worker ${worker.process.pid} could not start; stopping`);
-      exitCode = 1;
+      exitCode = EXIT_CONFIG;
       stop();
       return;
     }

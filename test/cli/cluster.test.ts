@@ -80,7 +80,7 @@ describe('tsgi serve --workers', { timeout: 60_000 }, () => {
     const port = (blocker.address() as { port: number }).port;
     try {
       const cli = runCli(['serve', MULTI, '--port', String(port), '--workers', '2']);
-      expect((await cli.exited).code).toBe(1);
+      expect((await cli.exited).code).toBe(78);
       expect(cli.stderr()).toContain(`tsgi: cannot listen on 127.0.0.1:${port}: the address is already in use`);
       expect(cli.stderr()).toMatch(/tsgi: worker \d+ could not start; stopping\n/);
     } finally {
@@ -91,7 +91,7 @@ describe('tsgi serve --workers', { timeout: 60_000 }, () => {
   it('stops with the worker\'s message when the module cannot be served', async () => {
     const cli = runCli(['serve', `${MULTI}:nope`, '--port', '0', '--workers', '2']);
     const { code } = await cli.exited;
-    expect(code).toBe(1);
+    expect(code).toBe(78);
     expect(cli.stderr()).toMatch(/tsgi: dist\/examples\/multi\/app.js has no export "nope"/);
     expect(cli.stderr()).toMatch(/tsgi: worker \d+ could not start; stopping\n/);
   });
