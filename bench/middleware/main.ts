@@ -83,7 +83,7 @@ try {
   for (const target of targets) await loader.run(target.url, target.pid, pipelining, 1, request);
   const runs: Run[] = [];
   for (const { round, item } of schedule(targets, [pipelining], rounds)) {
-    if (serverCpu !== undefined && clientCpu !== undefined) await waitForQuiet([serverCpu, clientCpu], 0.1, 5_000);
+    if (serverCpu !== undefined && clientCpu !== undefined) await waitForQuiet([serverCpu, clientCpu], 0.1, 2_000);
     const measurement = await loader.run(item.url, item.pid, pipelining, seconds, request);
     runs.push({ id: item.id, measurement });
     log(`round ${round + 1}/${rounds} ${item.id}: ${integer(measurement.requestsPerSecond)} req/s`);
