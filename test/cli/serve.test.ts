@@ -42,7 +42,7 @@ describe.concurrent('tsgi serve: errors', () => {
     try {
       const { code, stderr } = await runToExit(['serve', MULTI, '--port', String(port)]);
       expect(stderr).toBe(`tsgi: cannot listen on 127.0.0.1:${port}: the address is already in use; another server is listening there (EADDRINUSE)\n`);
-      expect(code).not.toBe(0);
+      expect(code).toBe(78);
     } finally {
       await new Promise((resolve) => blocker.close(resolve));
     }
