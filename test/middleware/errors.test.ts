@@ -17,6 +17,9 @@ const routes: App = function (environ, startResponse) {
       return (function* (): Generator<Chunk> {
         throw new HttpError(404, 'nothing here');
       })();
+    case '/started':
+      startResponse('200 OK', [['Content-Type', 'text/html']]);
+      throw new HttpError(409, 'changed meanwhile');
     case '/late':
       startResponse('200 OK', [['Content-Type', 'text/plain']]);
       return (async function* (): AsyncGenerator<Chunk> {
@@ -92,6 +95,13 @@ describe('showErrors', () => {
     expect(result.stdout).toContain('partial output');
     expect(result.stdout).not.toContain('Internal Server Error');
     expect(errors.text).toContain('failed mid-body');
+  });
+
+  it('replaces a response started but not yet sent', async () => {
+    const response = await production.get('/started');
+    expect(response.status).toBe(409);
+    expect(response.headers.get('Content-Type')).toBe('text/plain; charset=utf-8');
+    expect(response.text()).toBe('changed meanwhile\n');
   });
 
   it('passes normal responses through', async () => {
