@@ -2,8 +2,8 @@
  * The blog's entries as files: `<dir>/<name>.txt`, one per entry.
  */
 import { createHash, randomUUID } from 'node:crypto';
-import { watch, type FSWatcher } from 'node:fs';
-import { mkdir, open, readdir, readFile, rm, stat, unlink } from 'node:fs/promises';
+import { constants, watch, type FSWatcher } from 'node:fs';
+import { lstat, mkdir, open, readdir, readFile, rm, stat, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
 import { syncDirectory, TEMP_PREFIX, writeFileAtomic } from './atomic-file.js';
 import { EntryIndex, type IndexedEntry } from './entry-index.js';
@@ -89,9 +89,12 @@ export class FileEntryStore implements EntryStore {
   async get(name: string): Promise<Entry | undefined> {
     let handle;
     try {
-      handle = await open(this.#path(name), 'r');
+      // A symbolic link is not an entry: followed, it could show any file
+      // the server can read. (Writes replace the link itself: rename does
+      // not follow links.)
+      handle = await open(this.#path(name), constants.O_RDONLY | constants.O_NOFOLLOW);
     } catch (error) {
-      if (isMissing(error)) return undefined;
+      if (isMissing(error) || (error as NodeJS.ErrnoException).code === 'ELOOP') return undefined;
       throw error;
     }
     try {
@@ -298,7 +301,7 @@ export class FileEntryStore implements EntryStore {
 
   async #statEntry(name: string): Promise<IndexedEntry | undefined> {
     try {
-      const info = await stat(this.#path(name), { bigint: true });
+      const info = await lstat(this.#path(name), { bigint: true });
       if (!info.isFile()) return undefined;
       return { name, mtimeMs: Number(info.mtimeNs / 1000n) / 1000, size: Number(info.size) };
     } catch (error) {

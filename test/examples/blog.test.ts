@@ -1,4 +1,4 @@
-import { existsSync, readdirSync, readFileSync, writeFileSync, unlinkSync, utimesSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, symlinkSync, unlinkSync, utimesSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeEach, describe, expect, it } from 'vitest';
 import { blogHandler } from '../../examples/blog/app.js';
@@ -390,6 +390,20 @@ describe('blog: storage', () => {
     expect(responses.filter((r) => r.status === 200).length).toBe(9);
     expect(texts).toContain(readFileSync(join(dir, 'contested.txt'), 'utf8'));
     expect(readdirSync(dir).filter((f) => f.startsWith('.tmp-'))).toEqual([]);
+  });
+
+  it('does not follow a symbolic link planted in the directory', async () => {
+    const { client, dir } = makeBlog();
+    const outside = tempDir('outside');
+    temps.push(outside.remove);
+    writeFileSync(join(outside.dir, 'secret.txt'), 'SECRET');
+    symlinkSync(join(outside.dir, 'secret.txt'), join(dir, 'linked.txt'));
+    expect((await client.get('/linked')).status).toBe(404);
+    const list = parseStrict((await client.get('/?type=xml')).text());
+    expect(list.documentElement!.getAttribute('total')).toBe('0');
+    expect(list.documentElement!.textContent).not.toContain('SECRET');
+    expect((await client.put('/linked', { body: 'replaced' })).status).toBe(201);
+    expect(readFileSync(join(outside.dir, 'secret.txt'), 'utf8')).toBe('SECRET');
   });
 
   it('reclaims temp files a crash left an hour ago, and keeps recent ones', async () => {
