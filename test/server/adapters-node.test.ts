@@ -11,6 +11,7 @@ import { MemoryErrors } from '../../src/gateway/errors.js';
 import type { App } from '../../src/gateway/types.js';
 import { BaseHandler } from '../../src/handler/index.js';
 import { toNodeListener } from '../../src/server/node-listener.js';
+import { makeServer } from '../../src/server/server.js';
 import { waitFor } from './helpers.js';
 
 /** Reports what the app saw, as JSON. */
@@ -178,6 +179,27 @@ describe('toNodeListener on node:https', () => {
     ], { stdio: 'ignore' });
   });
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('makeServer serves HTTPS with the tls option, reporting an https URL and scheme', async () => {
+    const cert = readFileSync(join(dir, 'cert.pem'));
+    const server = makeServer('127.0.0.1', 0, environApp, { log: null, tls: { cert, key: readFileSync(join(dir, 'key.pem')) } });
+    try {
+      const { url } = await server.listen();
+      expect(url).toMatch(/^https:\/\/127\.0\.0\.1:\d+\/$/);
+      const text = await new Promise<string>((resolve, reject) => {
+        secureRequest(`${url}t`, { ca: cert, agent: false }, (res) => {
+          let body = '';
+          res.setEncoding('utf8').on('data', (data: string) => (body += data));
+          res.on('end', () => resolve(body));
+        })
+          .on('error', reject)
+          .end();
+      });
+      expect(JSON.parse(text)).toMatchObject({ scheme: 'https', pathInfo: '/t' });
+    } finally {
+      await server.close();
+    }
+  });
 
   it('reports https as the URL scheme on a TLS connection', async () => {
     const cert = readFileSync(join(dir, 'cert.pem'));
