@@ -129,6 +129,12 @@ describe('staticFiles', () => {
     expect(stale.status).toBe(200);
   });
 
+  it('answers 404 and logs while the directory does not exist', async () => {
+    const response = await new TestClient(staticFiles(join(base, 'not-yet'))).get('/a.txt');
+    expect(response.status).toBe(404);
+    expect(response.errors).toContain('cannot be opened');
+  });
+
   it('parses Range headers', () => {
     expect(parseRange('bytes=0-', 10)).toEqual({ start: 0, end: 9 });
     expect(parseRange('bytes=5-100', 10)).toEqual({ start: 5, end: 9 });

@@ -34,7 +34,8 @@ export interface StaticFilesOptions {
 
 /**
  * An app that serves the files under `dir` (resolved once, at the first
- * request, through symlinks).
+ * request, through symlinks; while it does not exist every request gets 404
+ * and a line in `tsgi.errors`).
  *
  * - **Safety.** `PATH_INFO` is resolved inside the root only: `.`/`..`
  *   segments, backslashes and NUL get `400`; a symlink whose target lies
@@ -72,7 +73,16 @@ export function staticFiles(dir: string, options: StaticFilesOptions = {}): App 
 
   return async function servedFiles(environ: Environ, startResponse: StartResponse): Promise<Body> {
     root ??= realpath(resolve(dir));
-    const found = await resolveFile(await root, environ.PATH_INFO, settings);
+    let rootPath: string;
+    try {
+      rootPath = await root;
+    } catch (error) {
+      // Perhaps not created yet: look again on the next request.
+      root = undefined;
+      environ['tsgi.errors'].write(`staticFiles: the directory ${JSON.stringify(dir)} cannot be opened: ${String(error)}\n`);
+      return plain(environ, startResponse, 404, 'Not Found\n');
+    }
+    const found = await resolveFile(rootPath, environ.PATH_INFO, settings);
     const isHead = environ.REQUEST_METHOD === 'HEAD';
     if (found.kind === 'bad-request') return plain(environ, startResponse, 400, `Bad Request: ${found.reason}.\n`);
     if (found.kind === 'not-found') return plain(environ, startResponse, 404, 'Not Found\n');
