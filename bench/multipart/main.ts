@@ -15,7 +15,7 @@ import { Buffer } from 'node:buffer';
 import type { MultipartLimits } from '../../src/index.js';
 import { chunksOf, manyPartsBody, oneFileBody, oneFileLength } from './body.js';
 import { busboyAlone, tsgiMultipart, type Parser } from './parse.js';
-import { measureUpload } from './upload.js';
+import { measureUpload, type UploadClient, type UploadResult } from './upload.js';
 
 const MIB = 1024 * 1024;
 const RSS_TARGET = 100 * MIB;
@@ -68,8 +68,11 @@ const scenarios: Scenario[] = [
   { name: '1000 fields + 100 files of 10 KiB, 16 KiB chunks', chunks: chunksOf(many, 16 * 1024), length: many.length, limits: { fields: 1000, files: 100, parts: 1100 } },
 ];
 
-console.error(`multipart bench: uploading ${uploadMiB} MiB to a saveFiles server…`);
-const upload = await measureUpload(uploadMiB * MIB);
+const uploads: Array<[UploadClient, UploadResult]> = [];
+for (const client of ['node', 'curl'] as const) {
+  console.error(`multipart bench: uploading ${uploadMiB} MiB to a saveFiles server with ${client}…`);
+  uploads.push([client, await measureUpload(uploadMiB * MIB, client)]);
+}
 console.error(`multipart bench: parse throughput, ${rounds} rounds per parser…`);
 const parses = [];
 for (const scenario of scenarios) parses.push({ scenario, ...(await compare(scenario)) });
@@ -79,13 +82,14 @@ const lines = [
   '',
   `A ${uploadMiB} MiB file in one \`multipart/form-data\` POST over 127.0.0.1 to a tsgi server child that streams it to disk with \`saveFiles\`, then \`multipart()\` against busboy alone on the same in-memory bytes (${rounds} interleaved rounds each, medians).`,
   '',
-  '| upload | figure | target |',
-  '| --- | ---: | --- |',
-  `| server peak RSS (VmHWM) | ${fmt(upload.peakRss / MIB, 1)} MiB | < ${RSS_TARGET / MIB} MiB ${upload.peakRss < RSS_TARGET ? 'met' : '**missed**'} |`,
-  `| server RSS when idle | ${fmt(upload.idleRss / MIB, 1)} MiB | |`,
-  `| largest RSS sampled during the upload | ${fmt(upload.sampledPeak / MIB, 1)} MiB | |`,
-  `| peak V8 heap in use, peak memory outside it (buffers) | ${fmt(upload.peaks.heapUsed / MIB, 1)} MiB, ${fmt(upload.peaks.external / MIB, 1)} MiB | |`,
-  `| time, throughput | ${fmt(upload.seconds, 1)} s, ${fmt(upload.bytes / MIB / upload.seconds)} MiB/s | |`,
+  '| upload client | server peak RSS (VmHWM) | target | RSS idle | RSS growth | peak V8 heap used, buffers | time, throughput |',
+  '| --- | ---: | --- | ---: | ---: | ---: | ---: |',
+  ...uploads.map(
+    ([client, upload]) =>
+      `| ${client === 'node' ? 'node http.request, Content-Length' : 'curl -T - (chunked)'} | ${fmt(upload.peakRss / MIB, 1)} MiB | < ${RSS_TARGET / MIB} MiB ${upload.peakRss < RSS_TARGET ? 'met' : '**missed**'} | ` +
+      `${fmt(upload.idleRss / MIB, 1)} MiB | ${fmt((upload.peakRss - upload.idleRss) / MIB, 1)} MiB | ` +
+      `${fmt(upload.peaks.heapUsed / MIB, 1)} MiB, ${fmt(upload.peaks.external / MIB, 1)} MiB | ${fmt(upload.seconds, 1)} s, ${fmt(upload.bytes / MIB / upload.seconds)} MiB/s |`,
+  ),
   '',
   '| parse | busboy alone | tsgi `multipart()` | ratio | target |',
   '| --- | ---: | ---: | ---: | --- |',

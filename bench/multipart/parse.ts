@@ -14,12 +14,17 @@ import { CONTENT_TYPE } from './body.js';
 /** One way of parsing a body: resolves with the payload bytes it saw. */
 export type Parser = (chunks: readonly Buffer[], length: number, limits: MultipartLimits) => Promise<number>;
 
-/** busboy alone, written to with backpressure, file data counted on 'data'. */
+/**
+ * busboy alone, written to with backpressure, file data counted on 'data'.
+ * It gets the same write buffer as `multipart()` gives it, so the ratio
+ * measures tsgi's layer and not a setting.
+ */
 export const busboyAlone: Parser = async (chunks, _length, limits) => {
   let bytes = 0;
   const parser = busboy({
     headers: { 'content-type': CONTENT_TYPE },
     defParamCharset: 'utf8',
+    highWaterMark: 256 * 1024,
     limits: { fileSize: limits.fileSize, files: limits.files, fields: limits.fields, fieldSize: limits.fieldSize },
   });
   parser.on('field', (_name: string, value: string) => {

@@ -5,6 +5,7 @@
  * @module
  */
 import { spawn, type ChildProcess } from 'node:child_process';
+import type { Writable } from 'node:stream';
 import { readFileSync } from 'node:fs';
 import { request } from 'node:http';
 import { fileURLToPath } from 'node:url';
@@ -51,8 +52,16 @@ async function startServer(): Promise<{ child: ChildProcess; port: number }> {
   return { child, port };
 }
 
+/**
+ * Who sends the upload: Node's own `http.request` writing 256 KiB chunks
+ * with a Content-Length, or curl reading the body from a pipe and sending it
+ * chunked. The server's memory depends a little on the pace of the client,
+ * so both are measured.
+ */
+export type UploadClient = 'node' | 'curl';
+
 /** Sends `size` bytes of file in one multipart request and measures the server. */
-export async function measureUpload(size: number): Promise<UploadResult> {
+export async function measureUpload(size: number, client: UploadClient): Promise<UploadResult> {
   const { child, port } = await startServer();
   const pid = child.pid as number;
   try {
@@ -63,36 +72,7 @@ export async function measureUpload(size: number): Promise<UploadResult> {
       sampledPeak = Math.max(sampledPeak, procMemory(pid, 'VmRSS'));
     }, 50);
     const started = process.hrtime.bigint();
-    const answer = await new Promise<string>((resolve, reject) => {
-      const req = request({
-        host: '127.0.0.1',
-        port,
-        method: 'POST',
-        path: '/',
-        headers: { 'Content-Type': CONTENT_TYPE, 'Content-Length': String(oneFileLength(size)) },
-      });
-      req.on('response', (res) => {
-        let text = '';
-        res.setEncoding('utf8');
-        res.on('data', (chunk: string) => (text += chunk));
-        res.on('end', () => (res.statusCode === 200 ? resolve(text) : reject(new Error(`upload answered ${res.statusCode}: ${text}`))));
-      });
-      req.on('error', reject);
-      const body = oneFileBody(size, 256 * 1024);
-      const pump = (): void => {
-        for (let next = body.next(); ; next = body.next()) {
-          if (next.done === true) {
-            req.end();
-            return;
-          }
-          if (!req.write(next.value)) {
-            req.once('drain', pump);
-            return;
-          }
-        }
-      };
-      pump();
-    });
+    const answer = await (client === 'curl' ? sendWithCurl(port, size) : sendWithNode(port, size));
     const seconds = Number(process.hrtime.bigint() - started) / 1e9;
     clearInterval(sampler);
     const { sizes: stored, peaks } = JSON.parse(answer) as { sizes: number[]; peaks: UploadResult['peaks'] };
@@ -109,4 +89,57 @@ export async function measureUpload(size: number): Promise<UploadResult> {
       }, 5000).unref();
     });
   }
+}
+
+/** Writes the generated body into `out` with backpressure, then ends it. */
+function pumpBody(out: Writable, size: number): void {
+  const body = oneFileBody(size, 256 * 1024);
+  const pump = (): void => {
+    for (let next = body.next(); ; next = body.next()) {
+      if (next.done === true) {
+        out.end();
+        return;
+      }
+      if (!out.write(next.value)) {
+        out.once('drain', pump);
+        return;
+      }
+    }
+  };
+  pump();
+}
+
+function sendWithNode(port: number, size: number): Promise<string> {
+  return new Promise<string>((resolve, reject) => {
+    const req = request({
+      host: '127.0.0.1',
+      port,
+      method: 'POST',
+      path: '/',
+      headers: { 'Content-Type': CONTENT_TYPE, 'Content-Length': String(oneFileLength(size)) },
+    });
+    req.on('response', (res) => {
+      let text = '';
+      res.setEncoding('utf8');
+      res.on('data', (chunk: string) => (text += chunk));
+      res.on('end', () => (res.statusCode === 200 ? resolve(text) : reject(new Error(`upload answered ${res.statusCode}: ${text}`))));
+    });
+    req.on('error', reject);
+    pumpBody(req, size);
+  });
+}
+
+function sendWithCurl(port: number, size: number): Promise<string> {
+  return new Promise<string>((resolve, reject) => {
+    const curl = spawn('curl', [
+      '-sS', '--fail-with-body', '-X', 'POST', '-T', '-', '-H', `Content-Type: ${CONTENT_TYPE}`, '-H', 'Expect:',
+      `http://127.0.0.1:${port}/upload`,
+    ], { stdio: ['pipe', 'pipe', 'inherit'] });
+    let text = '';
+    curl.stdout.setEncoding('utf8');
+    curl.stdout.on('data', (chunk: string) => (text += chunk));
+    curl.once('error', reject);
+    curl.once('close', (code) => (code === 0 ? resolve(text) : reject(new Error(`curl exited with ${code}: ${text}`))));
+    pumpBody(curl.stdin, size);
+  });
 }
