@@ -1,10 +1,8 @@
-import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { request as httpsRequest } from 'node:https';
 import { connect, createServer, type Server } from 'node:net';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { FIXTURES, get, MULTI, requireBuild, runCli, runToExit, startedUrl, waitFor } from './helpers.js';
 
 beforeAll(requireBuild);
@@ -151,21 +149,14 @@ describe.concurrent('tsgi serve: serving', () => {
 });
 
 describe('tsgi serve: HTTPS', () => {
-  let dir: string;
-  beforeAll(() => {
-    dir = mkdtempSync(join(tmpdir(), 'tsgi-cli-tls-'));
-    execFileSync('openssl', [
-      'req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-days', '1', '-subj', '/CN=127.0.0.1',
-      '-addext', 'subjectAltName=IP:127.0.0.1', '-keyout', join(dir, 'key.pem'), '-out', join(dir, 'cert.pem'),
-    ], { stdio: 'ignore' });
-  });
-  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+  // A self-signed certificate for 127.0.0.1, made for these tests only.
+  const dir = FIXTURES;
 
   it('serves over TLS with --cert and --key, and tsgi.url_scheme is https', async () => {
-    const cli = runCli(['serve', `${MULTI}:where_app`, '--port', '0', '--cert', join(dir, 'cert.pem'), '--key', join(dir, 'key.pem')]);
+    const cli = runCli(['serve', `${MULTI}:where_app`, '--port', '0', '--cert', join(dir, 'tls-cert.pem'), '--key', join(dir, 'tls-key.pem')]);
     const url = await startedUrl(cli);
     expect(url).toMatch(/^https:\/\/127\.0\.0\.1:\d+\/$/);
-    const ca = readFileSync(join(dir, 'cert.pem'));
+    const ca = readFileSync(join(dir, 'tls-cert.pem'));
     const body = await new Promise<string>((resolve, reject) => {
       httpsRequest(`${url}x`, { ca, agent: false }, (res) => {
         let text = '';

@@ -1,12 +1,11 @@
-import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import { createServer as createSecureServer, request as secureRequest } from 'node:https';
 import type { AddressInfo } from 'node:net';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import express from 'express';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 import { MemoryErrors } from '../../src/gateway/errors.js';
 import type { App } from '../../src/gateway/types.js';
 import { BaseHandler } from '../../src/handler/index.js';
@@ -170,19 +169,14 @@ describe('toNodeListener in Express 5', () => {
 });
 
 describe('toNodeListener on node:https', () => {
-  let dir: string;
-  beforeAll(() => {
-    dir = mkdtempSync(join(tmpdir(), 'tsgi-listener-tls-'));
-    execFileSync('openssl', [
-      'req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-days', '1', '-subj', '/CN=127.0.0.1',
-      '-addext', 'subjectAltName=IP:127.0.0.1', '-keyout', join(dir, 'key.pem'), '-out', join(dir, 'cert.pem'),
-    ], { stdio: 'ignore' });
-  });
-  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+  // A self-signed certificate for 127.0.0.1, made for the tests only.
+  const dir = join(dirname(fileURLToPath(import.meta.url)), '../cli/fixtures');
+  const certFile = join(dir, 'tls-cert.pem');
+  const keyFile = join(dir, 'tls-key.pem');
 
   it('makeServer serves HTTPS with the tls option, reporting an https URL and scheme', async () => {
-    const cert = readFileSync(join(dir, 'cert.pem'));
-    const server = makeServer('127.0.0.1', 0, environApp, { log: null, tls: { cert, key: readFileSync(join(dir, 'key.pem')) } });
+    const cert = readFileSync(certFile);
+    const server = makeServer('127.0.0.1', 0, environApp, { log: null, tls: { cert, key: readFileSync(keyFile) } });
     try {
       const { url } = await server.listen();
       expect(url).toMatch(/^https:\/\/127\.0\.0\.1:\d+\/$/);
@@ -202,8 +196,8 @@ describe('toNodeListener on node:https', () => {
   });
 
   it('reports https as the URL scheme on a TLS connection', async () => {
-    const cert = readFileSync(join(dir, 'cert.pem'));
-    const server = createSecureServer({ cert, key: readFileSync(join(dir, 'key.pem')) }, toNodeListener(environApp));
+    const cert = readFileSync(certFile);
+    const server = createSecureServer({ cert, key: readFileSync(keyFile) }, toNodeListener(environApp));
     const address = await listen(server as unknown as Server);
     const text = await new Promise<string>((resolve, reject) => {
       secureRequest(`https://${address}/s`, { ca: cert, agent: false }, (res) => {
