@@ -81,6 +81,22 @@ describe('cascade', () => {
     expect((await new TestClient(cascade([writer, urlMap({ '/x': echo }), echo])).get('/orig')).text()).toBe('/orig');
   });
 
+  it('replays small request bodies to every app with bufferBody', async () => {
+    const reader =
+      (status: string): App =>
+      async (environ, startResponse) => {
+        const body = Buffer.from(await environ['tsgi.input'].read()).toString();
+        startResponse(status, [['Content-Type', 'text/plain']]);
+        return [`${status.slice(0, 3)} saw ${JSON.stringify(body)}`];
+      };
+    const buffered = new TestClient(cascade([reader('404 Not Found'), reader('200 OK')], { bufferBody: 1024 }));
+    expect((await buffered.post('/', { body: 'name=ada' })).text()).toBe('200 saw "name=ada"');
+    const unbuffered = new TestClient(cascade([reader('404 Not Found'), reader('200 OK')]));
+    expect((await unbuffered.post('/', { body: 'name=ada' })).text()).toBe('200 saw ""');
+    const tooLarge = new TestClient(cascade([reader('404 Not Found'), reader('200 OK')], { bufferBody: 4 }));
+    expect((await tooLarge.post('/', { body: 'name=ada' })).text()).toBe('200 saw ""');
+  });
+
   it('refuses an empty list', () => {
     expect(() => cascade([])).toThrow(TypeError);
   });

@@ -5,8 +5,9 @@
  */
 import { toApp } from '../../gateway/app.js';
 import { openBody, type BodyReader } from '../../gateway/body.js';
+import { ChunkInput } from '../../gateway/input.js';
 import { checkHeaders, checkStatus, GatewayError } from '../../gateway/spec.js';
-import type { App, AppLike, Body, Chunk, Environ, ResponseHeaders, StartResponse, Write } from '../../gateway/types.js';
+import type { App, AppLike, Body, Chunk, Environ, InputStream, ResponseHeaders, StartResponse, Write } from '../../gateway/types.js';
 
 /**
  * Options for {@link cascade}.
@@ -19,6 +20,13 @@ import type { App, AppLike, Body, Chunk, Environ, ResponseHeaders, StartResponse
 export interface CascadeOptions {
   /** Statuses that mean "try the next app". Default `[404]`. */
   catch?: readonly number[];
+  /**
+   * Read request bodies of up to this many bytes (by `Content-Length`) into
+   * memory first, so that every app can read the body in full. Larger
+   * bodies, and bodies of unknown length, are not buffered. Default 0: no
+   * buffering.
+   */
+  bufferBody?: number;
 }
 
 /**
@@ -36,7 +44,8 @@ export interface CascadeOptions {
  * The request body (`tsgi.input`) can be read only once: an app that reads
  * it and then answers 404 leaves nothing for the next. Put apps that read
  * request bodies last, and let earlier ones decide from the method and path
- * alone, as `staticFiles` does.
+ * alone, as `staticFiles` does; or set `bufferBody` so that bodies up to
+ * that size are read into memory and replayed to each app.
  *
  * @throws TypeError when `apps` is empty.
  * @example
@@ -51,17 +60,31 @@ export function cascade(apps: readonly AppLike[], options: CascadeOptions = {}):
   const caught = new Set(options.catch ?? [404]);
   const last = chain.length - 1;
 
+  const bufferLimit = options.bufferBody ?? 0;
+
   return async function cascaded(environ: Environ, startResponse: StartResponse): Promise<Body> {
+    const length = environ.CONTENT_LENGTH === undefined ? undefined : Number(environ.CONTENT_LENGTH);
+    const buffered =
+      last > 0 && length !== undefined && length > 0 && length <= bufferLimit ? await environ['tsgi.input'].read() : undefined;
     const original = { ...environ };
     for (let i = 0; i < last; i++) {
       if (i > 0) restore(environ, original);
+      if (buffered !== undefined) environ['tsgi.input'] = replay(buffered);
       const attempt = new Attempt(startResponse, caught);
       const answer = await attempt.run(chain[i]!, environ);
       if (answer !== undefined) return answer;
     }
     if (last > 0) restore(environ, original);
+    if (buffered !== undefined) environ['tsgi.input'] = replay(buffered);
     return chain[last]!(environ, startResponse);
   };
+}
+
+/** A fresh input stream over bytes already read. */
+function replay(bytes: Uint8Array): InputStream {
+  return new ChunkInput(async function* () {
+    if (bytes.length > 0) yield bytes;
+  });
 }
 
 function restore(environ: Environ, original: Environ): void {
