@@ -5,10 +5,12 @@
 import { HttpError, type Environ } from '../../src/index.js';
 import type { BlogFormat } from './formats.js';
 
-// A host name, IPv4 or bracketed IPv6 address, with an optional port: what a
-// Host header may hold (RFC 9110 §7.2). Anything else would end up inside
-// every link of the page, so it is refused rather than repeated.
-const HOST = /^(?:[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?)*\.?|\[[0-9A-Fa-f:.]+\])(?::\d{1,5})?$/;
+// A host name (RFC 3986 reg-name, without the rarely used sub-delims and
+// percent-escapes; `_` stays, as in container names), an IPv4 address or a
+// bracketed IPv6 one, with an optional port: what a Host header holds.
+// Anything else would end up inside every link of the page, so it is
+// refused rather than repeated.
+const HOST = /^(?:[A-Za-z0-9._~-]+|\[[0-9A-Fa-f:.]+\])(?::\d{1,5})?$/;
 
 /**
  * The URL of the blog's root, without a trailing slash:

@@ -218,8 +218,14 @@ describe('blog: output types', () => {
     expect(proxied.text()).toContain('href="https://public.example/blog/linked"');
     const noHost = await mounted.client.get('/linked?type=xml', { environ: { HTTP_HOST: undefined, SERVER_NAME: 'internal', SERVER_PORT: '8080' } });
     expect(noHost.text()).toContain('href="https://internal:8080/blog/linked?type=xml"');
-    const badHost = await mounted.client.get('/linked', { headers: { Host: 'evil.example/"><script>' } });
-    expect(badHost.status).toBe(400);
+    const container = await mounted.client.get('/linked?type=xml', { headers: { Host: 'blog_app:8080' } });
+    expect(container.text()).toContain('href="https://blog_app:8080/blog/linked?type=xml"');
+    const ipv6 = await mounted.client.get('/linked?type=xml', { headers: { Host: '[::1]:8443' } });
+    expect(ipv6.text()).toContain('href="https://[::1]:8443/blog/linked?type=xml"');
+    for (const host of ['evil.example/"><script>', 'a b', 'x@y', 'h:port']) {
+      const badHost = await mounted.client.get('/linked', { headers: { Host: host } });
+      expect(badHost.status, host).toBe(400);
+    }
   });
 });
 
