@@ -1,5 +1,24 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { stack, tapBody, closeBody, TestClient, type App, type Middleware } from '../../src/index.js';
+import {
+  accessLog,
+  cascade,
+  closeBody,
+  compress,
+  HttpError,
+  proxyHeaders,
+  showErrors,
+  stack,
+  staticFiles,
+  tapBody,
+  TestClient,
+  type App,
+  type Middleware,
+} from '../../src/index.js';
+import { serve } from '../server/helpers.js';
+import { curl, parseCurl } from './support.js';
 
 const hello: App = (_environ, startResponse) => {
   startResponse('200 OK', [['Content-Type', 'text/plain']]);
@@ -67,5 +86,55 @@ describe('tapBody', () => {
     expect(() => iterator.next()).toThrow('broken');
     iterator.return?.();
     expect(outcomes).toEqual(['error']);
+  });
+});
+
+describe('a whole stack over a real server', () => {
+  it('serves files and app pages, compressed, logged with the forwarded client, errors as pages', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'tsgi-stack-'));
+    try {
+      const css = 'main { margin: 0 auto; }\n'.repeat(100);
+      writeFileSync(join(dir, 'site.css'), css);
+      const page: App = (environ, startResponse) => {
+        if (environ.PATH_INFO === '/boom') throw new Error('kaput');
+        if (environ.PATH_INFO !== '/') throw new HttpError(404, `no page at ${environ.PATH_INFO}`);
+        startResponse('200 OK', [['Content-Type', 'text/html; charset=utf-8']]);
+        return [`<p>${'hello '.repeat(300)}</p>`];
+      };
+      const lines: string[] = [];
+      const site = stack(
+        cascade([staticFiles(dir), page]),
+        (app) => showErrors(app),
+        compress,
+        (app) => accessLog(app, { stream: { write: (line: string) => void lines.push(line) } }),
+        (app) => proxyHeaders(app, { trust: ['loopback'] }),
+      );
+      const { url, errors } = await serve(site);
+      const forwarded = ['-H', 'X-Forwarded-For: 198.51.100.23'];
+
+      const file = parseCurl((await curl(['-i', '--compressed', ...forwarded, `${url}site.css`])).stdout);
+      expect(file.headers['content-encoding']).toBe('br');
+      expect(file.body).toBe(css);
+
+      const home = parseCurl((await curl(['-i', '--compressed', '-H', 'Accept-Encoding: gzip', `${url}`])).stdout);
+      expect(home.headers['content-encoding']).toBe('gzip');
+      expect(home.body).toContain('hello hello');
+
+      const missing = parseCurl((await curl(['-i', '-H', 'Accept: application/json', `${url}nope`])).stdout);
+      expect(missing.status).toBe(404);
+      expect(JSON.parse(missing.body)).toMatchObject({ status: 404, detail: 'no page at /nope' });
+
+      const crash = parseCurl((await curl(['-i', `${url}boom`])).stdout);
+      expect(crash.status).toBe(500);
+      expect(crash.body).not.toContain('kaput');
+      expect(errors.text).toContain('kaput');
+
+      expect(lines).toHaveLength(4);
+      expect(lines[0]).toMatch(/^198\.51\.100\.23 - - \[[^\]]+\] "GET \/site\.css HTTP\/1\.1" 200 \d+ \d+\.\d{3}\n$/);
+      expect(lines[2]).toMatch(/^127\.0\.0\.1 .* "GET \/nope HTTP\/1\.1" 404 /);
+      expect(lines[3]).toMatch(/"GET \/boom HTTP\/1\.1" 500 /);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
