@@ -1,6 +1,7 @@
 import { Buffer } from 'node:buffer';
 import { describe, expect, it } from 'vitest';
-import { HttpError, PartHeaderGuard } from '../../src/index.js';
+import { PartHeaderGuard } from '../../src/body/part-header-guard.js';
+import { HttpError } from '../../src/index.js';
 import { BOUNDARY, multipartBody, type PartSpec } from './helpers.js';
 
 const PARTS: PartSpec[] = [
