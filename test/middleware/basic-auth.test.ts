@@ -74,6 +74,11 @@ describe('basicAuth', () => {
     expect(response.text()).toBe('');
   });
 
+  it('refuses a realm that is not printable ASCII', () => {
+    expect(() => basicAuth(whoami, { realm: '日本', verify: () => true })).toThrow(TypeError);
+    expect(() => basicAuth(whoami, { realm: 'a\r\nSet-Cookie: x=1', verify: () => true })).toThrow(TypeError);
+  });
+
   it('parses the scheme case-insensitively', () => {
     expect(parseBasicAuth(`bAsIc ${Buffer.from('a:b').toString('base64')}`)).toEqual({ user: 'a', password: 'b' });
   });
