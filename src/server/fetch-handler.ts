@@ -9,7 +9,7 @@ import { toApp } from '../gateway/app.js';
 import { chunkBytes, chunkLength, isBody, openBody, type BodyReader } from '../gateway/body.js';
 import { logError, streamErrors } from '../gateway/errors.js';
 import { GatewayError } from '../gateway/spec.js';
-import type { App, AppLike, Body, Chunk, ErrorStream, StartResponse } from '../gateway/types.js';
+import type { App, AppLike, Body, Chunk, Environ, ErrorStream, StartResponse } from '../gateway/types.js';
 import { checkChunk } from './checks.js';
 import { fetchEnviron } from './fetch-environ.js';
 import { checkScriptName } from './options.js';
@@ -109,7 +109,7 @@ export function toFetchHandler(app: AppLike, options: FetchHandlerOptions = {}):
 
 async function respond(
   app: App,
-  environ: Parameters<App>[0],
+  environ: Environ,
   state: ResponseState,
   log: (error: unknown, what?: string) => void,
 ): Promise<Response> {
