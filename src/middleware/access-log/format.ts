@@ -104,7 +104,6 @@ export function formatAccessLine(entry: AccessLogEntry, format: AccessLogFormat)
 }
 
 function escape(text: string): string {
-  // eslint-disable-next-line no-control-regex
   return text.replace(/[\u0000-\u001f\u007f-\u009f"\\]/g, (c) =>
     c === '"' || c === '\\' ? `\\${c}` : `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`,
   );

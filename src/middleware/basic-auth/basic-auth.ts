@@ -49,7 +49,6 @@ export interface BasicAuthOptions {
  */
 export function basicAuth(app: AppLike, options: BasicAuthOptions): App {
   const inner = toApp(app);
-  // eslint-disable-next-line no-control-regex
   if (/[^\u0020-\u007e]/.test(options.realm)) {
     throw new TypeError(`basicAuth realm must be printable ASCII (header values cannot carry other text portably), got ${JSON.stringify(options.realm)}`);
   }

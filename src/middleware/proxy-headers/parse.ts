@@ -152,7 +152,6 @@ export function parsePrefix(value: string | undefined): string | undefined {
   } catch {
     return undefined;
   }
-  // eslint-disable-next-line no-control-regex
   if (/[\u0000-\u001f\u007f\\?#]/.test(decoded) || decoded.includes('//')) return undefined;
   if (decoded.split('/').some((segment, i) => i > 0 && (segment === '' || segment === '.' || segment === '..'))) return undefined;
   return decoded;
