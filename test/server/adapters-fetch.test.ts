@@ -250,6 +250,31 @@ describe('fromFetchHandler', () => {
     expect(response.headers.getAll('Set-Cookie')).toEqual(['a=1', 'b=2']);
   });
 
+  it('cancels the Response body when the client goes away', async () => {
+    let cancelled = false;
+    const endless = fromFetchHandler(
+      () =>
+        new Response(
+          new ReadableStream<Uint8Array>({
+            async pull(controller) {
+              await new Promise((resolve) => setTimeout(resolve, 5));
+              controller.enqueue(new TextEncoder().encode('more\n'));
+            },
+            cancel() {
+              cancelled = true;
+            },
+          }),
+        ),
+    );
+    const { url } = await serveTsgi(endless);
+    const controller = new AbortController();
+    const response = await fetch(url, { signal: controller.signal });
+    const reader = response.body!.getReader();
+    expect(decoder.decode((await reader.read()).value)).toContain('more');
+    controller.abort();
+    await waitFor(() => cancelled, 'the stream to be cancelled');
+  });
+
   it('round-trips through toFetchHandler and a real tsgi server', async () => {
     const app = fromFetchHandler(toFetchHandler(environApp));
     const { url } = await serveTsgi(app);
