@@ -12,6 +12,8 @@ describe('blog: mounted at /blog by npm start', () => {
     // Set before the blog module is first imported (each test file gets its
     // own modules), so this test writes only to its temp directory.
     process.env.BLOG_DIR = dir;
+    // The site also mounts the session example, which warns without a secret.
+    process.env.SESSION_SECRET ??= 'blog-site-test-secret-of-32-characters';
     const { site } = await import('../../examples/site.js');
     const client = new TestClient(site, { baseUrl: 'http://site.test' });
     expect((await client.get('/')).text()).toContain('<a href="/blog/">blog</a>');
