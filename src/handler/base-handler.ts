@@ -24,12 +24,16 @@ import type { DispatchTable, PathDispatch } from './dispatch.js';
 import { renderError } from './error-response.js';
 import { invokePlan } from './invoke.js';
 import { negotiateMediaType } from './negotiate.js';
-import { classPlan, methodPlan, type MethodPlan } from './plan.js';
+import { classPlan, type ClassPlan, type MethodPlan } from './plan.js';
 import type { PathParams, RoutePattern } from './route-pattern.js';
 
 const DEFAULT_CONTENT_TYPE = 'text/html; charset=utf-8';
 const NO_PARAMS: PathParams = Object.freeze(Object.create(null) as PathParams);
 const warned = new WeakSet<MethodPlan>();
+// Set by BaseHandler's static block; see HandlerIterator.
+let firstStep: (handler: BaseHandler, plan: ClassPlan) => Chunk | undefined | AsyncGenerator<Chunk, void, undefined>;
+// Tells #run that the method is still to be called.
+const UNDISPATCHED: unique symbol = Symbol('undispatched');
 
 /**
  * The base of class-based handlers. The server constructs one instance per
@@ -89,12 +93,9 @@ export class BaseHandler implements AsyncIterable<Chunk> {
   #headers: ResponseHeaders | undefined;
   #write: Write | undefined;
   #query: FieldRecord | undefined;
-  #params: PathParams = NO_PARAMS;
-  #cookies: Record<string, string | undefined> | undefined;
-  #plan: MethodPlan | null = null;
-  #form: Promise<ParsedForm> | undefined;
-  #body: Promise<unknown> | undefined;
-  #variesOnAccept = false;
+  // State only decorated or body-reading requests need, in one object made
+  // on first use, so a plain request allocates and initialises nothing more.
+  #extra: RequestExtras | undefined;
 
   constructor(environ: Environ, startResponse: StartResponse) {
     this.environ = environ;
@@ -119,13 +120,13 @@ export class BaseHandler implements AsyncIterable<Chunk> {
    * null-prototype record, empty without a pattern.
    */
   get params(): PathParams {
-    return this.#params;
+    return this.#extra?.params ?? NO_PARAMS;
   }
 
   /** The request's cookies, parsed with the `cookie` package (null prototype). */
   get cookies(): Record<string, string | undefined> {
     const header = this.environ.HTTP_COOKIE;
-    return (this.#cookies ??= header === undefined ? (Object.create(null) as Record<string, string | undefined>) : parseCookieHeader(header));
+    return (this.#more().cookies ??= header === undefined ? (Object.create(null) as Record<string, string | undefined>) : parseCookieHeader(header));
   }
 
   /** The visitor's session, when a session middleware provides one. */
@@ -138,7 +139,7 @@ export class BaseHandler implements AsyncIterable<Chunk> {
    * the class's static {@link BaseHandler.bodyLimit}.
    */
   get effectiveBodyLimit(): number {
-    return this.#plan?.bodyLimit ?? (this.constructor as typeof BaseHandler).bodyLimit;
+    return this.#extra?.plan?.bodyLimit ?? (this.constructor as typeof BaseHandler).bodyLimit;
   }
 
   /** Whether the status and headers have been handed to the server. */
@@ -184,7 +185,7 @@ export class BaseHandler implements AsyncIterable<Chunk> {
    * it; their options are ignored.
    */
   form(options: FormOptions = {}): Promise<ParsedForm> {
-    return (this.#form ??= readForm(this.environ, { limit: this.effectiveBodyLimit, ...options }));
+    return (this.#more().form ??= readForm(this.environ, { limit: this.effectiveBodyLimit, ...options }));
   }
 
   /**
@@ -201,7 +202,7 @@ export class BaseHandler implements AsyncIterable<Chunk> {
    * shares it).
    */
   parseBody(): Promise<unknown> {
-    return (this.#body ??= parseBody(this.environ, { limit: this.effectiveBodyLimit }));
+    return (this.#more().body ??= parseBody(this.environ, { limit: this.effectiveBodyLimit }));
   }
 
   /**
@@ -210,7 +211,7 @@ export class BaseHandler implements AsyncIterable<Chunk> {
    * none is acceptable it throws a 406 that lists them.
    */
   negotiate<T extends string>(available: readonly T[]): T {
-    this.#variesOnAccept = true;
+    this.#more().variesOnAccept = true;
     return negotiateMediaType(this.environ.HTTP_ACCEPT, available) as T;
   }
 
@@ -232,18 +233,43 @@ export class BaseHandler implements AsyncIterable<Chunk> {
 
   /** Iterating the handler runs the request; the server does this. */
   [Symbol.asyncIterator](): AsyncIterator<Chunk> {
-    return this.#run();
+    const plan = classPlan(this.constructor, BaseHandler);
+    // Only a method that may return synchronously can use the fast path;
+    // for classes of async methods the generator alone is cheaper.
+    if (plan.maySendSync) return new HandlerIterator(this, plan);
+    return this.#run(UNDISPATCHED, plan, this.environ.REQUEST_METHOD === 'HEAD');
+  }
+
+  static {
+    // HandlerIterator lives outside the class but must reach its private
+    // steps; this hands it exactly the one it needs.
+    firstStep = (handler, plan) => handler.#firstStep(plan);
+  }
+
+  /**
+   * Dispatches and, when the method returned its whole body synchronously,
+   * answers without a generator: the chunk to send (or `undefined`). For
+   * anything else, returns the generator that finishes the request.
+   */
+  #firstStep(plan: ClassPlan): Chunk | undefined | AsyncGenerator<Chunk, void, undefined> {
+    const isHead = this.environ.REQUEST_METHOD === 'HEAD';
+    try {
+      const result = this.#dispatch(plan);
+      if (!isWhole(result)) return this.#run(result, plan, isHead);
+      return this.#sendWhole(result ?? '', isHead);
+    } catch (error) {
+      return this.#fail(error, isHead);
+    }
   }
 
   // One generator with plain helpers, rather than nested generators: every
   // `yield*` level costs promise hops on each request.
-  async *#run(): AsyncGenerator<Chunk, void, undefined> {
-    const isHead = this.environ.REQUEST_METHOD === 'HEAD';
+  async *#run(dispatched: unknown, plan: ClassPlan, isHead: boolean): AsyncGenerator<Chunk, void, undefined> {
     let chunk: Chunk | undefined;
     let stream: Iterable<Chunk> | AsyncIterable<Chunk> | undefined;
     let discard: Iterable<Chunk> | AsyncIterable<Chunk> | undefined;
     try {
-      let result = this.#dispatch();
+      let result = dispatched === UNDISPATCHED ? this.#dispatch(plan) : dispatched;
       if (isPromiseLike(result)) result = await result;
       if (typeof result === 'string' || result instanceof Uint8Array || result === undefined || result === null) {
         chunk = this.#sendWhole(result ?? '', isHead);
@@ -261,18 +287,16 @@ export class BaseHandler implements AsyncIterable<Chunk> {
     else if (chunk !== undefined) yield chunk;
   }
 
-  #dispatch(): unknown {
+  #dispatch(plan: ClassPlan): unknown {
     const method = this.environ.REQUEST_METHOD;
     const path = this.environ.PATH_INFO;
-    const handlerClass = this.constructor;
-    const plan = classPlan(handlerClass, BaseHandler);
     const dispatch = plan.route === undefined ? (path === '' || path === '/' ? plan.table.root : plan.table.item) : this.#route(plan.route, plan.table, path);
     const name = dispatch.methods.get(method) ?? (method === 'HEAD' ? dispatch.methods.get('GET') : undefined);
     if (name !== undefined) {
       const doMethod = (this as unknown as Record<string, (...args: unknown[]) => unknown>)[name]!;
-      const decorated = methodPlan(plan, handlerClass, BaseHandler, name);
-      if (decorated === null) return doMethod.call(this);
-      this.#plan = decorated;
+      const decorated = plan.decorated ? plan.methods.get(name) : undefined;
+      if (decorated == null) return doMethod.call(this);
+      this.#more().plan = decorated;
       if (decorated.status !== undefined && this.statusOverride === undefined) this.statusOverride = decorated.status;
       if (decorated.warning !== undefined && !warned.has(decorated)) {
         warned.add(decorated);
@@ -293,14 +317,14 @@ export class BaseHandler implements AsyncIterable<Chunk> {
   #route(route: RoutePattern, table: DispatchTable, path: string): PathDispatch {
     if (path === '' || path === '/') {
       if (route.matchesRoot) {
-        this.#params = route.match(path)!;
+        this.#more().params = route.match(path)!;
         return table.root;
       }
       if (table.rootOnly.methods.size > 0) return table.rootOnly;
     } else {
       const params = route.match(path);
       if (params !== undefined) {
-        this.#params = params;
+        this.#more().params = params;
         return table.item;
       }
     }
@@ -357,7 +381,8 @@ export class BaseHandler implements AsyncIterable<Chunk> {
   #finalHead(): [string, ResponseHeaders] {
     const override = this.statusOverride;
     const chosen = this.#status;
-    const plan = this.#plan;
+    const extra = this.#extra;
+    const plan = extra?.plan;
     let status: string;
     let headers: ResponseHeaders;
     if (chosen === undefined) {
@@ -367,11 +392,15 @@ export class BaseHandler implements AsyncIterable<Chunk> {
       status = override !== undefined && chosen.startsWith('200') ? override : chosen;
       headers = [...(this.#headers ?? [])];
     }
-    if (plan !== null) {
+    if (plan != null) {
       for (const pair of plan.headers) if (!hasHeader(headers, pair[0].toLowerCase())) headers.push([pair[0], pair[1]]);
     }
-    if (this.#variesOnAccept) addVary(headers, 'Accept');
+    if (extra?.variesOnAccept === true) addVary(headers, 'Accept');
     return [status, headers];
+  }
+
+  #more(): RequestExtras {
+    return (this.#extra ??= { params: NO_PARAMS, plan: null, cookies: undefined, form: undefined, body: undefined, variesOnAccept: false });
   }
 
   #commit(status: string, headers: ResponseHeaders): Write {
@@ -383,6 +412,69 @@ export class BaseHandler implements AsyncIterable<Chunk> {
     const write = this.#write ?? this.#commit(...this.#finalHead());
     return write(chunk);
   };
+}
+
+/**
+ * The handler's body iterator: a small object rather than an async
+ * generator, so a method that returns its whole body synchronously is
+ * answered without the generator's promise hops; anything else continues in
+ * the handler's generator.
+ */
+class HandlerIterator implements AsyncIterator<Chunk> {
+  readonly #handler: BaseHandler;
+  readonly #plan: ClassPlan;
+  #slow: AsyncGenerator<Chunk, void, undefined> | undefined;
+  #pending: Chunk | undefined;
+  #started = false;
+
+  constructor(handler: BaseHandler, plan: ClassPlan) {
+    this.#handler = handler;
+    this.#plan = plan;
+  }
+
+  next(): Promise<IteratorResult<Chunk>> {
+    if (this.#slow !== undefined) return this.#slow.next();
+    if (!this.#started) {
+      this.#started = true;
+      let step: ReturnType<typeof firstStep>;
+      try {
+        step = firstStep(this.#handler, this.#plan);
+      } catch (late) {
+        // An error after the headers went out: the server aborts the connection.
+        return Promise.reject(late);
+      }
+      if (typeof step === 'object' && !(step instanceof Uint8Array)) {
+        this.#slow = step;
+        return step.next();
+      }
+      this.#pending = step;
+    }
+    const chunk = this.#pending;
+    this.#pending = undefined;
+    return Promise.resolve(chunk === undefined ? DONE : { value: chunk, done: false });
+  }
+
+  return(): Promise<IteratorResult<Chunk>> {
+    if (this.#slow !== undefined) return this.#slow.return(undefined);
+    this.#started = true;
+    this.#pending = undefined;
+    return Promise.resolve(DONE);
+  }
+}
+
+interface RequestExtras {
+  params: PathParams;
+  plan: MethodPlan | null;
+  cookies: Record<string, string | undefined> | undefined;
+  form: Promise<ParsedForm> | undefined;
+  body: Promise<unknown> | undefined;
+  variesOnAccept: boolean;
+}
+
+const DONE: IteratorReturnResult<undefined> = Object.freeze({ done: true, value: undefined });
+
+function isWhole(value: unknown): value is string | Uint8Array | null | undefined {
+  return typeof value === 'string' || value instanceof Uint8Array || value === undefined || value === null;
 }
 
 function isPromiseLike(value: unknown): value is PromiseLike<unknown> {

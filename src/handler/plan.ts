@@ -60,30 +60,47 @@ export interface MethodPlan {
 export interface ClassPlan {
   readonly table: DispatchTable;
   readonly route: RoutePattern | undefined;
-  /** Per method name; `null` when no decorator touches that method. */
-  readonly methods: Map<string, MethodPlan | null>;
+  /** Per `doX` method name; `null` when no decorator touches that method. */
+  readonly methods: ReadonlyMap<string, MethodPlan | null>;
+  /** Whether any method has a plan, so undecorated classes skip the lookup. */
+  readonly decorated: boolean;
+  /**
+   * Whether some `doX` method may return its body synchronously: one that is
+   * not an `async` function and has no hooks or body parameters. Only then
+   * is the synchronous fast path worth trying.
+   */
+  readonly maySendSync: boolean;
 }
 
 const classPlans = new WeakMap<Function, ClassPlan>();
 
-/** The cached plan of a handler class. */
+/**
+ * The cached plan of a handler class, built on its first request. A
+ * decorator the class cannot use (a parameter type no string converts to)
+ * throws here, and so answers that request with a 500 naming it.
+ */
 export function classPlan(handlerClass: Function, base: Function): ClassPlan {
   let plan = classPlans.get(handlerClass);
   if (plan === undefined) {
-    plan = { table: dispatchTable(handlerClass, base), route: findRoute(handlerClass, base), methods: new Map() };
+    const table = dispatchTable(handlerClass, base);
+    // Every doX method is known from the table, so all are planned at once.
+    const methods = new Map<string, MethodPlan | null>();
+    for (const dispatch of [table.root, table.item]) {
+      for (const name of dispatch.methods.values()) {
+        if (!methods.has(name)) methods.set(name, buildMethodPlan(handlerClass, base, name));
+      }
+    }
+    const decorated = [...methods.values()].some((method) => method !== null);
+    const proto = handlerClass.prototype as Record<string, unknown>;
+    const maySendSync = [...methods].some(([name, method]) => !isAsyncFunction(proto[name]) && (method === null || method.sync));
+    plan = { table, route: findRoute(handlerClass, base), methods, decorated, maySendSync };
     classPlans.set(handlerClass, plan);
   }
   return plan;
 }
 
-/** The cached plan of one method of a handler class, `null` when undecorated. */
-export function methodPlan(plan: ClassPlan, handlerClass: Function, base: Function, name: string): MethodPlan | null {
-  let method = plan.methods.get(name);
-  if (method === undefined) {
-    method = buildMethodPlan(handlerClass, base, name);
-    plan.methods.set(name, method);
-  }
-  return method;
+function isAsyncFunction(value: unknown): boolean {
+  return typeof value === 'function' && Object.prototype.toString.call(value) === '[object AsyncFunction]';
 }
 
 function findRoute(handlerClass: Function, base: Function): RoutePattern | undefined {

@@ -301,6 +301,46 @@ describe('BaseHandler errors', () => {
     }
     await expect(new TestClient(Midway).get('/')).rejects.toThrow('failed after output');
   });
+
+  it('cannot change the status either when a synchronous method throws after write()', async () => {
+    class SyncMidway extends BaseHandler {
+      doGET(): string {
+        void this.start('200 OK', [['Content-Type', 'text/plain']])('partial');
+        throw new Error('failed after sync output');
+      }
+    }
+    await expect(new TestClient(SyncMidway).get('/')).rejects.toThrow('failed after sync output');
+  });
+
+  it('answers a synchronous method and an async one the same way', async () => {
+    class Both extends BaseHandler {
+      doGET(): string {
+        return 'same';
+      }
+      async doPOST(): Promise<string> {
+        return 'same';
+      }
+      doPUT(): never {
+        throw HttpError.conflict('sync conflict');
+      }
+      async doPATCH(): Promise<never> {
+        throw HttpError.conflict('async conflict');
+      }
+    }
+    class OnlyAsync extends BaseHandler {
+      async doGET(): Promise<string> {
+        return 'same';
+      }
+    }
+    const client = new TestClient(Both);
+    const sync = await client.get('/');
+    const promised = await client.post('/', { body: 'x' });
+    expect([sync.statusLine, sync.text(), sync.headers.list]).toEqual([promised.statusLine, promised.text(), promised.headers.list]);
+    expect((await new TestClient(OnlyAsync).get('/')).headers.list).toEqual(sync.headers.list);
+    expect((await client.put('/', { body: 'x' })).text()).toBe('sync conflict\n');
+    expect((await client.patch('/', { body: 'x' })).text()).toBe('async conflict\n');
+    expect((await new TestClient(OnlyAsync).delete('/')).status).toBe(405);
+  });
 });
 
 describe('BaseHandler query and fields', () => {
