@@ -62,6 +62,8 @@ export class FileEntryStore implements EntryStore {
   #draining: Promise<void> | undefined;
   #dirMtimeNs: bigint | undefined;
   #blogId: Promise<string> | undefined;
+  // Names changed while a scan is reading the directory.
+  #touchedDuringScan: Set<string> | undefined;
   readonly #texts = new Map<string, Entry>();
   #textBytes = 0;
 
@@ -118,6 +120,7 @@ export class FileEntryStore implements EntryStore {
       const info = await stat(this.#path(name), { bigint: true });
       const mtimeMs = Number(info.mtimeNs / 1000n) / 1000;
       this.#index.set({ name, mtimeMs, size: Number(info.size) });
+      this.#touchedDuringScan?.add(name);
       await this.#noteOwnDirectoryChange();
       const entry = toEntry(name, text, info.mtimeNs);
       this.#remember(entry, mtimeMs);
@@ -140,6 +143,7 @@ export class FileEntryStore implements EntryStore {
       await syncDirectory(this.dir);
       this.#forget(name);
       this.#index.delete(name, Date.now());
+      this.#touchedDuringScan?.add(name);
       await this.#noteOwnDirectoryChange();
       return true;
     });
@@ -242,6 +246,8 @@ export class FileEntryStore implements EntryStore {
 
   async #scan(): Promise<void> {
     this.#scanNeeded = false;
+    const touched = new Set<string>();
+    this.#touchedDuringScan = touched;
     // The directory's mtime is read before its names, so a change made
     // during the read leaves a newer mtime and the next list reads again.
     const dirInfo = await stat(this.dir, { bigint: true });
@@ -257,6 +263,15 @@ export class FileEntryStore implements EntryStore {
       for (const entry of batch) if (entry !== undefined) entries.push(entry);
     }
     this.#index.reset(entries, Number(dirInfo.mtimeNs / 1_000_000n));
+    this.#touchedDuringScan = undefined;
+    // A change recorded while the directory was being read may be missing
+    // from what was read, and the reset just dropped it: look at those
+    // files again.
+    for (const name of touched) {
+      const entry = await this.#statEntry(name);
+      if (entry === undefined) this.#index.delete(name, Date.now());
+      else this.#index.set(entry);
+    }
     this.#dirMtimeNs = dirInfo.mtimeNs;
   }
 
@@ -290,6 +305,7 @@ export class FileEntryStore implements EntryStore {
           const entry = found[i];
           if (entry === undefined) this.#index.delete(name, Date.now());
           else this.#index.set(entry);
+          this.#touchedDuringScan?.add(name);
         });
       }
     } catch {

@@ -1,4 +1,4 @@
-import { existsSync, readdirSync, readFileSync, symlinkSync, unlinkSync, utimesSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, rmSync, symlinkSync, unlinkSync, utimesSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeEach, describe, expect, it } from 'vitest';
 import { blogHandler } from '../../examples/blog/app.js';
@@ -411,6 +411,22 @@ describe('blog: storage', () => {
     expect((await client.put('/linked', { body: 'replaced' })).status).toBe(201);
     expect(readFileSync(join(outside.dir, 'secret.txt'), 'utf8')).toBe('SECRET');
   });
+
+  for (const watch of [true, false]) {
+    it(`keeps entries written while the first list reads the directory (${watch ? 'fs.watch' : 'directory mtime'})`, async () => {
+      const { dir } = tempDir('race');
+      temps.push(() => rmSync(dir, { recursive: true, force: true }));
+      for (let i = 0; i < 2000; i++) writeFileSync(join(dir, `old-${i}.txt`), 'x');
+      const store = new FileEntryStore(dir, { watch });
+      stores.push(store);
+      const [first] = await Promise.all([
+        store.list(0, 1),
+        ...Array.from({ length: 20 }, (_, i) => store.put(`new-${i}`, Buffer.from('y'))),
+      ]);
+      expect(first.total).toBeGreaterThanOrEqual(2000);
+      expect((await store.list(0, 1)).total).toBe(2020);
+    });
+  }
 
   it('reclaims temp files a crash left an hour ago, and keeps recent ones', async () => {
     const { client, dir } = makeBlog();
