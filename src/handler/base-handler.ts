@@ -22,16 +22,18 @@ import { statusCode } from '../gateway/status.js';
 import type { Chunk, Environ, ResponseHeaders, Session, StartResponse, Write } from '../gateway/types.js';
 import type { DispatchTable, PathDispatch } from './dispatch.js';
 import { renderError } from './error-response.js';
+import { HandlerIterator, type FirstStep } from './handler-iterator.js';
 import { invokePlan } from './invoke.js';
 import { negotiateMediaType } from './negotiate.js';
 import { classPlan, type ClassPlan, type MethodPlan } from './plan.js';
+import { addVary, hasHeader, withoutContentHeaders } from './response-headers.js';
 import type { PathParams, RoutePattern } from './route-pattern.js';
 
 const DEFAULT_CONTENT_TYPE = 'text/html; charset=utf-8';
 const NO_PARAMS: PathParams = Object.freeze(Object.create(null) as PathParams);
 const warned = new WeakSet<MethodPlan>();
 // Set by BaseHandler's static block; see HandlerIterator.
-let firstStep: (handler: BaseHandler, plan: ClassPlan) => Chunk | undefined | AsyncGenerator<Chunk, void, undefined>;
+let firstStep: FirstStep<BaseHandler, ClassPlan>;
 // Tells #run that the method is still to be called.
 const UNDISPATCHED: unique symbol = Symbol('undispatched');
 
@@ -236,7 +238,7 @@ export class BaseHandler implements AsyncIterable<Chunk> {
     const plan = classPlan(this.constructor, BaseHandler);
     // Only a method that may return synchronously can use the fast path;
     // for classes of async methods the generator alone is cheaper.
-    if (plan.maySendSync) return new HandlerIterator(this, plan);
+    if (plan.maySendSync) return new HandlerIterator(this, plan, firstStep);
     return this.#run(UNDISPATCHED, plan, this.environ.REQUEST_METHOD === 'HEAD');
   }
 
@@ -414,54 +416,6 @@ export class BaseHandler implements AsyncIterable<Chunk> {
   };
 }
 
-/**
- * The handler's body iterator: a small object rather than an async
- * generator, so a method that returns its whole body synchronously is
- * answered without the generator's promise hops; anything else continues in
- * the handler's generator.
- */
-class HandlerIterator implements AsyncIterator<Chunk> {
-  readonly #handler: BaseHandler;
-  readonly #plan: ClassPlan;
-  #slow: AsyncGenerator<Chunk, void, undefined> | undefined;
-  #pending: Chunk | undefined;
-  #started = false;
-
-  constructor(handler: BaseHandler, plan: ClassPlan) {
-    this.#handler = handler;
-    this.#plan = plan;
-  }
-
-  next(): Promise<IteratorResult<Chunk>> {
-    if (this.#slow !== undefined) return this.#slow.next();
-    if (!this.#started) {
-      this.#started = true;
-      let step: ReturnType<typeof firstStep>;
-      try {
-        step = firstStep(this.#handler, this.#plan);
-      } catch (late) {
-        // An error after the headers went out: the server aborts the connection.
-        return Promise.reject(late);
-      }
-      if (typeof step === 'object' && !(step instanceof Uint8Array)) {
-        this.#slow = step;
-        return step.next();
-      }
-      this.#pending = step;
-    }
-    const chunk = this.#pending;
-    this.#pending = undefined;
-    return Promise.resolve(chunk === undefined ? DONE : { value: chunk, done: false });
-  }
-
-  return(): Promise<IteratorResult<Chunk>> {
-    if (this.#slow !== undefined) return this.#slow.return(undefined);
-    this.#started = true;
-    this.#pending = undefined;
-    return Promise.resolve(DONE);
-  }
-}
-
 interface RequestExtras {
   params: PathParams;
   plan: MethodPlan | null;
@@ -471,39 +425,10 @@ interface RequestExtras {
   variesOnAccept: boolean;
 }
 
-const DONE: IteratorReturnResult<undefined> = Object.freeze({ done: true, value: undefined });
-
 function isWhole(value: unknown): value is string | Uint8Array | null | undefined {
   return typeof value === 'string' || value instanceof Uint8Array || value === undefined || value === null;
 }
 
 function isPromiseLike(value: unknown): value is PromiseLike<unknown> {
   return typeof value === 'object' && value !== null && typeof (value as Partial<PromiseLike<unknown>>).then === 'function';
-}
-
-// Adds a token to Vary, merging with a Vary already there.
-function addVary(headers: ResponseHeaders, token: string): void {
-  const lower = token.toLowerCase();
-  for (let i = 0; i < headers.length; i++) {
-    const [name, value] = headers[i]!;
-    if (name.toLowerCase() !== 'vary') continue;
-    const tokens = value.split(',').map((item) => item.trim().toLowerCase());
-    // A fresh pair: the list may share its pairs with the app's own arrays.
-    if (!tokens.includes(lower) && !tokens.includes('*')) headers[i] = [name, `${value}, ${token}`];
-    return;
-  }
-  headers.push(['Vary', token]);
-}
-
-function hasHeader(headers: ResponseHeaders, lowerName: string): boolean {
-  for (const [name] of headers) if (name.toLowerCase() === lowerName) return true;
-  return false;
-}
-
-// 1xx, 204 and 304 carry no content, so they must not describe any.
-function withoutContentHeaders(headers: ResponseHeaders): ResponseHeaders {
-  return headers.filter(([name]) => {
-    const lower = name.toLowerCase();
-    return lower !== 'content-type' && lower !== 'content-length';
-  });
 }
