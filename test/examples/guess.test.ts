@@ -64,6 +64,17 @@ describe('guess example, in process', () => {
     expect(response.headers.get('Allow')).toBe('GET, HEAD, OPTIONS, POST');
   });
 
+  it('reads the guess from a multipart form as well', async () => {
+    const form = new FormData();
+    form.set('myparam', '42');
+    const request = new Request('http://localhost/', { method: 'POST', body: form });
+    const response = await client.post('/', {
+      body: new Uint8Array(await request.arrayBuffer()),
+      headers: { 'Content-Type': request.headers.get('content-type')! },
+    });
+    expect(response.text()).toContain('You guessed correctly');
+  });
+
   it('answers a non-form body with 415', async () => {
     const response = await client.post('/', { json: { myparam: 42 } });
     expect(response.status).toBe(415);
