@@ -235,7 +235,12 @@ export class BaseHandler implements AsyncIterable<Chunk> {
 
   /** Iterating the handler runs the request; the server does this. */
   [Symbol.asyncIterator](): AsyncIterator<Chunk> {
-    const plan = classPlan(this.constructor, BaseHandler);
+    let plan: ClassPlan;
+    try {
+      plan = classPlan(this.constructor, BaseHandler);
+    } catch (error) {
+      return this.#refuse(error);
+    }
     // Only a method that may return synchronously can use the fast path;
     // for classes of async methods the generator alone is cheaper.
     if (plan.maySendSync) return new HandlerIterator(this, plan, firstStep);
@@ -262,6 +267,12 @@ export class BaseHandler implements AsyncIterable<Chunk> {
     } catch (error) {
       return this.#fail(error, isHead);
     }
+  }
+
+  /** Answers with an error found before dispatch (a class its decorators cannot describe). */
+  async *#refuse(error: unknown): AsyncGenerator<Chunk, void, undefined> {
+    const chunk = this.#fail(error, this.environ.REQUEST_METHOD === 'HEAD');
+    if (chunk !== undefined) yield chunk;
   }
 
   // One generator with plain helpers, rather than nested generators: every

@@ -133,6 +133,25 @@ describe('@query options, arrays and parse functions', () => {
   });
 });
 
+describe('a declared type found unusable only at the first request', () => {
+  it('answers 500 and logs which parameter, rather than crashing', async () => {
+    class Point {
+      x = 0;
+    }
+    class Late extends BaseHandler {
+      doGET(p: unknown): string {
+        return String(p);
+      }
+    }
+    // Decorated before its metadata exists, as a hand-written decorator call could be.
+    query('p')(Late.prototype, 'doGET', 0);
+    Reflect.defineMetadata('design:paramtypes', [Point], Late.prototype, 'doGET');
+    const response = await new TestClient(Late).get('/?p=1');
+    expect(response.status).toBe(500);
+    expect(response.errors).toContain('Late.doGET: parameter 0 cannot be converted from a string');
+  });
+});
+
 describe('@param with @route', () => {
   @route('/:year/:slug')
   class Posts extends BaseHandler {
