@@ -100,6 +100,27 @@ describe('@responseHeader and @contentType', () => {
     expect(response.headers.list.map(([name]) => name)).toEqual(['Content-Type', 'Cache-Control', 'X-One', 'Content-Length']);
   });
 
+  it('applies to HEAD through the GET method, and to streamed bodies', async () => {
+    const head = await client.head('/');
+    expect(head.text()).toBe('');
+    expect(head.headers.get('Content-Type')).toBe('application/json');
+    expect(head.headers.get('Cache-Control')).toBe('no-store');
+    class Streamed extends BaseHandler {
+      @contentType('text/plain')
+      @responseHeader('X-Streamed', 'yes')
+      @status(202)
+      async *doGET(): AsyncGenerator<string> {
+        yield 'a';
+        yield 'b';
+      }
+    }
+    const streamed = await new TestClient(Streamed).get('/');
+    expect(streamed.statusLine).toBe('202 Accepted');
+    expect(streamed.text()).toBe('ab');
+    expect(streamed.headers.get('X-Streamed')).toBe('yes');
+    expect(streamed.headers.get('Content-Type')).toBe('text/plain');
+  });
+
   it('leaves a header of the same name given to start() alone', async () => {
     const response = await client.put('/', { body: 'x' });
     expect(response.headers.getAll('Cache-Control')).toEqual(['private']);
