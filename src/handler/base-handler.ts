@@ -308,14 +308,7 @@ export class BaseHandler implements AsyncIterable<Chunk> {
     if (name !== undefined) {
       const doMethod = (this as unknown as Record<string, (...args: unknown[]) => unknown>)[name]!;
       const decorated = plan.decorated ? plan.methods.get(name) : undefined;
-      if (decorated == null) return doMethod.call(this);
-      this.#more().plan = decorated;
-      if (decorated.status !== undefined && this.statusOverride === undefined) this.statusOverride = decorated.status;
-      if (decorated.warning !== undefined && !warned.has(decorated)) {
-        warned.add(decorated);
-        this.environ['tsgi.errors'].write(decorated.warning);
-      }
-      return invokePlan(this, decorated, doMethod);
+      return decorated == null ? doMethod.call(this) : this.#invokeDecorated(decorated, doMethod);
     }
     if (method === 'OPTIONS') {
       this.start('204 No Content', [['Allow', dispatch.allow]]);
@@ -324,6 +317,16 @@ export class BaseHandler implements AsyncIterable<Chunk> {
     throw new HttpError(405, `${method} is not allowed here; allowed: ${dispatch.allow}`, {
       headers: [['Allow', dispatch.allow]],
     });
+  }
+
+  #invokeDecorated(decorated: MethodPlan, doMethod: (...args: unknown[]) => unknown): unknown {
+    this.#more().plan = decorated;
+    if (decorated.status !== undefined && this.statusOverride === undefined) this.statusOverride = decorated.status;
+    if (decorated.warning !== undefined && !warned.has(decorated)) {
+      warned.add(decorated);
+      this.environ['tsgi.errors'].write(decorated.warning);
+    }
+    return invokePlan(this, decorated, doMethod);
   }
 
   /** Matches a `@route` pattern, filling the params; returns the dispatch for the path. */
