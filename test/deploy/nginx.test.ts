@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MULTI, requireBuild, runCli, startedUrl, type Cli } from '../cli/helpers.js';
-import { PROXY_HEADERS, startNginx, type Daemon } from './support.js';
+import { daemonsAvailable, NGINX, PROXY_HEADERS, startNginx, type Daemon } from './support.js';
 
 interface Answer {
   status: number;
@@ -28,7 +28,7 @@ function ask(url: string, options: { method?: string; headers?: Record<string, s
 
 const portOf = (url: string): string => new URL(url).port;
 
-describe('behind a real nginx', () => {
+describe.runIf(daemonsAvailable(NGINX))('behind a real nginx', () => {
   let dir: string;
   let multi: Cli;
   let blog: Cli;

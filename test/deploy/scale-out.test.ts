@@ -4,9 +4,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { get, requireBuild, runCli, startedUrl, type Cli } from '../cli/helpers.js';
-import { PROXY_HEADERS, startNginx, startRedis, type Daemon } from './support.js';
+import { daemonsAvailable, NGINX, PROXY_HEADERS, REDIS, startNginx, startRedis, type Daemon } from './support.js';
 
-describe('scale-out: two tsgi processes behind an nginx upstream, sessions in Redis', () => {
+describe.runIf(daemonsAvailable(NGINX, REDIS))('scale-out: two tsgi processes behind an nginx upstream, sessions in Redis', () => {
   let dir: string;
   let redis: Daemon;
   let nginx: Daemon;
