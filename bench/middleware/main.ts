@@ -24,7 +24,8 @@ import { HELLO_BODY, HELLO_CONTENT_TYPE } from '../hello.js';
 import { LoadClient, type Measurement } from '../load/client.js';
 import type { RequestShape } from '../load/protocol.js';
 import { hasTaskset } from '../process/affinity.js';
-import { ChildGroup } from '../process/child.js';
+import { ChildGroup, type NodeChild } from '../process/child.js';
+import { hasType } from '../process/protocol.js';
 import { waitForQuiet } from '../process/quiet.js';
 import { integer, ratio, table } from '../report/format.js';
 import { schedule } from '../schedule.js';
@@ -46,6 +47,7 @@ const serverCpu = pinned ? 0 : undefined;
 const clientCpu = pinned ? 1 : undefined;
 const outFile = fileURLToPath(new URL('../../../bench/.out/middleware.md', import.meta.url));
 const serverScript = fileURLToPath(new URL('./server.js', import.meta.url));
+const inProcessScript = fileURLToPath(new URL('./in-process.js', import.meta.url));
 const cpu = serverCpu === undefined ? {} : { cpu: serverCpu };
 
 /** A server under test, bare node or a tsgi layer configuration. */
@@ -54,6 +56,7 @@ interface Target {
   label: string;
   url: string;
   pid: number;
+  child: NodeChild;
 }
 
 interface Run {
@@ -70,11 +73,11 @@ try {
   const loader = await LoadClient.start(children, { cores: { server: serverCpu, client: clientCpu }, connections });
   const bareSpec = SERVERS.find((spec) => spec.reference === true)!;
   const bare = await launchServer(children, bareSpec, cpu);
-  const targets: Target[] = [{ id: bareSpec.id, label: bareSpec.label, url: bare.url, pid: bare.child.pid }];
+  const targets: Target[] = [{ id: bareSpec.id, label: bareSpec.label, url: bare.url, pid: bare.child.pid, child: bare.child }];
   for (const config of LAYER_CONFIGS) {
     const child = children.spawn(serverScript, { name: config.id, ...cpu, args: [config.layers.join(',')] });
     const ready = await child.waitFor(isReadyMessage, 20_000);
-    targets.push({ id: config.id, label: config.label, url: `http://${BENCH_HOST}:${ready.port}/`, pid: child.pid });
+    targets.push({ id: config.id, label: config.label, url: `http://${BENCH_HOST}:${ready.port}/`, pid: child.pid, child });
   }
   const request = await browserLikeRequest(targets.at(-1)!.url);
   for (const target of targets) await verify(target, request);
@@ -88,7 +91,11 @@ try {
     runs.push({ id: item.id, measurement });
     log(`round ${round + 1}/${rounds} ${item.id}: ${integer(measurement.requestsPerSecond)} req/s`);
   }
-  const markdown = report(targets, runs, (performance.now() - started) / 1000);
+  // Free CPU 0 for the in-process measurement.
+  for (const target of targets) await children.stop(target.child);
+  log('measuring each configuration in process');
+  const costs = await measureInProcess();
+  const markdown = report(targets, runs, costs, (performance.now() - started) / 1000);
   mkdirSync(dirname(outFile), { recursive: true });
   writeFileSync(outFile, markdown);
   console.log(markdown);
@@ -97,6 +104,20 @@ try {
   process.exitCode = 1;
 } finally {
   await children.stopAll();
+}
+
+/** Each configuration's own CPU µs per request, measured in a pinned child without a server. */
+async function measureInProcess(): Promise<Record<string, number>> {
+  const child = children.spawn(inProcessScript, { name: 'in-process', ...cpu });
+  try {
+    const answer = await child.waitFor(
+      (m): m is { type: 'costs'; micros: Record<string, number> } => hasType(m, 'costs'),
+      120_000,
+    );
+    return answer.micros;
+  } finally {
+    await children.stop(child);
+  }
 }
 
 /** The request autocannon repeats: a session cookie from the session server, and a browser's Accept-Encoding. */
@@ -126,7 +147,7 @@ async function verify(target: Target, request: RequestShape): Promise<void> {
   }
 }
 
-function report(targets: readonly Target[], runs: readonly Run[], elapsed: number): string {
+function report(targets: readonly Target[], runs: readonly Run[], costs: Record<string, number>, elapsed: number): string {
   const samples = (id: string): number[] => runs.filter((run) => run.id === id).map((run) => run.measurement.requestsPerSecond);
   const rpsOf = (id: string): number => median(samples(id));
   // On a shared machine the fastest run is the least disturbed one.
@@ -140,6 +161,7 @@ function report(targets: readonly Target[], runs: readonly Run[], elapsed: numbe
   const bareRps = rpsOf(targets[0]!.id);
   const bareBest = bestOf(targets[0]!.id);
   const signed = (value: number): string => `${value >= 0 ? '+' : '−'}${Math.abs(value).toFixed(1)}`;
+  const signed2 = (value: number): string => `${value >= 0 ? '+' : '−'}${Math.abs(value).toFixed(2)}`;
   // Each tsgi row after the first is compared with the row above: what its
   // one extra layer adds, in wall time per request at this load and in
   // server CPU per request (the steadier of the two on a shared machine).
@@ -151,6 +173,8 @@ function report(targets: readonly Target[], runs: readonly Run[], elapsed: numbe
     const aboveCpu = above === undefined ? undefined : cpuOf(above);
     const cpuAdded = cpuPerRequest === undefined || aboveCpu === undefined ? '-' : signed(cpuPerRequest - aboveCpu);
     const best = bestOf(target.id);
+    const own = costs[target.id];
+    const ownAbove = above === undefined ? undefined : costs[above];
     return [
       target.label,
       integer(rps),
@@ -160,6 +184,8 @@ function report(targets: readonly Target[], runs: readonly Run[], elapsed: numbe
       cpuPerRequest === undefined ? '-' : cpuPerRequest.toFixed(1),
       wallAdded,
       cpuAdded,
+      own === undefined ? '-' : own.toFixed(2),
+      own === undefined || ownAbove === undefined ? '-' : signed2(own - ownAbove),
     ];
   });
   const full = rpsOf(targets.at(-1)!.id) / bareRps;
@@ -175,7 +201,18 @@ function report(targets: readonly Target[], runs: readonly Run[], elapsed: numbe
       'without compressing. accessLog writes Combined Log Format lines to a stream that discards them.',
     '',
     table(
-      ['server', 'median req/s', 'ratio to bare node', 'best req/s', 'ratio of bests', 'server CPU µs/req', 'layer adds, wall µs/req', 'layer adds, CPU µs/req'],
+      [
+        'server',
+        'median req/s',
+        'ratio to bare node',
+        'best req/s',
+        'ratio of bests',
+        'server CPU µs/req',
+        'layer adds, wall µs/req',
+        'layer adds, CPU µs/req',
+        'in process, µs/req',
+        'layer adds, in process',
+      ],
       rows,
     ),
     '',
@@ -183,6 +220,10 @@ function report(targets: readonly Target[], runs: readonly Run[], elapsed: numbe
       `(target ≥ ${TARGET}×): ${full >= TARGET ? 'met' : 'missed'}. Spread of the runs (min–max req/s): ` +
       targets.map((target) => `${target.id} ${integer(Math.min(...samples(target.id)))}–${integer(bestOf(target.id))}`).join(', ') +
       '; a wide spread means other work shared the cores, and the medians are then rough.',
+    '',
+    'The last two columns time the app and its middleware alone, called in process on CPU ' +
+      `${serverCpu ?? '-'} with the same request (no server, no sockets), best of five rounds: what each layer costs ` +
+      'in CPU, free of the load generator and of other work on the machine.',
     '',
   ].join('\n');
 }
