@@ -1,7 +1,7 @@
 import { get } from 'node:http';
 import { brotliDecompressSync, createGunzip, gunzipSync, inflateSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
-import { compress, negotiateEncoding, TestClient, type App, type Chunk, isCompressible } from '../../src/index.js';
+import { compress, negotiateEncoding, TestClient, type App, type Chunk, type Environ, type StartResponse, isCompressible } from '../../src/index.js';
 import { serve, waitFor } from '../server/helpers.js';
 import { curl, parseCurl, textApp, trackedApp } from './support.js';
 
@@ -145,7 +145,7 @@ describe('compress', () => {
   });
 
   it('compresses a generator that calls startResponse inside its body', async () => {
-    const generator: App = function* (_environ, startResponse) {
+    const generator: App = function* (_environ: Environ, startResponse: StartResponse): Generator<Chunk> {
       startResponse('200 OK', [['Content-Type', 'application/json']]);
       yield '[';
       for (let i = 0; i < 500; i++) yield `${i === 0 ? '' : ','}{"n":${i}}`;

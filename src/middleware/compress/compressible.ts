@@ -27,6 +27,19 @@ const TEXTUAL_APPLICATION = new Set([
  */
 export function isCompressible(contentType: string | undefined): boolean {
   if (contentType === undefined) return false;
+  // Responses repeat a handful of types, so the answer is cached.
+  let known = compressibleCache.get(contentType);
+  if (known === undefined) {
+    known = classify(contentType);
+    if (compressibleCache.size >= 512) compressibleCache.clear();
+    compressibleCache.set(contentType, known);
+  }
+  return known;
+}
+
+const compressibleCache = new Map<string, boolean>();
+
+function classify(contentType: string): boolean {
   const essence = contentType.split(';', 1)[0]!.trim().toLowerCase();
   const slash = essence.indexOf('/');
   if (slash <= 0) return false;
@@ -51,6 +64,10 @@ export function isCompressible(contentType: string | undefined): boolean {
  * ```
  */
 export function addVary(headers: HeaderList, name: string): void {
+  if (!headers.has('Vary')) {
+    headers.add('Vary', name);
+    return;
+  }
   const existing = headers.getAll('Vary').flatMap((value) => value.split(',')).map((v) => v.trim()).filter((v) => v !== '');
   const lower = name.toLowerCase();
   if (existing.some((v) => v === '*' || v.toLowerCase() === lower)) return;
