@@ -35,7 +35,8 @@ const DEFAULT_ENCODINGS: readonly Encoding[] = ['br', 'gzip', 'deflate'];
 /**
  * Compresses responses with the coding the client prefers in
  * `Accept-Encoding` (q-values, `*` and `identity;q=0` honoured; ties go to
- * Brotli, then gzip, then deflate).
+ * Brotli, then gzip, then deflate). A client that accepts none of them gets
+ * the response as it is.
  *
  * It streams: each chunk goes through `node:zlib` as the server pulls it, so
  * memory stays at one chunk however long the body, and backpressure reaches
@@ -102,9 +103,11 @@ interface Settings {
   levels: CompressionLevels;
 }
 
+/** The headers with `Accept-Encoding` added to `Vary` (in a copy) when the type could have been compressed. */
 function withVary(headers: ResponseHeaders): ResponseHeaders {
+  if (!isCompressible(new HeaderList(headers).get('Content-Type'))) return headers;
   const list = new HeaderList([...headers]);
-  if (isCompressible(list.get('Content-Type'))) addVary(list, 'Accept-Encoding');
+  addVary(list, 'Accept-Encoding');
   return list.list;
 }
 
@@ -126,10 +129,6 @@ class CompressingExchange {
     this.#encoding = encoding;
     this.#settings = settings;
     this.#identityRefused = identityRefused;
-  }
-
-  get committed(): boolean {
-    return this.#write !== undefined;
   }
 
   readonly startResponse: StartResponse = (status, headers, excInfo) => {
