@@ -1,4 +1,5 @@
-import { get } from 'node:http';
+import { randomBytes } from 'node:crypto';
+import { get, type IncomingMessage } from 'node:http';
 import { brotliDecompressSync, createGunzip, gunzipSync, inflateSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import { compress, negotiateEncoding, TestClient, type App, type Chunk, type Environ, type StartResponse, isCompressible } from '../../src/index.js';
@@ -271,6 +272,36 @@ describe('compress', () => {
     expect(produced).toBe(blocks);
     // The body is 20 MiB; holding it (or its compressed form) would show up here.
     expect(peak).toBeLessThan(48 * 1024 * 1024);
+  });
+
+  it('lets a paused client hold the app back (backpressure through the compressor)', async () => {
+    let produced = 0;
+    const total = 1000; // 1000 × 64 KiB of barely compressible text: 64 MiB if nothing held it back
+    const noisy: App = (_environ, startResponse) => {
+      startResponse('200 OK', [['Content-Type', 'text/plain']]);
+      return (async function* (): AsyncGenerator<Chunk> {
+        for (let i = 0; i < total; i++) {
+          produced++;
+          yield randomBytes(48 * 1024).toString('base64');
+        }
+      })();
+    };
+    const { port } = await serve(compress(noisy));
+    const request = get({ host: '127.0.0.1', port, path: '/', headers: { 'Accept-Encoding': 'gzip' } });
+    request.on('error', () => undefined);
+    const response = await new Promise<IncomingMessage>((resolve) => request.on('response', resolve));
+    response.pause();
+    // Wait until the app stops producing: every buffer on the way is full.
+    let last = -1;
+    let steady = 0;
+    for (let i = 0; i < 100 && steady < 3; i++) {
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      steady = produced === last ? steady + 1 : 0;
+      last = produced;
+    }
+    expect(steady).toBe(3);
+    expect(produced).toBeLessThan(total / 5);
+    request.destroy();
   });
 
   it("calls the app body's return() when the client disconnects mid-stream", async () => {
