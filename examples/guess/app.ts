@@ -12,16 +12,28 @@ const MESSAGES = {
   lower: 'Try again, the number is lower than your guess',
 } as const;
 
-/** Serves the game; every instance of one class shares that class's `game`. */
+/** Where a visitor's secret is kept in their session. */
+const SECRET_KEY = 'guess.secret';
+
+/**
+ * Serves the game. Under the `sessions` middleware each visitor has a secret
+ * of their own, kept in their session; without it, every instance of one
+ * class shares that class's `game`.
+ */
 export class GuessHandler extends BaseHandler {
   /** The secret being guessed. Subclasses may give their own. */
   static game = new Game();
 
   message = '';
 
-  /** The game this request plays. */
+  /** The game this request plays: the visitor's own when there is a session. Read it once per request. */
   get game(): Game {
-    return (this.constructor as typeof GuessHandler).game;
+    const shared = (this.constructor as typeof GuessHandler).game;
+    const session = this.environ['tsgi.session'];
+    if (session === undefined) return shared;
+    const stored = session.get(SECRET_KEY);
+    const valid = typeof stored === 'number' && Number.isInteger(stored) && stored >= LOWEST && stored <= HIGHEST;
+    return shared.withSecret(valid ? stored : undefined);
   }
 
   doGET(): string {
@@ -36,7 +48,9 @@ export class GuessHandler extends BaseHandler {
     if (guess === undefined) {
       return this.#retry(`"${raw.slice(0, 50)}" is not a whole number from ${LOWEST} to ${HIGHEST}`, '422 Unprocessable Content');
     }
-    this.message = MESSAGES[this.game.judge(guess)];
+    const game = this.game;
+    this.message = MESSAGES[game.judge(guess)];
+    this.environ['tsgi.session']?.set(SECRET_KEY, game.secret);
     return this.doGET();
   }
 

@@ -15,9 +15,19 @@ export class Game {
   #secret: number;
   readonly #draw: () => number;
 
-  constructor(draw: () => number = () => randomInt(LOWEST, HIGHEST + 1)) {
+  constructor(draw: () => number = () => randomInt(LOWEST, HIGHEST + 1), secret?: number) {
     this.#draw = draw;
-    this.#secret = draw();
+    this.#secret = secret ?? draw();
+  }
+
+  /** The number being guessed, so that a visitor's game can be kept in their session. */
+  get secret(): number {
+    return this.#secret;
+  }
+
+  /** A game drawing numbers the same way, holding `secret` (a fresh draw without one). */
+  withSecret(secret?: number): Game {
+    return new Game(this.#draw, secret);
   }
 
   judge(guess: number): Verdict {

@@ -4,6 +4,8 @@ import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { GuessHandler } from '../../examples/guess/app.js';
+import { Game } from '../../examples/guess/game.js';
 import { VisitCounter } from '../../examples/session/app.js';
 import { sessionSetupFromEnv } from '../../examples/session/config.js';
 import { makeServer, MemoryStore, sessions, TestClient, type TsgiServer } from '../../src/index.js';
@@ -296,4 +298,95 @@ describe('session example in the npm start site', () => {
     expect((await client.get('/session/')).text()).toBe('You have been here 2 times!\n');
     expect((await client.get('/hello/')).headers.getAll('Set-Cookie')).toEqual([]);
   });
+
+  it('gives the guessing game a session there: a first guess starts one', async () => {
+    const { site } = await import('../../examples/site.js');
+    const client = new TestClient(site);
+    const guess = await client.post('/guess/', { form: { myparam: '50' } });
+    expect(guess.status).toBe(200);
+    expect(guess.headers.get('Set-Cookie')).toMatch(/^tsgi_sid=.*; Path=\/; HttpOnly; SameSite=Lax$/);
+  });
+});
+
+describe('guessing game with sessions: a secret per visitor', () => {
+  /** Secrets drawn in order: the first for the class's shared game, then one per new visitor game. */
+  function sequence(...numbers: number[]): () => number {
+    return () => numbers.shift() ?? 50;
+  }
+
+  it('in process: two visitors get their own secrets', async () => {
+    class TwoSecrets extends GuessHandler {
+      static override game = new Game(sequence(99, 30, 70));
+    }
+    const app = sessions(TwoSecrets, { secrets: [SECRET] });
+    const ada = new TestClient(app);
+    const bob = new TestClient(app);
+    expect((await ada.post('/', { form: { myparam: '50' } })).text()).toContain('lower');
+    expect((await bob.post('/', { form: { myparam: '50' } })).text()).toContain('higher');
+    expect((await ada.post('/', { form: { myparam: '30' } })).text()).toContain('You guessed correctly');
+    expect((await bob.post('/', { form: { myparam: '30' } })).text()).toContain('higher');
+    expect((await bob.post('/', { form: { myparam: '70' } })).text()).toContain('You guessed correctly');
+  });
+
+  it('without sessions, the game stays shared as before', async () => {
+    class Shared extends GuessHandler {
+      static override game = new Game(sequence(40));
+    }
+    const ada = new TestClient(Shared);
+    const bob = new TestClient(Shared);
+    expect((await ada.post('/', { form: { myparam: '50' } })).text()).toContain('lower');
+    expect((await bob.post('/', { form: { myparam: '40' } })).text()).toContain('You guessed correctly');
+  });
+
+  it('a secret tampered into the session store is ignored rather than trusted', async () => {
+    class Fixed extends GuessHandler {
+      static override game = new Game(sequence(99, 25, 10));
+    }
+    const store = new MemoryStore();
+    const app = sessions(Fixed, { secrets: [SECRET], store });
+    const client = new TestClient(app);
+    await client.post('/', { form: { myparam: '50' } });
+    const id = client.cookies.get('tsgi_sid')!.split('.')[0]!;
+    const now = Date.now();
+    await store.set(id, { data: { 'guess.secret': 'not a number' }, created: now, touched: now }, 60_000);
+    const response = await client.post('/', { form: { myparam: '50' } });
+    expect(response.status).toBe(200);
+    expect(response.text()).toContain('lower'); // a fresh secret, 10
+  });
+});
+
+describe.runIf(chromiumAvailable())('guessing game with sessions, in Chromium', () => {
+  let server: TsgiServer;
+  class TwoSecrets extends GuessHandler {
+    static override game = new Game(((numbers) => () => numbers.shift() ?? 50)([99, 30, 70]));
+  }
+
+  beforeAll(async () => {
+    server = makeServer('127.0.0.1', 0, sessions(TwoSecrets, { secrets: [SECRET] }), { log: null });
+    await server.listen();
+  });
+  afterAll(async () => {
+    await server.close();
+  });
+
+  it('two browser contexts playing at once each have their own secret', async () => {
+    const { browser, close } = await launchChromium();
+    try {
+      const [ada, bob] = await Promise.all([browser.newContext(), browser.newContext()]);
+      const [adaPage, bobPage] = await Promise.all([ada.newPage(), bob.newPage()]);
+      await Promise.all([adaPage.goto(server.url), bobPage.goto(server.url)]);
+      const guess = async (page: typeof adaPage, value: number): Promise<string> => {
+        await page.fill('#myparam', String(value));
+        await Promise.all([page.waitForNavigation(), page.click('input[type=submit]')]);
+        return (await page.textContent('#message')) ?? '';
+      };
+      expect(await guess(adaPage, 50)).toContain('lower');
+      expect(await guess(bobPage, 50)).toContain('higher');
+      expect(await guess(adaPage, 30)).toContain('You guessed correctly');
+      expect(await guess(bobPage, 30)).toContain('higher');
+      expect(await guess(bobPage, 70)).toContain('You guessed correctly');
+    } finally {
+      await close();
+    }
+  }, 30_000);
 });
