@@ -183,8 +183,8 @@ export interface Environ {
  * The per-visitor session a session middleware places at
  * `environ['tsgi.session']`: a small dict of JSON-serialisable values.
  *
- * Changes are saved after the response completes, and only when something
- * changed. `regenerate()` and `destroy()` take effect at that point too, so
+ * Changes are saved when the app's body ends, before the server finishes the
+ * response, and only when something changed. `regenerate()` and `destroy()` take effect at that point too, so
  * they are synchronous to call.
  *
  * @example
