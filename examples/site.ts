@@ -3,7 +3,7 @@
  * its own prefix, plus an index page at `/` linking to them.
  */
 import { BaseHandler, HttpError, sessions, urlMap, type App } from '../src/index.js';
-import { Blog } from './blog/app.js';
+import { blogSite } from './blog/app.js';
 import { GuessHandler } from './guess/app.js';
 import { simpleApp } from './hello/app.js';
 import { privateApp } from './protected/app.js';
@@ -18,7 +18,7 @@ export const EXAMPLES = [
   { prefix: '/upload', title: 'upload', about: 'file uploads streamed to disk with saveFiles, and the list of stored files', app: UploadHandler },
   { prefix: '/private', title: 'private', about: 'a page behind HTTP Basic authentication (basicAuth); demo account demo / tsgi-demo unless DEMO_USER / DEMO_PASS are set', app: privateApp },
   { prefix: '/session', title: 'session', about: 'the article\'s myapp2: "You have been here N times!", counted in a signed-cookie session', app: VisitCounter },
-  { prefix: '/blog', title: 'blog', about: 'the REST blog: PUT, GET and DELETE entries as files, listed as xhtml, XML or an Atom feed, with conditional requests', app: Blog },
+  { prefix: '/blog', title: 'blog', about: 'the REST blog: PUT, GET and DELETE entries as files, listed as xhtml, XML or an Atom feed, with conditional requests', app: blogSite },
 ] as const;
 
 /** The index page, answering only at the root of the site. */

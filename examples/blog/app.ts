@@ -4,11 +4,23 @@
  * XML or Atom (?type= or Accept); entries and lists carry ETag and
  * Last-Modified, and honour the conditional headers.
  */
-import { BaseHandler, hasNonXmlChar, HttpError, readBody, type Environ, type ResponseHeaders } from '../../src/index.js';
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import {
+  BaseHandler,
+  hasNonXmlChar,
+  HttpError,
+  readBody,
+  staticFiles,
+  urlMap,
+  type App,
+  type Environ,
+  type ResponseHeaders,
+} from '../../src/index.js';
 import { evaluatePreconditions, formatEtag, httpDate, type CurrentState, type EntityTag } from './conditional.js';
 import { chooseFormat, type BlogFormat } from './formats.js';
 import { FileEntryStore } from './file-store.js';
-import { blogBase, entryUrl } from './links.js';
+import { blogBase, entryUrl, STATIC_PREFIX } from './links.js';
 import { entryNameFromPath } from './names.js';
 import { parsePaging } from './paging.js';
 import { renderEntry, renderList, type PageContext } from './render.js';
@@ -163,9 +175,26 @@ function mayHaveBody(environ: Environ): boolean {
   return environ.HTTP_TRANSFER_ENCODING !== undefined;
 }
 
-/** The blog served by `npm run example:blog` and mounted at /blog by `npm start`. */
+/** The blog's handler with the entries in `BLOG_DIR` (default `./data/blog`). */
 export const Blog: BlogHandlerClass = blogHandler({
   store: new FileEntryStore(process.env.BLOG_DIR ?? './data/blog'),
   title: process.env.BLOG_TITLE ?? 'tsgi blog',
   author: process.env.BLOG_AUTHOR ?? 'tsgi blog',
 });
+
+// The stylesheet lives beside the sources; from dist/examples/blog the same
+// relative path leads back to them, as the templates do.
+const STATIC_DIR = fileURLToPath(new URL('../../../examples/blog/static/', import.meta.url));
+const SOURCE_STATIC_DIR = fileURLToPath(new URL('./static/', import.meta.url));
+
+/**
+ * A blog handler with its stylesheet served by `staticFiles` under
+ * `/_static/`; entry names cannot start with `_`, so no entry is hidden.
+ */
+export function blogApp(handler: BlogHandlerClass): App {
+  const dir = existsSync(SOURCE_STATIC_DIR) ? SOURCE_STATIC_DIR : STATIC_DIR;
+  return urlMap({ [`/${STATIC_PREFIX}`]: staticFiles(dir, { maxAge: 3600 }), '/': handler });
+}
+
+/** The blog served by `npm run example:blog` and mounted at /blog by `npm start`. */
+export const blogSite: App = blogApp(Blog);

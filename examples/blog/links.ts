@@ -53,3 +53,11 @@ function encodePathSegment(segment: string): string {
   // that is not a letter or digit, which covers every safe entry name.
   return encodeURIComponent(segment);
 }
+
+/** Where the blog's stylesheet is served: `<base>/_static/blog.css` (see `blogApp`). */
+export function stylesheetUrl(base: string): string {
+  return `${base}/${STATIC_PREFIX}/blog.css`;
+}
+
+/** The path segment under which the blog serves its own files; entry names may not start with `_`. */
+export const STATIC_PREFIX = '_static';

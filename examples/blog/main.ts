@@ -1,4 +1,4 @@
 import { serveExample } from '../serve.js';
-import { Blog } from './app.js';
+import { blogSite } from './app.js';
 
-await serveExample(Blog);
+await serveExample(blogSite);

@@ -49,6 +49,7 @@ function unsafeReason(raw: string): string | undefined {
   if (raw.includes('\\')) return "it contains '\\'";
   if (raw.includes('..')) return "it contains '..'";
   if (raw.startsWith('.')) return "it starts with '.'";
+  if (raw.startsWith('_')) return "it starts with '_', which is kept for the blog's own files (its stylesheet)";
   if (Buffer.byteLength(raw) > MAX_NAME_BYTES) return `it is longer than ${MAX_NAME_BYTES} bytes`;
   if (!SAFE_NAME.test(raw)) {
     const bad = [...raw].find((ch) => !SAFE_NAME.test(ch)) ?? '';

@@ -5,7 +5,7 @@
 import { existsSync } from 'node:fs';
 import { Template, type TemplateView } from '../../src/index.js';
 import type { BlogFormat } from './formats.js';
-import { entryUrl, listUrl } from './links.js';
+import { entryUrl, listUrl, stylesheetUrl } from './links.js';
 import { entryTitle } from './names.js';
 import { uuidUrn, uuidV5 } from './stable-id.js';
 import type { Entry } from './store.js';
@@ -55,6 +55,7 @@ export function renderEntry(format: BlogFormat, entry: Entry, context: PageConte
       view.text('page:title', `${entryTitle(entry.name)} · ${context.title}`);
       view.attr('blog:link', 'href', listUrl(context.base, 'xhtml'));
       view.attr('feed:link', 'href', listUrl(context.base, 'atom'));
+      view.attr('style:link', 'href', stylesheetUrl(context.base));
     } else if (format === 'atom') {
       view.text('author:name', context.author);
       view.attr('entry:self', 'href', entryUrl(context.base, entry.name, 'atom'));
@@ -72,6 +73,7 @@ export function renderList(format: BlogFormat, entries: Entry[], position: ListP
     if (format === 'xhtml') {
       view.text('blog:title', context.title).text('blog:heading', context.title);
       view.attr('feed:link', 'href', listUrl(context.base, 'atom'));
+      view.attr('style:link', 'href', stylesheetUrl(context.base));
       if (entries.length > 0) view.remove('empty');
       if (next === undefined) view.remove('page:next');
       else view.attr('page:next', 'href', listUrl(context.base, 'xhtml', next));
