@@ -44,11 +44,13 @@ export function isJsonType(essence: string): boolean {
  */
 export function parseJson(text: string): unknown {
   const source = text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
-  if (source.trim() === '') throw new HttpError(400, 'request body is empty; expected JSON');
   let parsed: unknown;
   try {
     parsed = JSON.parse(source);
   } catch (error) {
+    // Checked only on failure: a blank text never parses, and trimming every
+    // body just to look would copy it.
+    if (source.trim() === '') throw new HttpError(400, 'request body is empty; expected JSON');
     const where = locateJsonError(source);
     const detail =
       where === undefined
@@ -88,31 +90,29 @@ export async function readJson(environ: Environ, options: BodyOptions = {}): Pro
 }
 
 /**
- * Replaces every plain object inside `value` by a copy with a null
- * prototype, walking with an explicit stack so deep nesting cannot overflow.
+ * Gives every plain object inside `value` a null prototype, in place, walking
+ * with an explicit stack so deep nesting cannot overflow. In place is safe:
+ * `JSON.parse` made these objects and nothing else holds them. The prototype
+ * is cut before the keys are listed, so `for…in` sees own keys only, and a
+ * `__proto__` key, which `JSON.parse` stores as an own data property, stays one.
  */
 function withNullPrototypes(value: unknown): unknown {
-  const root: Record<string, unknown> = Object.create(null) as Record<string, unknown>;
-  root.value = value;
-  const pending: Array<[holder: Record<string, unknown> | unknown[], key: string | number]> = [[root, 'value']];
-  for (let next = pending.pop(); next !== undefined; next = pending.pop()) {
-    const [holder, key] = next;
-    const current = (holder as Record<string | number, unknown>)[key];
+  if (typeof value !== 'object' || value === null) return value;
+  const pending: object[] = [value];
+  for (let current = pending.pop(); current !== undefined; current = pending.pop()) {
     if (Array.isArray(current)) {
       for (let i = 0; i < current.length; i++) {
         const item: unknown = current[i];
-        if (typeof item === 'object' && item !== null) pending.push([current, i]);
+        if (typeof item === 'object' && item !== null) pending.push(item);
       }
-    } else if (typeof current === 'object' && current !== null) {
-      const copy = Object.create(null) as Record<string, unknown>;
-      for (const name of Object.keys(current)) {
-        const item = (current as Record<string, unknown>)[name];
-        // defineProperty, never assignment: a `__proto__` key stays data.
-        Object.defineProperty(copy, name, { value: item, writable: true, enumerable: true, configurable: true });
-        if (typeof item === 'object' && item !== null) pending.push([copy, name]);
+    } else {
+      Object.setPrototypeOf(current, null);
+      const record = current as Record<string, unknown>;
+      for (const name in record) {
+        const item = record[name];
+        if (typeof item === 'object' && item !== null) pending.push(item);
       }
-      Object.defineProperty(holder, key, { value: copy, writable: true, enumerable: true, configurable: true });
     }
   }
-  return root.value;
+  return value;
 }

@@ -89,7 +89,13 @@ export async function readBody(environ: Environ, options: ReadBodyOptions = {}):
     if (total > limit) throw tooLarge(limit, 'more');
     chunks.push(chunk);
   }
+  // Most bodies arrive in one chunk; hand it over rather than copy it.
+  if (chunks.length === 1) return asBuffer(chunks[0]!);
   return Buffer.concat(chunks, total);
+}
+
+function asBuffer(bytes: Uint8Array): Buffer {
+  return Buffer.isBuffer(bytes) ? bytes : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.length);
 }
 
 /**

@@ -24,17 +24,31 @@ import { readBody, type BodyOptions } from './read.js';
  * ```
  */
 export function decodeText(bytes: Uint8Array, charset = 'utf-8'): string {
+  const decoder = decoderFor(charset);
+  try {
+    return decoder.decode(bytes);
+  } catch {
+    throw new HttpError(400, `Request body is not valid ${decoder.encoding}`);
+  }
+}
+
+// A non-streaming decode() leaves a decoder as it found it, even when it
+// throws, so one decoder per label serves every request. Only labels the
+// runtime knows are kept, and few exist, but the map is capped all the same.
+const decoders = new Map<string, TextDecoder>();
+const MAX_DECODERS = 64;
+
+function decoderFor(charset: string): TextDecoder {
+  const cached = decoders.get(charset);
+  if (cached !== undefined) return cached;
   let decoder: TextDecoder;
   try {
     decoder = new TextDecoder(charset, { fatal: true });
   } catch {
     throw new HttpError(415, `Unsupported charset ${JSON.stringify(charset.slice(0, 40))}; send UTF-8`);
   }
-  try {
-    return decoder.decode(bytes);
-  } catch {
-    throw new HttpError(400, `Request body is not valid ${decoder.encoding}`);
-  }
+  if (decoders.size < MAX_DECODERS) decoders.set(charset, decoder);
+  return decoder;
 }
 
 /**

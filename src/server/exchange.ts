@@ -13,6 +13,7 @@ import { GatewayError, statusAllowsBody } from '../gateway/spec.js';
 import type { Chunk, ResponseHeaders, StartResponse, Write } from '../gateway/types.js';
 import { checkChunk, checkHeaderList, declaredLength, parseStatus } from './checks.js';
 import type { ServerContext } from './environ.js';
+import { RequestChunks } from './request-chunks.js';
 
 /**
  * What the body pump does after handing over a chunk: go on pulling
@@ -101,7 +102,7 @@ export class Exchange implements AsyncIterable<Uint8Array> {
   [Symbol.asyncIterator](): AsyncIterator<Uint8Array> {
     this.inputOpened = true;
     if (this.expectContinue && !this.res.headersSent) this.res.writeContinue();
-    return this.req[Symbol.asyncIterator]();
+    return new RequestChunks(this.req);
   }
 
   start(status: string, headers: ResponseHeaders, excInfo?: unknown): Write {

@@ -1,0 +1,124 @@
+/**
+ * Pulling a request body from Node's `IncomingMessage`, chunk by chunk.
+ *
+ * @module
+ */
+import type { IncomingMessage } from 'node:http';
+
+type Result = IteratorResult<Uint8Array, undefined>;
+
+const DONE: Result = Object.freeze({ done: true, value: undefined });
+
+/**
+ * An async iterator over a request body that reads the request in paused
+ * mode, so the socket is read only as fast as the app asks (backpressure),
+ * and that fails when the client goes away before the body is complete.
+ *
+ * Node's own `req[Symbol.asyncIterator]()` does the same through an async
+ * generator and `finished()`, which costs several promises and listeners per
+ * request; a body that already arrived is here handed over at once.
+ *
+ * @example
+ * ```ts
+ * const chunks = new RequestChunks(req);
+ * for (let r = await chunks.next(); r.done !== true; r = await chunks.next()) use(r.value);
+ * ```
+ */
+export class RequestChunks implements AsyncIterator<Uint8Array, undefined> {
+  readonly #req: IncomingMessage;
+  #listening = false;
+  #finished = false;
+  #failure: unknown = undefined;
+  #resolve: ((result: Result) => void) | undefined = undefined;
+  #reject: ((error: unknown) => void) | undefined = undefined;
+  readonly #wake = (): void => this.#settle();
+  readonly #onError = (error: unknown): void => {
+    this.#failure ??= error;
+    this.#settle();
+  };
+
+  /** @param req The request whose body to read. */
+  constructor(req: IncomingMessage) {
+    this.#req = req;
+  }
+
+  next(): Promise<Result> {
+    const result = this.#poll();
+    if (result === undefined) {
+      this.#listen();
+      return new Promise<Result>((resolve, reject) => {
+        this.#resolve = resolve;
+        this.#reject = reject;
+      });
+    }
+    return result instanceof Failure ? Promise.reject(result.error) : Promise.resolve(result);
+  }
+
+  /** Stops listening; the body's remaining bytes are left to the server. */
+  return(): Promise<Result> {
+    this.#finish();
+    return Promise.resolve(DONE);
+  }
+
+  /** A chunk, the end, a failure, or `undefined` when the app must wait. */
+  #poll(): Result | Failure | undefined {
+    if (this.#finished) return DONE;
+    if (this.#failure !== undefined) return this.#fail(this.#failure);
+    const req = this.#req;
+    const chunk = req.read() as Uint8Array | null;
+    if (chunk !== null) return { done: false, value: chunk };
+    // `complete` is set once the parser has pushed the whole body, so an
+    // empty buffer then means the end, without waiting a tick for 'end'.
+    if (req.readableEnded || (req.complete && req.readableLength === 0)) {
+      this.#finish();
+      return DONE;
+    }
+    if (req.errored !== null && req.errored !== undefined) return this.#fail(req.errored);
+    if (req.destroyed) return this.#fail(new Error('the client disconnected before the request body was complete'));
+    return undefined;
+  }
+
+  #settle(): void {
+    const resolve = this.#resolve;
+    const reject = this.#reject;
+    if (resolve === undefined || reject === undefined) return;
+    const result = this.#poll();
+    if (result === undefined) return;
+    this.#resolve = undefined;
+    this.#reject = undefined;
+    if (result instanceof Failure) reject(result.error);
+    else resolve(result);
+  }
+
+  #fail(error: unknown): Failure {
+    this.#finish();
+    this.#finished = false;
+    this.#failure = error;
+    return new Failure(error);
+  }
+
+  #listen(): void {
+    if (this.#listening) return;
+    this.#listening = true;
+    const req = this.#req;
+    req.on('readable', this.#wake);
+    req.on('end', this.#wake);
+    req.on('close', this.#wake);
+    req.on('error', this.#onError);
+  }
+
+  #finish(): void {
+    this.#finished = true;
+    if (!this.#listening) return;
+    this.#listening = false;
+    const req = this.#req;
+    req.off('readable', this.#wake);
+    req.off('end', this.#wake);
+    req.off('close', this.#wake);
+    req.off('error', this.#onError);
+  }
+}
+
+class Failure {
+  constructor(readonly error: unknown) {}
+}
