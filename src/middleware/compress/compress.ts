@@ -122,7 +122,8 @@ class CompressingExchange {
   encoder: Encoder | undefined;
   /** Whether any byte has reached the server, after which nothing can be changed. */
   sent = false;
-  #lock: Promise<unknown> = Promise.resolve();
+  // Made on first use: most responses never write() nor compress a chunk.
+  #lock: Promise<unknown> | undefined;
 
   constructor(startResponse: StartResponse, encoding: Encoding, settings: Settings, identityRefused: boolean) {
     this.#startResponse = startResponse;
@@ -184,7 +185,7 @@ class CompressingExchange {
 
   /** Runs `task` after every earlier encoder operation, so output keeps its order. */
   serial<T>(task: () => Promise<T>): Promise<T> {
-    const run = this.#lock.then(task);
+    const run = (this.#lock ?? Promise.resolve()).then(task);
     this.#lock = run.catch(() => undefined);
     return run;
   }

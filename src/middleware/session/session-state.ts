@@ -59,7 +59,9 @@ export class SessionState implements Session {
       this.#data = new Map(Object.entries(record.data));
       this.#created = record.created;
       this.#stored = true;
-      this.#loadedJson = JSON.stringify(record.data);
+      // Primitive values cannot be changed in place, so only a record
+      // holding objects needs the JSON snapshot (costly on every request).
+      this.#loadedJson = holdsObjects(record.data) ? JSON.stringify(record.data) : undefined;
     } else {
       // A fresh id, never the one the cookie named: adopting a client's id
       // would let an attacker plant a session id in a victim's browser.
@@ -196,4 +198,12 @@ export class SessionState implements Session {
     this.#stored = false;
     this.#id = undefined;
   }
+}
+
+function holdsObjects(data: Record<string, unknown>): boolean {
+  for (const key in data) {
+    const value = data[key];
+    if (typeof value === 'object' && value !== null) return true;
+  }
+  return false;
 }

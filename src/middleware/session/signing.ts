@@ -12,6 +12,8 @@ const ID_PATTERN = /^[A-Za-z0-9_-]{32}$/;
 const TAG_LENGTH = 43;
 /** Anything longer than `id.tag` is garbage, rejected before any HMAC work. */
 const SIGNED_LENGTH = 32 + 1 + TAG_LENGTH;
+/** How many verified ids keep their expected tags; past it the memory starts afresh. */
+const TAG_CACHE_SIZE = 10_000;
 /** Shorter secrets are too easy to brute-force from one signed cookie. */
 export const MIN_SECRET_LENGTH = 32;
 
@@ -75,6 +77,11 @@ export interface VerifiedId {
  */
 export class CookieSigner {
   readonly #keys: Buffer[];
+  // The expected tags (one per secret) of recently verified ids: a visitor
+  // sends the same cookie on every request, and an HMAC per request was the
+  // largest cost of the sessions layer. A tag depends only on the id and
+  // the secrets, so remembering it changes no verdict.
+  readonly #expected = new Map<string, Buffer[]>();
 
   /**
    * @param secrets Newest first; each at least 32 characters.
@@ -109,12 +116,20 @@ export class CookieSigner {
     if (given.length !== TAG_LENGTH) return undefined;
     // Every key is tried even after a match, so timing says nothing about
     // which one matched.
+    const cached = this.#expected.get(id);
+    const tags = cached ?? this.#keys.map((key) => Buffer.from(tag(key, id), 'utf8'));
     let found = -1;
-    for (let index = 0; index < this.#keys.length; index++) {
-      const expected = Buffer.from(tag(this.#keys[index]!, id), 'utf8');
-      if (timingSafeEqual(expected, given) && found === -1) found = index;
+    for (let index = 0; index < tags.length; index++) {
+      if (timingSafeEqual(tags[index]!, given) && found === -1) found = index;
     }
-    return found === -1 ? undefined : { id, rotated: found > 0 };
+    if (found === -1) return undefined;
+    // Only ids that verified are remembered, so made-up ids cannot push
+    // real visitors out; the comparison above stays constant-time either way.
+    if (cached === undefined) {
+      if (this.#expected.size >= TAG_CACHE_SIZE) this.#expected.clear();
+      this.#expected.set(id, tags);
+    }
+    return { id, rotated: found > 0 };
   }
 }
 
