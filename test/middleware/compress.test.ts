@@ -157,6 +157,23 @@ describe('compress', () => {
     expect(JSON.parse(brotliDecompressSync(response.bytes()).toString())).toHaveLength(500);
   });
 
+  it('hands a generator it leaves uncompressed to the server as it is, which still sends a Content-Length', async () => {
+    const image: App = (_environ, startResponse) => {
+      startResponse('200 OK', [['Content-Type', 'image/png']]);
+      return (function* (): Generator<Chunk> {
+        yield LONG;
+        yield LONG;
+      })();
+    };
+    const served = await serve(compress(image));
+    const response = parseCurl((await curl(['--include', '-H', 'Accept-Encoding: gzip', served.url])).stdout);
+    expect(response.status).toBe(200);
+    expect(response.headers['content-encoding']).toBeUndefined();
+    expect(response.headers['transfer-encoding']).toBeUndefined();
+    expect(response.headers['content-length']).toBe(String(LONG.length * 2));
+    expect(response.body).toBe(LONG + LONG);
+  });
+
   it('lets an app replace its response with excInfo before any output', async () => {
     const failing: App = (_environ, startResponse) => {
       startResponse('200 OK', [['Content-Type', 'text/html']]);

@@ -6,8 +6,8 @@
 import { performance } from 'node:perf_hooks';
 import { toApp } from '../../gateway/app.js';
 import { chunkLength } from '../../gateway/body.js';
-import type { App, AppLike, Body, Chunk, Environ, StartResponse } from '../../gateway/types.js';
-import { tapBody } from '../stack/body-tap.js';
+import type { App, AppLike, Body, Chunk, Environ, StartResponse, Write } from '../../gateway/types.js';
+import { tapBody, type BodyTap } from '../stack/body-tap.js';
 import { formatAccessLine, type AccessLogEntry, type AccessLogFormat } from './format.js';
 
 /**
@@ -73,68 +73,97 @@ export function accessLog(app: AppLike, options: AccessLogOptions = {}): App {
   const now = options.now ?? ((): Date => new Date());
 
   return function logged(environ: Environ, startResponse: StartResponse) {
-    const started = performance.now();
-    const entry: AccessLogEntry = {
-      remoteAddr: environ.REMOTE_ADDR,
-      user: undefined,
-      time: now(),
-      requestLine: `${environ.REQUEST_METHOD} ${environ.REQUEST_URI} ${environ.SERVER_PROTOCOL}`,
-      status: undefined,
-      bytes: 0,
-      referer: environ.HTTP_REFERER,
-      userAgent: environ.HTTP_USER_AGENT,
-      durationMs: 0,
-      outcome: 'complete',
-    };
-    const finish = (outcome: AccessLogEntry['outcome']): void => {
-      entry.durationMs = performance.now() - started;
-      entry.outcome = outcome;
-      // Inner middleware (basicAuth) sets REMOTE_USER on the shared environ.
-      entry.user = typeof environ.REMOTE_USER === 'string' ? environ.REMOTE_USER : undefined;
-      if (outcome === 'error' && entry.bytes === 0) entry.status = 500;
-      try {
-        stream.write(formatAccessLine(entry, format));
-      } catch {
-        // A broken log sink must not break the response.
-      }
-    };
-    const countingStart: StartResponse = (status, headers, excInfo) => {
-      const write = excInfo === undefined ? startResponse(status, headers) : startResponse(status, headers, excInfo);
-      entry.status = Number(status.slice(0, 3));
-      return (chunk: Chunk) => {
-        entry.bytes += chunkLength(chunk);
-        return write(chunk);
-      };
-    };
-    const tap = (body: Body): Body => {
-      if (Array.isArray(body)) {
-        // Already in memory: the server sends it in one go, so the line can
-        // be written now, and the server keeps its fast path for arrays.
-        for (const chunk of body as unknown[]) if (typeof chunk === 'string' || chunk instanceof Uint8Array) entry.bytes += chunkLength(chunk);
-        if (environ.REQUEST_METHOD === 'HEAD') entry.bytes = 0;
-        finish(entry.status === undefined ? 'error' : 'complete');
-        return body;
-      }
-      return tapBody(body, {
-        chunk: (chunk) => {
-          entry.bytes += chunkLength(chunk);
-        },
-        end: finish,
-      });
-    };
+    const record = new AccessRecord(environ, startResponse, now(), format, stream);
     let body: Body | Promise<Body>;
     try {
-      body = inner(environ, countingStart);
+      body = inner(environ, record.startResponse);
     } catch (error) {
-      finish('error');
+      record.end('error');
       throw error;
     }
-    if (body instanceof Promise) {
-      return body.then(tap, (error: unknown) => {
-        finish('error');
-        throw error;
-      });
-    }
-    return tap(body);
+    if (body instanceof Promise) return body.then((resolved) => record.tap(resolved), (error: unknown) => record.fail(error));
+    return record.tap(body);
   };
+}
+
+/**
+ * One request's log line in the making. A class, so that a request costs
+ * one object and two small functions rather than a handful of closures; it
+ * is also the body tap.
+ */
+class AccessRecord implements AccessLogEntry, BodyTap {
+  remoteAddr: string;
+  user: string | undefined = undefined;
+  time: Date;
+  requestLine: string;
+  status: number | undefined = undefined;
+  bytes = 0;
+  referer: string | undefined;
+  userAgent: string | undefined;
+  durationMs = 0;
+  outcome: AccessLogEntry['outcome'] = 'complete';
+  readonly #environ: Environ;
+  readonly #startResponse: StartResponse;
+  readonly #format: AccessLogFormat;
+  readonly #stream: AccessLogSink;
+  readonly #started = performance.now();
+  #write: Write | undefined;
+
+  constructor(environ: Environ, startResponse: StartResponse, time: Date, format: AccessLogFormat, stream: AccessLogSink) {
+    this.#environ = environ;
+    this.#startResponse = startResponse;
+    this.#format = format;
+    this.#stream = stream;
+    this.remoteAddr = environ.REMOTE_ADDR;
+    this.time = time;
+    this.requestLine = `${environ.REQUEST_METHOD} ${environ.REQUEST_URI} ${environ.SERVER_PROTOCOL}`;
+    this.referer = environ.HTTP_REFERER;
+    this.userAgent = environ.HTTP_USER_AGENT;
+  }
+
+  readonly startResponse: StartResponse = (status, headers, excInfo) => {
+    this.#write = excInfo === undefined ? this.#startResponse(status, headers) : this.#startResponse(status, headers, excInfo);
+    this.status = Number(status.slice(0, 3));
+    return this.#countingWrite;
+  };
+
+  readonly #countingWrite: Write = (chunk) => {
+    this.bytes += chunkLength(chunk);
+    return this.#write!(chunk);
+  };
+
+  tap(body: Body): Body {
+    if (Array.isArray(body)) {
+      // Already in memory: the server sends it in one go, so the line can
+      // be written now, and the server keeps its fast path for arrays.
+      for (const chunk of body as unknown[]) if (typeof chunk === 'string' || chunk instanceof Uint8Array) this.bytes += chunkLength(chunk);
+      if (this.#environ.REQUEST_METHOD === 'HEAD') this.bytes = 0;
+      this.end(this.status === undefined ? 'error' : 'complete');
+      return body;
+    }
+    return tapBody(body, this);
+  }
+
+  fail(error: unknown): never {
+    this.end('error');
+    throw error;
+  }
+
+  chunk(chunk: Chunk): void {
+    this.bytes += chunkLength(chunk);
+  }
+
+  end(outcome: AccessLogEntry['outcome']): void {
+    this.durationMs = performance.now() - this.#started;
+    this.outcome = outcome;
+    // Inner middleware (basicAuth) sets REMOTE_USER on the shared environ.
+    const user = this.#environ.REMOTE_USER;
+    this.user = typeof user === 'string' ? user : undefined;
+    if (outcome === 'error' && this.bytes === 0) this.status = 500;
+    try {
+      this.#stream.write(formatAccessLine(this, this.#format));
+    } catch {
+      // A broken log sink must not break the response.
+    }
+  }
 }

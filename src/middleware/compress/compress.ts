@@ -200,9 +200,16 @@ class CompressingExchange {
     });
 
   wrap(body: Body): Body {
-    if (this.#write === undefined && this.#pending !== undefined && Array.isArray(body)) {
-      let length = 0;
-      for (const chunk of body as unknown[]) length += typeof chunk === 'string' || chunk instanceof Uint8Array ? chunkLength(chunk) : 0;
+    if (this.#write === undefined && this.#pending !== undefined) {
+      let length: number | undefined;
+      if (Array.isArray(body)) {
+        length = 0;
+        for (const chunk of body as unknown[]) length += typeof chunk === 'string' || chunk instanceof Uint8Array ? chunkLength(chunk) : 0;
+      }
+      // Decided now rather than at the first chunk (the answer is the same:
+      // only an array's length is ever known), so a body left uncompressed
+      // reaches the server as it is and keeps its framing: a sync one is
+      // still gathered under a Content-Length rather than streamed chunked.
       this.commit(length);
     }
     if (this.#write !== undefined && this.encoder === undefined) return body;
