@@ -20,6 +20,10 @@ export interface MediaType {
   params: Record<string, string>;
 }
 
+const recent = new Map<string, MediaType | null>();
+const MAX_CACHED = 64;
+const MAX_CACHED_LENGTH = 100;
+
 /**
  * Parses a `Content-Type` value, or returns `undefined` for an absent or
  * malformed one.
@@ -32,9 +36,27 @@ export interface MediaType {
  */
 export function parseMediaType(value: string | undefined): MediaType | undefined {
   if (value === undefined) return undefined;
+  let parsed = recent.get(value);
+  if (parsed === undefined) {
+    parsed = parse(value);
+    // Clients send the same few Content-Types again and again; long or
+    // varied values (a multipart boundary) are not worth keeping.
+    if (value.length <= MAX_CACHED_LENGTH) {
+      if (recent.size >= MAX_CACHED) recent.clear();
+      recent.set(value, parsed);
+    }
+  }
+  if (parsed === null) return undefined;
+  // A fresh object each time, so a caller that edits its result edits only its own.
+  const params: Record<string, string> = Object.create(null) as Record<string, string>;
+  for (const name in parsed.params) params[name] = parsed.params[name] as string;
+  return { essence: parsed.essence, params };
+}
+
+function parse(value: string): MediaType | null {
   const [head = '', ...rest] = value.split(';');
   const essence = head.trim().toLowerCase();
-  if (!/^[!#$%&'*+\-.^_`|~0-9a-z]+\/[!#$%&'*+\-.^_`|~0-9a-z]+$/.test(essence)) return undefined;
+  if (!/^[!#$%&'*+\-.^_`|~0-9a-z]+\/[!#$%&'*+\-.^_`|~0-9a-z]+$/.test(essence)) return null;
   const params: Record<string, string> = Object.create(null) as Record<string, string>;
   for (const part of rest) {
     const eq = part.indexOf('=');
