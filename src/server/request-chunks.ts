@@ -32,6 +32,10 @@ export class RequestChunks implements AsyncIterator<Uint8Array, undefined> {
   #resolve: ((result: Result) => void) | undefined = undefined;
   #reject: ((error: unknown) => void) | undefined = undefined;
   readonly #wake = (): void => this.#settle();
+  readonly #retry = (): void => {
+    this.#settle();
+    if (this.#resolve !== undefined) this.#listen();
+  };
   readonly #onError = (error: unknown): void => {
     this.#failure ??= error;
     this.#settle();
@@ -45,10 +49,14 @@ export class RequestChunks implements AsyncIterator<Uint8Array, undefined> {
   next(): Promise<Result> {
     const result = this.#poll();
     if (result === undefined) {
-      this.#listen();
       return new Promise<Result>((resolve, reject) => {
         this.#resolve = resolve;
         this.#reject = reject;
+        if (this.#listening) return;
+        // An app often asks while Node is still parsing the headers, and the
+        // parser pushes the body later in that same pass: look again once it
+        // is done, and pay for listeners only when the body is still to come.
+        queueMicrotask(this.#retry);
       });
     }
     return result instanceof Failure ? Promise.reject(result.error) : Promise.resolve(result);
@@ -101,8 +109,8 @@ export class RequestChunks implements AsyncIterator<Uint8Array, undefined> {
     if (this.#listening) return;
     this.#listening = true;
     const req = this.#req;
+    // 'readable' fires for the end of the body too, so 'end' needs no listener.
     req.on('readable', this.#wake);
-    req.on('end', this.#wake);
     req.on('close', this.#wake);
     req.on('error', this.#onError);
   }
@@ -113,7 +121,6 @@ export class RequestChunks implements AsyncIterator<Uint8Array, undefined> {
     this.#listening = false;
     const req = this.#req;
     req.off('readable', this.#wake);
-    req.off('end', this.#wake);
     req.off('close', this.#wake);
     req.off('error', this.#onError);
   }
