@@ -56,8 +56,13 @@ export const DEFAULT_MAX_FIELDS = 1000;
  */
 export function parseUrlEncoded(text: string, options: UrlEncodedOptions = {}): FieldRecord {
   const maxFields = options.maxFields ?? DEFAULT_MAX_FIELDS;
-  const fields: FieldRecord = Object.create(null) as FieldRecord;
-  if (text === '') return fields;
+  if (text === '') return Object.create(null) as FieldRecord;
+  // Built as an ordinary object and given its null prototype at the end:
+  // V8 adds keys fresh from the text to an ordinary object several times
+  // faster than to a null-prototype one. Own keys are checked with hasOwn,
+  // and `__proto__` is defined rather than assigned, so nothing inherited is
+  // read and no prototype is ever set from the input.
+  const fields: FieldRecord = {};
   let count = 0;
   for (const pair of text.split('&')) {
     if (pair === '') continue;
@@ -67,11 +72,11 @@ export function parseUrlEncoded(text: string, options: UrlEncodedOptions = {}): 
     const rawValue = eq === -1 ? '' : pair.slice(eq + 1);
     const name = decodeComponent(rawName, rawName);
     const value = decodeComponent(rawValue, rawName);
-    const existing = fields[name];
-    if (existing === undefined) fields[name] = [value];
-    else existing.push(value);
+    if (Object.hasOwn(fields, name)) (fields[name] as string[]).push(value);
+    else if (name === '__proto__') Object.defineProperty(fields, name, { value: [value], writable: true, enumerable: true, configurable: true });
+    else fields[name] = [value];
   }
-  return fields;
+  return Object.setPrototypeOf(fields, null) as FieldRecord;
 }
 
 function decodeComponent(raw: string, fieldName: string): string {
