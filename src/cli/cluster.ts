@@ -91,7 +91,9 @@ export function superviseWorkers(config: ServeConfig): Promise<number> {
     if (stopping) {
       // A worker still starting up was stopped with SIGTERM, having nothing in flight.
       const expected = code === 0 || (signal === 'SIGTERM' && !slot.ready);
-      if (!expected) exitCode = 1;
+      // The other workers of a bad start fail alike (often before our SIGTERM
+      // reaches them); the first reason given stays the exit code.
+      if (!expected && exitCode === 0) exitCode = 1;
       if (live().length === 0) done();
       return;
     }
