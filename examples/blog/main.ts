@@ -1,4 +1,4 @@
 import { serveExample } from '../serve.js';
 import { blogSite } from './app.js';
 
-await serveExample(blogSite);
+await serveExample(blogSite, 'the blog');

@@ -11,5 +11,5 @@ try {
   process.exit(2);
 }
 console.error(`session example: ${setup.description}`);
-await serveExample(sessions(VisitCounter, setup.options));
+await serveExample(sessions(VisitCounter, setup.options), 'the visit counter');
 await setup.close();
