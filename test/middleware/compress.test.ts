@@ -118,9 +118,18 @@ describe('compress', () => {
     expect(response.text()).toBe(LONG);
   });
 
-  it('skips HEAD, 204 and 304', async () => {
+  it('answers HEAD with the headers GET gets and no body', async () => {
+    const get = await client.get('/', { headers: { 'Accept-Encoding': 'gzip' } });
     const head = await client.head('/', { headers: { 'Accept-Encoding': 'gzip' } });
-    expect(head.headers.has('Content-Encoding')).toBe(false);
+    expect(head.headers.get('Content-Encoding')).toBe('gzip');
+    expect(head.headers.get('Content-Encoding')).toBe(get.headers.get('Content-Encoding'));
+    expect(head.headers.get('Vary')).toBe(get.headers.get('Vary'));
+    expect(head.headers.get('ETag')).toBe(get.headers.get('ETag'));
+    expect(head.headers.has('Content-Length')).toBe(false);
+    expect(head.bytes().length).toBe(0);
+  });
+
+  it('skips 204 and 304, and gives a 304 the Vary its 200 would have', async () => {
     const empty: App = (environ, startResponse) => {
       startResponse(environ.PATH_INFO === '/204' ? '204 No Content' : '304 Not Modified', [['ETag', '"v1"']]);
       return [];
@@ -131,6 +140,10 @@ describe('compress', () => {
       expect(response.headers.has('Content-Encoding')).toBe(false);
       expect(response.headers.get('ETag')).toBe('"v1"');
     }
+    const notModified = await emptyClient.get('/304', { headers: { 'Accept-Encoding': 'gzip' } });
+    expect(notModified.headers.get('Vary')).toBe('Accept-Encoding');
+    const noContent = await emptyClient.get('/204', { headers: { 'Accept-Encoding': 'gzip' } });
+    expect(noContent.headers.has('Vary')).toBe(false);
   });
 
   it('compresses what an app sends with write(), in order with its body', async () => {

@@ -44,8 +44,10 @@ const DEFAULT_ENCODINGS: readonly Encoding[] = ['br', 'gzip', 'deflate'];
  * client at once, so streamed output is not held back; a sync body is
  * compressed as one run.
  *
- * It leaves the response alone for HEAD, statuses without content (1xx, 204,
- * 304), 206 partial content, a response that already has a
+ * A HEAD response gets the headers its GET would get (judged by the same
+ * rules, its size from a declared `Content-Length`) and no body. It leaves
+ * the response alone for statuses without content (1xx, 204, 304), 206
+ * partial content, a response that already has a
  * `Content-Encoding`, a type that does not compress (images, audio, video,
  * archives, `application/octet-stream`; see {@link isCompressible}),
  * `Cache-Control: no-transform`, and a body known to be shorter than
@@ -53,7 +55,8 @@ const DEFAULT_ENCODINGS: readonly Encoding[] = ['br', 'gzip', 'deflate'];
  * refused `identity`.
  *
  * Whenever the type is compressible it adds `Accept-Encoding` to `Vary`,
- * compressed or not, so caches keep the variants apart. Compressing removes
+ * compressed or not, so caches keep the variants apart; a 304 gets it too,
+ * as its 200 would have. Compressing removes
  * `Content-Length` and `Accept-Ranges` and weakens a strong `ETag`.
  *
  * @example
@@ -81,12 +84,14 @@ export function compress(app: AppLike, options: CompressOptions = {}): App {
 
   return function compressed(environ: Environ, startResponse: StartResponse) {
     const header = environ.HTTP_ACCEPT_ENCODING;
-    const negotiated = environ.REQUEST_METHOD === 'HEAD' || header === undefined ? undefined : choose(header);
+    const negotiated = header === undefined ? undefined : choose(header);
     const choice = negotiated?.choice;
     if (negotiated === undefined || choice === 'identity' || choice === 'refused' || choice === undefined) {
-      return inner(environ, (status, headers, excInfo) => startResponse(status, withVary(headers), excInfo));
+      return inner(environ, (status, headers, excInfo) => startResponse(status, withVary(status, headers), excInfo));
     }
-    const exchange = new CompressingExchange(startResponse, choice, settings, negotiated.identityRefused);
+    // HEAD gets the headers GET would get (RFC 9110 §9.3.2), with nothing to encode.
+    const isHead = environ.REQUEST_METHOD === 'HEAD';
+    const exchange = new CompressingExchange(startResponse, choice, settings, negotiated.identityRefused, isHead);
     const body = inner(environ, exchange.startResponse);
     return body instanceof Promise ? body.then((resolved) => exchange.wrap(resolved)) : exchange.wrap(body);
   };
@@ -103,9 +108,13 @@ interface Settings {
   levels: CompressionLevels;
 }
 
-/** The headers with `Accept-Encoding` added to `Vary` (in a copy) when the type could have been compressed. */
-function withVary(headers: ResponseHeaders): ResponseHeaders {
-  if (!isCompressible(new HeaderList(headers).get('Content-Type'))) return headers;
+/**
+ * The headers with `Accept-Encoding` added to `Vary` (in a copy) when the
+ * type could have been compressed, and on a 304, which carries no type but
+ * must repeat the Vary its 200 would have had (RFC 9110 §15.4.5).
+ */
+function withVary(status: string, headers: ResponseHeaders): ResponseHeaders {
+  if (!status.startsWith('304') && !isCompressible(new HeaderList(headers).get('Content-Type'))) return headers;
   const list = new HeaderList([...headers]);
   addVary(list, 'Accept-Encoding');
   return list.list;
@@ -117,6 +126,7 @@ class CompressingExchange {
   readonly #encoding: Encoding;
   readonly #settings: Settings;
   readonly #identityRefused: boolean;
+  readonly #isHead: boolean;
   #pending: { status: string; headers: ResponseHeaders; excInfo: unknown } | undefined;
   #write: Write | undefined;
   encoder: Encoder | undefined;
@@ -125,8 +135,9 @@ class CompressingExchange {
   // Made on first use: most responses never write() nor compress a chunk.
   #lock: Promise<unknown> | undefined;
 
-  constructor(startResponse: StartResponse, encoding: Encoding, settings: Settings, identityRefused: boolean) {
+  constructor(startResponse: StartResponse, encoding: Encoding, settings: Settings, identityRefused: boolean, isHead: boolean) {
     this.#startResponse = startResponse;
+    this.#isHead = isHead;
     this.#encoding = encoding;
     this.#settings = settings;
     this.#identityRefused = identityRefused;
@@ -160,8 +171,8 @@ class CompressingExchange {
     const { status, headers, excInfo } = this.#pending;
     const list = new HeaderList([...headers]);
     const compressible = isCompressible(list.get('Content-Type'));
-    if (compressible) addVary(list, 'Accept-Encoding');
     const code = Number(status.slice(0, 3));
+    if (compressible || code === 304) addVary(list, 'Accept-Encoding');
     const declared = list.get('Content-Length');
     const length = declared !== undefined ? Number(declared) : knownLength;
     const encoded = list.get('Content-Encoding');
@@ -178,7 +189,7 @@ class CompressingExchange {
       list.delete('Accept-Ranges');
       list.set('Content-Encoding', this.#encoding);
       weakenEtag(list);
-      this.encoder = new Encoder(this.#encoding, this.#settings.levels);
+      if (!this.#isHead) this.encoder = new Encoder(this.#encoding, this.#settings.levels);
     }
     this.#write = excInfo === undefined ? this.#startResponse(status, list.list) : this.#startResponse(status, list.list, excInfo);
   }
@@ -202,7 +213,9 @@ class CompressingExchange {
   wrap(body: Body): Body {
     if (this.#write === undefined && this.#pending !== undefined) {
       let length: number | undefined;
-      if (Array.isArray(body)) {
+      // A HEAD body is empty whatever the GET's size; only a declared
+      // Content-Length tells that, so an array's length does not count.
+      if (Array.isArray(body) && !this.#isHead) {
         length = 0;
         for (const chunk of body as unknown[]) length += typeof chunk === 'string' || chunk instanceof Uint8Array ? chunkLength(chunk) : 0;
       }
