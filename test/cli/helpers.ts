@@ -45,8 +45,15 @@ export function runCli(args: readonly string[], env: NodeJS.ProcessEnv = {}): Cl
   let stderr = '';
   child.stdout!.setEncoding('utf8').on('data', (data: string) => (stdout += data));
   child.stderr!.setEncoding('utf8').on('data', (data: string) => (stderr += data));
+  // 'exit' can come before the last of the output has been read; wait for
+  // both pipes to end too (bounded, since a worker may still hold them).
+  const drained = (stream: NodeJS.ReadableStream & { readableEnded: boolean }): Promise<void> =>
+    stream.readableEnded ? Promise.resolve() : new Promise((done) => stream.once('end', done).once('close', done));
   const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
-    child.on('exit', (code, signal) => resolve({ code, signal })),
+    child.on('exit', (code, signal) => {
+      const bound = new Promise<void>((done) => setTimeout(done, 2_000).unref());
+      void Promise.race([Promise.all([drained(child.stdout!), drained(child.stderr!)]), bound]).then(() => resolve({ code, signal }));
+    }),
   );
   return { child, stdout: () => stdout, stderr: () => stderr, exited };
 }
