@@ -80,8 +80,11 @@ export function fetchEnviron(request: Request, context: unknown, settings: Fetch
   return environ;
 }
 
-/** Reads a request body stream chunk by chunk, releasing it if reading stops early. */
-async function* readStream(stream: ReadableStream<Uint8Array>): AsyncGenerator<Uint8Array> {
+/**
+ * Reads a body stream chunk by chunk, cancelling it if reading stops early:
+ * a request body for `tsgi.input`, or a Fetch response body as a tsgi body.
+ */
+export async function* readStream(stream: ReadableStream<Uint8Array>): AsyncGenerator<Uint8Array> {
   const reader = stream.getReader();
   let done = false;
   try {

@@ -8,6 +8,7 @@
 import { HOP_BY_HOP_HEADERS } from '../gateway/spec.js';
 import { reasonPhrase } from '../gateway/status.js';
 import { requestUri } from '../gateway/uri.js';
+import { readStream } from './fetch-environ.js';
 import type { App, Chunk, Environ, InputStream, ResponseHeaders } from '../gateway/types.js';
 
 const READ_SIZE = 64 * 1024;
@@ -37,7 +38,7 @@ export function fromFetchHandler(handler: (request: Request) => Response | Promi
     startResponse(`${response.status} ${reason}`, headers);
     const body = response.body;
     if (body === null) return [];
-    return readBody(body);
+    return readStream(body);
   };
 }
 
@@ -77,22 +78,4 @@ function inputStream(input: InputStream): ReadableStream<Uint8Array> {
     },
     { highWaterMark: 0 },
   );
-}
-
-/** The response body as a tsgi body; `return()` cancels the stream. */
-async function* readBody(stream: ReadableStream<Uint8Array>): AsyncGenerator<Chunk> {
-  const reader = stream.getReader();
-  let done = false;
-  try {
-    for (;;) {
-      const result = await reader.read();
-      if (result.done) {
-        done = true;
-        return;
-      }
-      yield result.value;
-    }
-  } finally {
-    if (!done) await reader.cancel().catch(() => undefined);
-  }
 }
