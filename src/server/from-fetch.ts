@@ -9,7 +9,7 @@ import { HOP_BY_HOP_HEADERS } from '../gateway/spec.js';
 import { reasonPhrase } from '../gateway/status.js';
 import { requestUri } from '../gateway/uri.js';
 import { readStream } from './fetch-environ.js';
-import type { App, Chunk, Environ, InputStream, ResponseHeaders } from '../gateway/types.js';
+import type { App, Environ, InputStream, ResponseHeaders } from '../gateway/types.js';
 
 const READ_SIZE = 64 * 1024;
 
