@@ -85,6 +85,23 @@ export function isFieldValue(value: string): boolean {
 }
 
 /**
+ * Whether `value` is a Content-Length the gateway accepts: one to fifteen
+ * decimal digits. Fifteen digits stay exact as a JavaScript number, and
+ * every host refuses more, so the validator refuses them too.
+ *
+ * @example
+ * ```ts
+ * isContentLengthValue('13');               // true
+ * isContentLengthValue('1234567890123456'); // false: 16 digits
+ * ```
+ */
+export function isContentLengthValue(value: string): boolean {
+  return CONTENT_LENGTH_VALUE.test(value);
+}
+
+const CONTENT_LENGTH_VALUE = /^\d{1,15}$/;
+
+/**
  * Checks a status line of the form `"NNN Reason"` and returns its code.
  *
  * @throws {@link GatewayError} `status-format` when the line is malformed.
