@@ -1,39 +1,24 @@
 /**
- * Rules of the gateway interface that both servers and the validator enforce.
- * Kept in one place so that what a server refuses at call time and what
- * `validate()` reports can never drift apart.
+ * Checks of the gateway interface that both servers and the validator
+ * enforce. Kept in one place so that what a server refuses at call time and
+ * what `validate()` reports can never drift apart.
  *
  * @module
  */
+import { GatewayError } from './rules.js';
 import type { ResponseHeaders } from './types.js';
 
-/**
- * A breach of the gateway interface. `rule` names the rule broken, as listed
- * in `docs/gateway.md`.
- *
- * @example
- * ```ts
- * try { checkStatus('ok'); } catch (e) {
- *   if (e instanceof GatewayError) console.log(e.rule); // 'status-format'
- * }
- * ```
- */
-export class GatewayError extends Error {
-  /** The rule broken, e.g. `header-value`. */
-  readonly rule: string;
-
-  constructor(rule: string, message: string) {
-    super(`[${rule}] ${message}`);
-    this.name = 'GatewayError';
-    this.rule = rule;
-  }
-}
+// Re-exported so that imports of GatewayError from here keep working, and so
+// that the package index, which exports this module, carries the rule list.
+export { GATEWAY_RULES, GatewayError, type GatewayRule, type GatewayRuleInfo, type GatewaySide } from './rules.js';
 
 const TOKEN = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
 // Field values may hold visible ASCII, spaces, tabs and obs-text, but no
 // other control characters (RFC 9110 §5.5): CR and LF would split the header.
-const FIELD_VALUE_FORBIDDEN = /[\x00-\x08\x0a-\x1f\x7f]/;
-const STATUS_LINE = /^([1-9]\d\d) ([^\x00-\x08\x0a-\x1f\x7f]+)$/;
+// Above U+00FF a character has no single byte on the wire, and Node refuses
+// it (ERR_INVALID_CHAR); that range also holds every surrogate.
+const FIELD_VALUE_FORBIDDEN = /[\x00-\x08\x0a-\x1f\x7f\u0100-\uffff]/;
+const STATUS_LINE = /^([1-9]\d\d) ([^\x00-\x08\x0a-\x1f\x7f\u0100-\uffff]+)$/;
 
 /**
  * Headers that describe one connection rather than the response. The server
@@ -71,13 +56,14 @@ export function isToken(name: string): boolean {
 }
 
 /**
- * Whether `value` may be sent as a header value: no CR, LF or other control
- * characters except horizontal tab.
+ * Whether `value` may be sent as a header value: Latin-1 only, and no CR, LF
+ * or other control characters except horizontal tab.
  *
  * @example
  * ```ts
  * isFieldValue('text/plain'); // true
  * isFieldValue('a\r\nSet-Cookie: x=1'); // false
+ * isFieldValue('✓');                    // false: beyond Latin-1
  * ```
  */
 export function isFieldValue(value: string): boolean {
@@ -102,7 +88,9 @@ export function isContentLengthValue(value: string): boolean {
 const CONTENT_LENGTH_VALUE = /^\d{1,15}$/;
 
 /**
- * Checks a status line of the form `"NNN Reason"` and returns its code.
+ * Checks a status line of the form `"NNN Reason"` and returns its code. The
+ * reason is free of control characters (tab aside) and within Latin-1. A 1xx
+ * code passes here; a host refuses it as a final status (`status-informational`).
  *
  * @throws {@link GatewayError} `status-format` when the line is malformed.
  * @example
@@ -116,15 +104,15 @@ export function checkStatus(status: unknown): number {
   }
   const match = STATUS_LINE.exec(status);
   if (match === null) {
-    throw new GatewayError('status-format', `status must be "NNN Reason" (three digits, a space, a reason), got ${JSON.stringify(status)}`);
+    throw new GatewayError('status-format', `status must be "NNN Reason" (three digits, a space, a Latin-1 reason without control characters), got ${JSON.stringify(status)}`);
   }
   return Number(match[1]);
 }
 
 /**
  * Checks a header list: an array of `[name, value]` string pairs, each name a
- * token that is neither `Status` nor hop-by-hop, each value free of control
- * characters.
+ * token that is neither `Status` nor hop-by-hop, each value Latin-1 and free
+ * of control characters.
  *
  * @throws {@link GatewayError} naming the rule broken: `header-list`,
  *   `header-name`, `status-header`, `hop-by-hop-header` or `header-value`.
@@ -154,7 +142,7 @@ export function checkHeaders(headers: unknown): asserts headers is ResponseHeade
       throw new GatewayError('hop-by-hop-header', `hop-by-hop header ${name} is set by the server, not the app`);
     }
     if (FIELD_VALUE_FORBIDDEN.test(value)) {
-      throw new GatewayError('header-value', `value of header ${name} contains a control character (CR, LF, NUL, …)`);
+      throw new GatewayError('header-value', `value of header ${name} contains a control character (CR, LF, NUL, …) or a character beyond Latin-1`);
     }
   }
 }

@@ -6,7 +6,7 @@
  * @module
  */
 import type { Body, Chunk } from '../types.js';
-import { ValidationError } from './rules.js';
+import { ValidationError } from './validation-error.js';
 import type { RequestTracker } from './tracker.js';
 
 // A body dropped without its iterator's return() can only be noticed once it
@@ -93,6 +93,7 @@ class SyncValidatedIterator implements Iterator<Chunk> {
   }
 
   next(): IteratorResult<Chunk> {
+    checkNotReturned(this.#tracker);
     let result: IteratorResult<Chunk>;
     try {
       result = this.#inner.next();
@@ -125,6 +126,7 @@ class AsyncValidatedIterator implements AsyncIterator<Chunk> {
   }
 
   async next(): Promise<IteratorResult<Chunk>> {
+    checkNotReturned(this.#tracker);
     let result: IteratorResult<Chunk>;
     try {
       result = await this.#inner.next();
@@ -142,6 +144,14 @@ class AsyncValidatedIterator implements AsyncIterator<Chunk> {
     } finally {
       this.#tracker.closed = true;
     }
+  }
+}
+
+// After return() the app has released what the body held; pulling again
+// would read from a closed file or a finished cursor.
+function checkNotReturned(tracker: RequestTracker): void {
+  if (tracker.returnCalled) {
+    throw new ValidationError('body-after-return', "the server pulled from the body iterator after calling its return()");
   }
 }
 

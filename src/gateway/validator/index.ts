@@ -10,5 +10,5 @@ export {
   type ValidationRule,
   type ValidationRuleInfo,
   type ValidationSide,
-} from './rules.js';
+} from './validation-error.js';
 export { checkEnviron } from './environ.js';

@@ -4,18 +4,16 @@
  *
  * @module
  */
-import { checkHeaders, checkStatus } from '../spec.js';
+import { checkHeaders, checkStatus, isContentLengthValue } from '../spec.js';
 import type { ResponseHeaders, StartResponse, Write } from '../types.js';
 import { describe } from './describe.js';
-import { asAppViolation, ValidationError } from './rules.js';
+import { asViolation, ValidationError } from './validation-error.js';
 import type { RequestTracker } from './tracker.js';
 
-const DIGITS = /^\d+$/;
-
 /**
- * Checks the headers a status demands or forbids: Content-Type (required
- * except on 1xx, 204 and 304, forbidden there) and Content-Length (forbidden
- * on 1xx and 204, otherwise a single decimal number). Returns the
+ * Checks the headers a final status demands or forbids: Content-Type
+ * (required except on 204 and 304, forbidden there) and Content-Length
+ * (forbidden on 204, otherwise once, as one to fifteen digits). Returns the
  * Content-Length, if set.
  *
  * @throws {@link ValidationError} `content-type-missing`, `content-type-forbidden`,
@@ -29,14 +27,14 @@ const DIGITS = /^\d+$/;
 export function checkEntityHeaders(code: number, headers: ResponseHeaders): number | undefined {
   const contentTypes = headers.filter(([name]) => name.toLowerCase() === 'content-type');
   const lengths = headers.filter(([name]) => name.toLowerCase() === 'content-length').map(([, value]) => value);
-  const bodiless = code < 200 || code === 204 || code === 304;
+  const bodiless = code === 204 || code === 304;
   if (bodiless && contentTypes.length > 0) {
     throw new ValidationError('content-type-forbidden', `a ${code} response must not have a Content-Type header`);
   }
   if (!bodiless && contentTypes.length === 0) {
     throw new ValidationError('content-type-missing', `a ${code} response needs a Content-Type header`);
   }
-  if ((code < 200 || code === 204) && lengths.length > 0) {
+  if (code === 204 && lengths.length > 0) {
     throw new ValidationError('content-length-forbidden', `a ${code} response must not have a Content-Length header`);
   }
   if (lengths.length === 0) return undefined;
@@ -44,8 +42,8 @@ export function checkEntityHeaders(code: number, headers: ResponseHeaders): numb
     throw new ValidationError('content-length-value', `Content-Length must appear once, got ${lengths.length} of them`);
   }
   const value = lengths[0]!;
-  if (!DIGITS.test(value)) {
-    throw new ValidationError('content-length-value', `Content-Length must be a decimal number, got ${JSON.stringify(value)}`);
+  if (!isContentLengthValue(value)) {
+    throw new ValidationError('content-length-value', `Content-Length must be 1 to 15 decimal digits, got ${JSON.stringify(value)}`);
   }
   return Number(value);
 }
@@ -80,7 +78,8 @@ function checkedStart(
   args: [status: string, headers: ResponseHeaders, excInfo?: unknown],
 ): Write {
   const [status, headers, excInfo] = args;
-  const hasExcInfo = excInfo !== undefined;
+  // null is absent, as Python's None is, on every host.
+  const hasExcInfo = excInfo !== undefined && excInfo !== null;
   if (tracker.started && !hasExcInfo) {
     throw new ValidationError(
       'start-response-twice',
@@ -90,9 +89,15 @@ function checkedStart(
   let code: number;
   try {
     code = checkStatus(status);
+    if (code < 200) {
+      throw new ValidationError(
+        'status-informational',
+        `the status passed to startResponse must be final (200 or above), got ${JSON.stringify(status)}`,
+      );
+    }
     checkHeaders(headers);
   } catch (error) {
-    throw asAppViolation(error);
+    throw asViolation(error);
   }
   const expectedLength = checkEntityHeaders(code, headers);
   if (hasExcInfo && tracker.headersSent) {

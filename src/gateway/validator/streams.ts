@@ -6,7 +6,7 @@
  */
 import type { ErrorStream, InputStream } from '../types.js';
 import { describe } from './describe.js';
-import { ValidationError } from './rules.js';
+import { ValidationError } from './validation-error.js';
 import type { RequestTracker } from './tracker.js';
 
 const LF = 0x0a;

@@ -7,7 +7,7 @@
 import { chunkLength } from '../body.js';
 import type { Environ } from '../types.js';
 import { describe } from './describe.js';
-import { ValidationError } from './rules.js';
+import { ValidationError } from './validation-error.js';
 
 /**
  * Receives violations that cannot be thrown into a caller because they are

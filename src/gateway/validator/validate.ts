@@ -11,7 +11,7 @@ import { validatedBody } from './body.js';
 import { checkEnviron } from './environ.js';
 import { validatedStartResponse } from './response.js';
 import { describe } from './describe.js';
-import { ValidationError } from './rules.js';
+import { ValidationError } from './validation-error.js';
 import { ValidatedErrors, ValidatedInput } from './streams.js';
 import { RequestTracker, type ViolationHandler } from './tracker.js';
 

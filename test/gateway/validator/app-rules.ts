@@ -41,6 +41,7 @@ export const appCases = {
     return [];
   }),
   'status-format': served(responding('200', TEXT)),
+  'status-informational': served(responding('103 Early Hints', [])),
   'header-list': served(responding('200 OK', { 'Content-Type': 'text/plain' })),
   'header-name': served(responding('200 OK', [...TEXT, ['X Custom', '1']])),
   'status-header': served(responding('200 OK', [...TEXT, ['Status', '200 OK']])),

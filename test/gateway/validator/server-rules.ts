@@ -41,8 +41,10 @@ export const serverCases = {
   'environ-key-missing': withEnviron({ QUERY_STRING: REMOVE }),
   'environ-key-type': withEnviron({ 'tsgi.run_once': 'no' }),
   'request-method': withEnviron({ REQUEST_METHOD: 'GE T' }),
+  'server-name': withEnviron({ SERVER_NAME: 'a host' }),
   'server-port': withEnviron({ SERVER_PORT: 'http' }),
   'server-protocol': withEnviron({ SERVER_PROTOCOL: 'HTTP 1.1' }),
+  'http-host': withEnviron({ HTTP_HOST: 'a host' }),
   'environ-content-length': withEnviron({ CONTENT_LENGTH: '-1' }),
   'environ-http-content': withEnviron({ HTTP_CONTENT_TYPE: 'text/plain' }),
   'tsgi-version': withEnviron({ 'tsgi.version': [1] }),
@@ -56,6 +58,7 @@ export const serverCases = {
   'input-read-length': (onViolation) =>
     serve(readingApp, { environ: { 'tsgi.input': inputReturning(async () => Buffer.from('abc')) }, onViolation }),
   'errors-api': withEnviron({ 'tsgi.errors': { write() {}, flush() {} } }),
+  'session-api': withEnviron({ 'tsgi.session': new Map() }),
   'start-response-api': (onViolation) => {
     const startResponse = (() => undefined) as never;
     return validate(okApp, { onViolation })(makeEnviron(), startResponse);
@@ -88,6 +91,12 @@ export const serverCases = {
     } finally {
       first.return?.();
     }
+  },
+  'body-after-return': async (onViolation) => {
+    const body = (await validate(okApp, { onViolation })(makeEnviron(), recordingStartResponse(newRecording()))) as Iterable<Chunk>;
+    const iterator = body[Symbol.iterator]();
+    iterator.return?.();
+    iterator.next();
   },
   'body-return': async (onViolation) => {
     // for...of calls return() only on an early exit, so a server that just

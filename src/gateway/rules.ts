@@ -1,9 +1,10 @@
 /**
- * The rules `validate()` enforces, and the error that names a broken one.
+ * The one list of the gateway's rules, and the error that names a broken
+ * one. Every host, middleware and `validate()` throws or logs these names,
+ * so a broken app gets the same rule name wherever it runs.
  *
  * @module
  */
-import { GatewayError } from '../spec.js';
 
 /**
  * Which party broke a rule: the server (or middleware acting as one) that
@@ -11,26 +12,28 @@ import { GatewayError } from '../spec.js';
  *
  * @example
  * ```ts
- * const blame: ValidationSide = VALIDATION_RULES['head-body'].side; // 'app'
+ * const blame: GatewaySide = GATEWAY_RULES['head-body'].side; // 'app'
  * ```
  */
-export type ValidationSide = 'server' | 'app';
+export type GatewaySide = 'server' | 'app';
 
 /**
- * The stable id of a rule checked by `validate()`; see {@link VALIDATION_RULES}.
+ * The stable name of a gateway rule; see {@link GATEWAY_RULES}.
  *
  * @example
  * ```ts
- * const rule: ValidationRule = 'content-type-missing';
+ * const rule: GatewayRule = 'content-type-missing';
  * ```
  */
-export type ValidationRule =
+export type GatewayRule =
   | 'environ-object'
   | 'environ-key-missing'
   | 'environ-key-type'
   | 'request-method'
+  | 'server-name'
   | 'server-port'
   | 'server-protocol'
+  | 'http-host'
   | 'environ-content-length'
   | 'environ-http-content'
   | 'tsgi-version'
@@ -42,14 +45,17 @@ export type ValidationRule =
   | 'input-result'
   | 'input-read-length'
   | 'errors-api'
+  | 'session-api'
   | 'start-response-api'
   | 'exc-info-rethrow'
   | 'body-single-iterator'
+  | 'body-after-return'
   | 'body-return'
   | 'input-read-size'
   | 'input-after-close'
   | 'errors-write'
   | 'status-format'
+  | 'status-informational'
   | 'header-list'
   | 'header-name'
   | 'status-header'
@@ -69,60 +75,57 @@ export type ValidationRule =
   | 'content-length-mismatch';
 
 /**
- * What {@link VALIDATION_RULES} says about one rule.
+ * What {@link GATEWAY_RULES} says about one rule.
  *
  * @example
  * ```ts
- * const info: ValidationRuleInfo = VALIDATION_RULES['body-return'];
+ * const info: GatewayRuleInfo = GATEWAY_RULES['body-return'];
  * console.log(`${info.side}: ${info.description}`);
  * ```
  */
-export interface ValidationRuleInfo {
+export interface GatewayRuleInfo {
   /** Who is at fault when the rule is broken. */
-  readonly side: ValidationSide;
+  readonly side: GatewaySide;
   /** The rule, in one line. */
   readonly description: string;
 }
 
 /**
- * Every rule `validate()` checks, by id, with the side it binds and a one-line
- * statement. The ids are stable: `docs/gateway.md` and bug reports cite them.
- *
- * Server side: `environ-object`, `environ-key-missing`, `environ-key-type`,
- * `request-method`, `server-port`, `server-protocol`, `environ-content-length`,
- * `environ-http-content`, `tsgi-version`, `url-scheme`, `script-name`,
- * `path-info`, `path-empty`, `input-api`, `input-result`, `input-read-length`,
- * `errors-api`, `start-response-api`, `exc-info-rethrow`,
- * `body-single-iterator`, `body-return`.
- *
- * App side: `input-read-size`, `input-after-close`, `errors-write`,
- * `status-format`, `header-list`, `header-name`, `status-header`,
- * `hop-by-hop-header`, `header-value`, `content-type-missing`,
- * `content-type-forbidden`, `content-length-forbidden`,
- * `content-length-value`, `start-response-twice`, `start-response-first`,
- * `start-response-missing`, `chunk-type`, `write-after-close`, `body-type`,
- * `head-body`, `content-length-mismatch`.
+ * Every gateway rule, by name, with the side it binds and a one-line
+ * statement. The names are stable: `docs/gateway.md` lists them all, and
+ * bug reports and logs cite them.
  *
  * @example
  * ```ts
- * for (const [rule, { side, description }] of Object.entries(VALIDATION_RULES)) {
+ * for (const [rule, { side, description }] of Object.entries(GATEWAY_RULES)) {
  *   console.log(`${rule} (${side}): ${description}`);
  * }
  * ```
  */
-export const VALIDATION_RULES: Readonly<Record<ValidationRule, ValidationRuleInfo>> = {
-  'environ-object': { side: 'server', description: 'The environ is a plain object.' },
+export const GATEWAY_RULES: Readonly<Record<GatewayRule, GatewayRuleInfo>> = {
+  'environ-object': {
+    side: 'server',
+    description: 'The environ is a plain object the app may modify: extensible, every key writable and configurable.',
+  },
   'environ-key-missing': {
     side: 'server',
     description: 'Every required CGI key and tsgi.* key is present in the environ.',
   },
   'environ-key-type': {
     side: 'server',
-    description: 'CGI keys, CONTENT_TYPE and HTTP_* keys hold strings; the tsgi.* flags hold booleans.',
+    description: "Every CGI-style key (one without a '.') holds a string, as does tsgi.url_scheme; the tsgi.* flags hold booleans.",
   },
   'request-method': { side: 'server', description: 'REQUEST_METHOD is an HTTP token.' },
+  'server-name': {
+    side: 'server',
+    description: 'SERVER_NAME is a host: a registered name or IPv4 address (RFC 3986 §3.2.2), or an IPv6 address without brackets.',
+  },
   'server-port': { side: 'server', description: 'SERVER_PORT is a decimal number.' },
   'server-protocol': { side: 'server', description: 'SERVER_PROTOCOL looks like HTTP/1.1.' },
+  'http-host': {
+    side: 'server',
+    description: 'HTTP_HOST, when present, is a valid Host: a host and an optional port (RFC 9110 §7.2).',
+  },
   'environ-content-length': {
     side: 'server',
     description: 'CONTENT_LENGTH, when present, is a decimal number.',
@@ -135,9 +138,12 @@ export const VALIDATION_RULES: Readonly<Record<ValidationRule, ValidationRuleInf
   'url-scheme': { side: 'server', description: "tsgi.url_scheme is 'http' or 'https'." },
   'script-name': {
     side: 'server',
-    description: "SCRIPT_NAME is empty, or starts with '/' and does not end with '/'.",
+    description: "SCRIPT_NAME is empty, or starts with '/' and does not end with '/'; it holds no lone surrogate.",
   },
-  'path-info': { side: 'server', description: "PATH_INFO is empty or starts with '/'." },
+  'path-info': {
+    side: 'server',
+    description: "PATH_INFO is empty or starts with '/'; it holds no lone surrogate, which UTF-8 decoding cannot produce.",
+  },
   'path-empty': {
     side: 'server',
     description: "SCRIPT_NAME and PATH_INFO are not both empty (the root is PATH_INFO '/').",
@@ -155,6 +161,10 @@ export const VALIDATION_RULES: Readonly<Record<ValidationRule, ValidationRuleInf
     description: 'read(n) gives at most n bytes and fewer only at end of input; readline() stops after the first LF and at the limit.',
   },
   'errors-api': { side: 'server', description: 'tsgi.errors has write(), writelines() and flush().' },
+  'session-api': {
+    side: 'server',
+    description: 'tsgi.session, when present, is a Session: its eight methods, a string id and boolean isNew and modified.',
+  },
   'start-response-api': {
     side: 'server',
     description: 'The app is given a startResponse function, which returns a write function.',
@@ -164,6 +174,10 @@ export const VALIDATION_RULES: Readonly<Record<ValidationRule, ValidationRuleInf
     description: 'startResponse with excInfo throws once the headers have been sent.',
   },
   'body-single-iterator': { side: 'server', description: 'The server takes at most one iterator from a body.' },
+  'body-after-return': {
+    side: 'server',
+    description: "The server pulls nothing from the body iterator after calling its return().",
+  },
   'body-return': {
     side: 'server',
     description: "The server calls the body iterator's return() once it is done with it (reported, not thrown).",
@@ -177,7 +191,14 @@ export const VALIDATION_RULES: Readonly<Record<ValidationRule, ValidationRuleInf
     description: "Nothing is read from tsgi.input after the body's return() has completed.",
   },
   'errors-write': { side: 'app', description: 'Only strings are written to tsgi.errors.' },
-  'status-format': { side: 'app', description: 'The status is a string "NNN Reason".' },
+  'status-format': {
+    side: 'app',
+    description: 'The status is a string "NNN Reason", the reason free of control characters and within Latin-1.',
+  },
+  'status-informational': {
+    side: 'app',
+    description: 'The status passed to startResponse is a final one, 200 or above; 1xx is refused.',
+  },
   'header-list': { side: 'app', description: 'The headers are an array of [name, value] string pairs.' },
   'header-name': { side: 'app', description: 'Every header name is an HTTP token.' },
   'status-header': { side: 'app', description: 'There is no Status header.' },
@@ -187,28 +208,28 @@ export const VALIDATION_RULES: Readonly<Record<ValidationRule, ValidationRuleInf
   },
   'header-value': {
     side: 'app',
-    description: 'No header value holds a control character other than horizontal tab.',
+    description: 'Every header value is Latin-1 without control characters other than horizontal tab.',
   },
   'content-type-missing': {
     side: 'app',
-    description: 'Every response except 1xx, 204 and 304 has a Content-Type header.',
+    description: 'Every response except 204 and 304 has a Content-Type header.',
   },
   'content-type-forbidden': {
     side: 'app',
-    description: 'A 1xx, 204 or 304 response has no Content-Type header.',
+    description: 'A 204 or 304 response has no Content-Type header.',
   },
-  'content-length-forbidden': { side: 'app', description: 'A 1xx or 204 response has no Content-Length header.' },
+  'content-length-forbidden': { side: 'app', description: 'A 204 response has no Content-Length header.' },
   'content-length-value': {
     side: 'app',
-    description: 'Content-Length appears at most once, as a decimal number.',
+    description: 'Content-Length appears at most once, as one to fifteen decimal digits.',
   },
   'start-response-twice': {
     side: 'app',
-    description: 'startResponse is called again only with excInfo.',
+    description: 'startResponse is called again only with excInfo (null and undefined count as absent).',
   },
   'start-response-first': {
     side: 'app',
-    description: 'startResponse is called before the body yields its first chunk.',
+    description: 'startResponse is called before any output: before write() and before the body yields its first chunk.',
   },
   'start-response-missing': {
     side: 'app',
@@ -229,46 +250,28 @@ export const VALIDATION_RULES: Readonly<Record<ValidationRule, ValidationRuleInf
   'head-body': { side: 'app', description: 'The response to a HEAD request has an empty body.' },
   'content-length-mismatch': {
     side: 'app',
-    description: 'The bytes sent match the Content-Length the app set (except for HEAD and 304).',
+    description: 'The bytes sent match the Content-Length the app set, neither fewer nor more (except for HEAD and 304).',
   },
 };
 
 /**
- * A breach of the gateway interface found by `validate()`. `rule` is one of
- * {@link VALIDATION_RULES}; `side` says whether the server or the app broke it.
+ * A breach of the gateway interface. `rule` names the rule broken, one of
+ * {@link GATEWAY_RULES}.
  *
  * @example
  * ```ts
- * try {
- *   await client.get('/');
- * } catch (error) {
- *   if (error instanceof ValidationError) console.log(error.side, error.rule);
+ * try { checkStatus('ok'); } catch (e) {
+ *   if (e instanceof GatewayError) console.log(e.rule); // 'status-format'
  * }
  * ```
  */
-export class ValidationError extends GatewayError {
-  /** The rule broken. */
-  declare readonly rule: ValidationRule;
-  /** Who broke it. */
-  readonly side: ValidationSide;
+export class GatewayError extends Error {
+  /** The rule broken, e.g. `header-value`. */
+  readonly rule: GatewayRule;
 
-  constructor(rule: ValidationRule, message: string) {
-    const side = VALIDATION_RULES[rule].side;
-    super(rule, `${side} violation: ${message}`);
-    this.name = 'ValidationError';
-    this.side = side;
+  constructor(rule: GatewayRule, message: string) {
+    super(`[${rule}] ${message}`);
+    this.name = 'GatewayError';
+    this.rule = rule;
   }
-}
-
-/**
- * Rephrases a {@link GatewayError} from the shared checks in `spec.ts` as a
- * {@link ValidationError} for the app.
- */
-export function asAppViolation(error: unknown): unknown {
-  if (error instanceof GatewayError && !(error instanceof ValidationError) && error.rule in VALIDATION_RULES) {
-    const prefix = `[${error.rule}] `;
-    const message = error.message.startsWith(prefix) ? error.message.slice(prefix.length) : error.message;
-    return new ValidationError(error.rule as ValidationRule, message);
-  }
-  return error;
 }
