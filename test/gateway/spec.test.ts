@@ -1,7 +1,10 @@
+import { validateHeaderValue } from 'node:http';
 import { describe, expect, it } from 'vitest';
+import * as rules from '../../src/gateway/rules.js';
 import {
   checkHeaders,
   checkStatus,
+  GATEWAY_RULES,
   GatewayError,
   HOP_BY_HOP_HEADERS,
   isFieldValue,
@@ -24,6 +27,11 @@ describe('GatewayError', () => {
     const error = new GatewayError('header-value', 'bad value');
     expect(error).toBeInstanceOf(Error);
     expect([error.name, error.rule, error.message]).toEqual(['GatewayError', 'header-value', '[header-value] bad value']);
+  });
+
+  it('is the one in gateway/rules.ts, re-exported with the rule list', () => {
+    expect(GatewayError).toBe(rules.GatewayError);
+    expect(GATEWAY_RULES).toBe(rules.GATEWAY_RULES);
   });
 });
 
@@ -57,8 +65,30 @@ describe('isFieldValue', () => {
     ['BEL', 'a\x07b'],
     ['ESC', '\x1b[31m'],
     ['unit separator', '\x1f'],
+    ['a character beyond Latin-1', 'caf\u0113'],
+    ['a check mark', '\u2713'],
+    ['an emoji (a surrogate pair)', '\u{1f600}'],
+    ['a lone surrogate', '\ud800'],
   ])('rejects %s', (_name, value) => {
     expect(isFieldValue(value)).toBe(false);
+  });
+});
+
+describe('isFieldValue against Node', () => {
+  // Node's own check (ERR_INVALID_CHAR) decides what every host can send.
+  function nodeAccepts(value: string): boolean {
+    try {
+      validateHeaderValue('X-Test', value);
+      return true;
+    } catch {
+      return false;
+    }
+  }
+
+  it('agrees with node:http on every character up to U+0200 and on astral ones', () => {
+    const samples = [...Array.from({ length: 0x201 }, (_, code) => String.fromCharCode(code)), '\u2713', '\u{1f600}', '\ud800'];
+    const disagreements = samples.filter((char) => isFieldValue(`a${char}b`) !== nodeAccepts(`a${char}b`));
+    expect(disagreements).toEqual([]);
   });
 });
 
@@ -86,6 +116,9 @@ describe('checkStatus', () => {
     '200 OK\r\n',
     '200 O\0K',
     '２００ OK',
+    '200 \u2713',
+    '200 Caf\u0113',
+    '200 OK \u{1f600}',
   ])('rejects %j', (status) => {
     expect(ruleOf(() => checkStatus(status))).toBe('status-format');
   });
@@ -143,6 +176,13 @@ describe('checkHeaders', () => {
   it('accepts tabs and obs-text in values', () => {
     expect(() => checkHeaders([['X-Test', 'a\tb\xa0\xff']])).not.toThrow();
   });
+
+  it.each(['\u0100', 'caf\u0113', '\u2713', '\u{1f600}', '\udfff'])(
+    'refuses the value %j, beyond Latin-1, as header-value',
+    (value) => {
+      expect(ruleOf(() => checkHeaders([['X-Test', value]]))).toBe('header-value');
+    },
+  );
 });
 
 describe('statusAllowsBody', () => {
