@@ -6,14 +6,14 @@
  * @module
  */
 import { toApp } from '../gateway/app.js';
-import { chunkBytes, chunkLength, isBody, openBody, type BodyReader } from '../gateway/body.js';
+import { chunkBytes } from '../gateway/body.js';
 import { logError, streamErrors } from '../gateway/errors.js';
-import { GatewayError } from '../gateway/spec.js';
-import type { App, AppLike, Body, Chunk, Environ, ErrorStream, StartResponse } from '../gateway/types.js';
-import { checkChunk } from './checks.js';
+import type { ResponseHead } from '../gateway/response/head.js';
+import { runResponse } from '../gateway/response/lifecycle.js';
+import type { Transport } from '../gateway/response/transport.js';
+import type { AppLike, Chunk, ErrorStream } from '../gateway/types.js';
 import { fetchEnviron } from './fetch-environ.js';
 import { checkScriptName } from './options.js';
-import { ResponseState } from './response-state.js';
 
 /**
  * Options for {@link toFetchHandler}; every field is optional.
@@ -61,7 +61,7 @@ export type FetchHandler = (request: Request, context?: unknown) => Promise<Resp
 
 // The statuses for which `new Response()` refuses a body.
 const NULL_BODY = new Set([101, 103, 204, 205, 304]);
-const ERROR_TEXT = 'Internal Server Error\n';
+const RESOLVED: Promise<void> = Promise.resolve();
 
 /**
  * Returns a Fetch handler serving `app`. Both directions stream: the app
@@ -95,149 +95,109 @@ export function toFetchHandler(app: AppLike, options: FetchHandlerOptions = {}):
         ? plain(400, 'Bad Request', 'Bad Request: malformed percent-encoding in the path\n')
         : plain(404, 'Not Found', 'Not Found\n');
     }
-    const state = new ResponseState(request.method === 'HEAD');
-    const log = (error: unknown, what = ''): void => {
+    const transport = new FetchTransport((error, what) => {
       try {
-        logError(settings.errors, error, `${request.method} ${built.REQUEST_URI}${what}`);
+        logError(settings.errors, error, `${request.method} ${built.REQUEST_URI}${what === '' ? '' : ` ${what}`}`);
       } catch {
         // A broken error stream must not stop the answer.
       }
-    };
-    return respond(target, built, state, log);
-  };
-}
-
-async function respond(
-  app: App,
-  environ: Environ,
-  state: ResponseState,
-  log: (error: unknown, what?: string) => void,
-): Promise<Response> {
-  let body: Body;
-  try {
-    const startResponse: StartResponse = (status, headers, excInfo) => state.start(status, headers, excInfo);
-    body = await app(environ, startResponse);
-    if (!isBody(body)) {
-      throw new GatewayError('body-type', 'the app must return an iterable of chunks (not a string)');
-    }
-  } catch (error) {
-    log(error);
-    return plain(500, 'Internal Server Error', ERROR_TEXT);
-  }
-  let reader: BodyReader;
-  try {
-    reader = openBody(body);
-  } catch (error) {
-    log(error);
-    return plain(500, 'Internal Server Error', ERROR_TEXT);
-  }
-  const close = (): void => {
-    void reader.close().then((error) => {
-      if (error !== undefined) log(error, ' body return()');
     });
+    runResponse(target, built, transport);
+    return transport.response;
   };
-  // Nothing is committed until the first non-empty chunk: until then an
-  // error still becomes a clean 500, as with the reference server.
-  let first: Uint8Array | undefined = state.takeWritten();
-  let done = false;
-  try {
-    while (first === undefined && !done) {
-      const result = await reader.next();
-      if (state.code === 0) {
-        throw new GatewayError('start-response-missing', 'the body produced output (or ended) before startResponse was called');
-      }
-      if (result.done === true) {
-        done = true;
-      } else {
-        checkChunk(result.value);
-        if (!state.sendsBody) done = true;
-        else if (chunkLength(result.value) > 0) first = chunkBytes(result.value);
-      }
-    }
-  } catch (error) {
-    log(error);
-    close();
-    return plain(500, 'Internal Server Error', ERROR_TEXT);
-  }
-  state.committed = true;
-  const init: ResponseInit = { status: state.code, statusText: state.reason, headers: state.headerObject() };
-  if (!state.sendsBody || NULL_BODY.has(state.code)) {
-    state.end();
-    close();
-    return new Response(null, init);
-  }
-  if (done && first === undefined) {
-    state.end();
-    close();
-    if (state.declared > 0) {
-      log(new GatewayError('content-length', `the body ended ${state.declared} bytes short of its Content-Length`));
-      return plain(500, 'Internal Server Error', ERROR_TEXT);
-    }
-    return new Response(new Uint8Array(0), init);
-  }
-  return new Response(streamBody(reader, state, first as Uint8Array, close, log), init);
 }
 
-/** The response body: the first chunk, then one pull of the app's body per read. */
-function streamBody(
-  reader: BodyReader,
-  state: ResponseState,
-  first: Uint8Array,
-  close: () => void,
-  log: (error: unknown, what?: string) => void,
-): ReadableStream<Uint8Array> {
-  let finished = false;
-  const finish = (): void => {
-    finished = true;
-    state.controller = undefined;
-    state.end();
-    close();
-  };
-  return new ReadableStream<Uint8Array>(
-    {
-      start(controller) {
-        state.controller = controller;
-        if (state.enqueue(first, log) === 'complete') {
-          controller.close();
-          finish();
-        }
+/**
+ * The Fetch side of one response: the head becomes a `Response`, the body a
+ * `ReadableStream` that takes one chunk per read, so the runtime's reads are
+ * the backpressure.
+ */
+class FetchTransport implements Transport {
+  /** Settles once the head is known. */
+  readonly response: Promise<Response>;
+  readonly log: (error: unknown, what: string) => void;
+  #resolve!: (response: Response) => void;
+  #controller: ReadableStreamDefaultController<Uint8Array> | undefined;
+  #cancelled = false;
+  #nullBody = false;
+  #pulled = false;
+  #waiting: (() => void) | undefined;
+
+  constructor(log: (error: unknown, what: string) => void) {
+    this.log = log;
+    this.response = new Promise((resolve) => {
+      this.#resolve = resolve;
+    });
+  }
+
+  gone(): boolean {
+    return this.#cancelled;
+  }
+
+  head(head: ResponseHead, length: number): void {
+    const headers = new Headers();
+    for (const [name, value] of head.headers) headers.append(name, value);
+    if (length >= 0) headers.set('Content-Length', String(length));
+    const init: ResponseInit = { status: head.code, statusText: head.reason, headers };
+    if (!head.sendsBody || NULL_BODY.has(head.code)) {
+      this.#nullBody = true;
+      this.#resolve(new Response(null, init));
+      return;
+    }
+    const stream = new ReadableStream<Uint8Array>(
+      {
+        start: (controller) => {
+          this.#controller = controller;
+        },
+        pull: () => {
+          this.#pulled = true;
+          this.#wake();
+        },
+        cancel: () => {
+          this.#cancelled = true;
+          this.#wake();
+        },
       },
-      async pull(controller) {
-        try {
-          for (;;) {
-            const result = await reader.next();
-            if (finished) return;
-            if (result.done === true) {
-              if (state.remaining > 0) {
-                throw new GatewayError('content-length', `the body ended ${state.remaining} bytes short of its Content-Length (${state.declared})`);
-              }
-              controller.close();
-              finish();
-              return;
-            }
-            const chunk: Chunk = result.value;
-            checkChunk(chunk);
-            if (chunkLength(chunk) === 0) continue;
-            if (state.enqueue(chunkBytes(chunk), log) === 'complete') {
-              controller.close();
-              finish();
-            }
-            return;
-          }
-        } catch (error) {
-          // Headers are out: all that is left is to cut the body short.
-          log(error);
-          controller.error(error);
-          finish();
-        }
-      },
-      cancel() {
-        finish();
-      },
-    },
-    // Pull only when the runtime asks for bytes: that is the backpressure.
-    { highWaterMark: 0 },
-  );
+      // Pull only when the runtime asks for bytes: that is the backpressure.
+      { highWaterMark: 0 },
+    );
+    this.#resolve(new Response(stream, init));
+  }
+
+  send(chunk: Chunk): boolean {
+    if (this.#nullBody || this.#cancelled) return true;
+    this.#controller!.enqueue(chunkBytes(chunk));
+    this.#pulled = false;
+    return false;
+  }
+
+  end(last: Chunk | undefined): void {
+    if (this.#nullBody || this.#cancelled) return;
+    if (last !== undefined) this.#controller!.enqueue(chunkBytes(last));
+    this.#controller!.close();
+  }
+
+  abort(): void {
+    if (this.#nullBody || this.#cancelled) return;
+    this.#controller?.error(new Error('the response was cut short'));
+  }
+
+  drained(): Promise<void> {
+    if (this.#pulled || this.#cancelled) return RESOLVED;
+    return new Promise((resolve) => {
+      this.#waiting = resolve;
+    });
+  }
+
+  finished(): void {
+    // Every failure is logged already; the Response is all the runtime needs.
+  }
+
+  #wake(): void {
+    const waiting = this.#waiting;
+    this.#waiting = undefined;
+    waiting?.();
+  }
 }
 
 function plain(status: number, statusText: string, text: string): Response {

@@ -11,7 +11,7 @@ import { toApp } from '../gateway/app.js';
 import { streamErrors } from '../gateway/errors.js';
 import type { AppLike, ErrorStream } from '../gateway/types.js';
 import type { ServerContext } from './environ.js';
-import { createHandler, type Mount } from './handler.js';
+import { createListener, type Mount } from './listener.js';
 import { checkScriptName } from './options.js';
 
 /**
@@ -89,8 +89,8 @@ export function toNodeListener(
   });
   const plain = makeContext(options.urlScheme ?? 'http');
   const secure = makeContext(options.urlScheme ?? 'https');
-  const handlePlain = createHandler(target, plain, false, mountOf);
-  const handleSecure = createHandler(target, secure, false, mountOf);
+  const handlePlain = createListener(target, plain, false, mountOf);
+  const handleSecure = createListener(target, secure, false, mountOf);
   return function tsgiListener(req: IncomingMessage, res: ServerResponse): void {
     const socket = req.socket as Partial<TLSSocket> & IncomingMessage['socket'];
     const encrypted = socket.encrypted === true;

@@ -12,7 +12,7 @@ import { toApp } from '../gateway/app.js';
 import { streamErrors } from '../gateway/errors.js';
 import type { App, AppLike } from '../gateway/types.js';
 import type { ServerContext } from './environ.js';
-import { createHandler } from './handler.js';
+import { createListener } from './listener.js';
 import { checkScriptName, DEFAULT_CLOSE_TIMEOUT, type LogSink, type ServerOptions } from './options.js';
 
 /**
@@ -125,8 +125,8 @@ export class TsgiServer {
       closing: false,
       closeIdle: () => httpServer.closeIdleConnections(),
     };
-    httpServer.on('request', createHandler(this.app, this.#context, false));
-    httpServer.on('checkContinue', createHandler(this.app, this.#context, true));
+    httpServer.on('request', createListener(this.app, this.#context, false));
+    httpServer.on('checkContinue', createListener(this.app, this.#context, true));
   }
 
   /**

@@ -95,7 +95,7 @@ describe('toNodeListener on node:http', () => {
     };
     const address = await listen(createServer(toNodeListener(failing, { errors, scriptName: '/app' })));
     const failed = await fetch(`http://${address}/app/x`);
-    expect([failed.status, await failed.text()]).toEqual([500, 'Internal Server Error\n']);
+    expect([failed.status, await failed.text()]).toEqual([500, expect.stringMatching(/^Internal Server Error \(reference [0-9a-f]{8}\)\n$/)]);
     expect(errors.text).toContain('Error: boom');
     expect((await fetch(`http://${address}/elsewhere`)).status).toBe(404);
     expect((await fetch(`http://${address}/app/%zz`)).status).toBe(400);

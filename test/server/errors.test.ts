@@ -22,11 +22,14 @@ function tracked(chunks: Array<Chunk | Error>): { body: Body; closed: () => bool
   return { body, closed: () => closed };
 }
 
-function expectGeneric500(bytes: Buffer): void {
+/** Checks the server's own 500 and returns the reference it carries. */
+function expectGeneric500(bytes: Buffer): string {
   const response = parseResponse(bytes);
   expect(response.status).toBe(500);
   expect(response.headers['content-type']).toBe('text/plain; charset=utf-8');
-  expect(response.body.toString()).toBe('Internal Server Error\n');
+  const match = /^Internal Server Error \(reference ([0-9a-f]{8})\)\n$/.exec(response.body.toString());
+  expect(match, response.body.toString()).not.toBeNull();
+  return match![1]!;
 }
 
 describe('app errors', () => {
@@ -35,9 +38,10 @@ describe('app errors', () => {
       throw new Error('secret detail');
     });
     const { bytes } = await rawRequest(port, GET);
-    expectGeneric500(bytes);
+    const reference = expectGeneric500(bytes);
     expect(bytes.toString()).not.toContain('secret');
-    expect(errors.text).toContain('GET /boom');
+    // The visitor's reference finds the log line.
+    expect(errors.text).toContain(`GET /boom [reference ${reference}]: Error: secret detail`);
     expect(errors.text).toContain('Error: secret detail');
     expect(errors.text).toMatch(/\n\s+at /);
   });

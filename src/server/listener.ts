@@ -5,10 +5,11 @@
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { ChunkInput } from '../gateway/input.js';
-import type { App, Body } from '../gateway/types.js';
-import { runBody } from './drive.js';
+import { hasRequestBody } from '../gateway/request-body.js';
+import { runResponse } from '../gateway/response/lifecycle.js';
+import type { App } from '../gateway/types.js';
 import { makeEnviron, type ServerContext } from './environ.js';
-import { Exchange } from './exchange.js';
+import { SocketTransport } from './socket-transport.js';
 import { decodePath, splitAbsoluteTarget } from './target.js';
 
 /**
@@ -16,11 +17,11 @@ import { decodePath, splitAbsoluteTarget } from './target.js';
  *
  * @example
  * ```ts
- * const handler: RequestHandler = createHandler(app, context, false);
- * http.createServer(handler);
+ * const listener: RequestListener = createListener(app, context, false);
+ * http.createServer(listener);
  * ```
  */
-export type RequestHandler = (req: IncomingMessage, res: ServerResponse) => void;
+export type RequestListener = (req: IncomingMessage, res: ServerResponse) => void;
 
 /**
  * Where a framework in front (Express, Connect) mounted the app for one
@@ -49,18 +50,18 @@ export interface Mount {
  *
  * @example
  * ```ts
- * server.on('request', createHandler(app, context, false));
- * server.on('checkContinue', createHandler(app, context, true));
+ * server.on('request', createListener(app, context, false));
+ * server.on('checkContinue', createListener(app, context, true));
  * ```
  */
-export function createHandler(
+export function createListener(
   app: App,
   context: ServerContext,
   expectContinue: boolean,
   mountOf?: (req: IncomingMessage) => Mount | undefined,
-): RequestHandler {
+): RequestListener {
   return function handleRequest(req: IncomingMessage, res: ServerResponse): void {
-    const exchange = new Exchange(req, res, context, expectContinue);
+    const transport = new SocketTransport(req, res, context, expectContinue);
     const mount = mountOf?.(req);
     const url = mount === undefined ? (req.url as string) : mount.rest;
     let path: string;
@@ -73,25 +74,25 @@ export function createHandler(
     } else if (url === '*' && req.method === 'OPTIONS') {
       // A question about the server, not about any resource of the app, and
       // there is no PATH_INFO that could say `*`.
-      exchange.sendError(204, 'No Content', '');
+      transport.reply(204, 'No Content', '');
       return;
     } else {
       const target = splitAbsoluteTarget(url);
       if (target === undefined) {
-        exchange.sendError(400, 'Bad Request', 'Bad Request: unsupported request target\n');
+        transport.reply(400, 'Bad Request', 'Bad Request: unsupported request target\n');
         return;
       }
       ({ path, query, host } = target);
     }
     let pathInfo = decodePath(path);
     if (pathInfo === undefined) {
-      exchange.sendError(400, 'Bad Request', 'Bad Request: malformed percent-encoding in the path\n');
+      transport.reply(400, 'Bad Request', 'Bad Request: malformed percent-encoding in the path\n');
       return;
     }
     const prefix = context.scriptName;
     if (prefix !== '') {
       if (pathInfo !== prefix && !(pathInfo.startsWith(prefix) && pathInfo.charCodeAt(prefix.length) === 0x2f)) {
-        exchange.sendError(404, 'Not Found', 'Not Found\n');
+        transport.reply(404, 'Not Found', 'Not Found\n');
         return;
       }
       pathInfo = pathInfo.slice(prefix.length);
@@ -100,36 +101,14 @@ export function createHandler(
     if (mount !== undefined && mount.base !== '') {
       const base = decodePath(mount.base);
       if (base === undefined) {
-        exchange.sendError(400, 'Bad Request', 'Bad Request: malformed percent-encoding in the path\n');
+        transport.reply(400, 'Bad Request', 'Bad Request: malformed percent-encoding in the path\n');
         return;
       }
       scriptName = base + prefix;
     }
-    const environ = makeEnviron(req, context, scriptName, pathInfo, query, host, new ChunkInput(exchange));
+    const environ = makeEnviron(req, context, scriptName, pathInfo, query, host, new ChunkInput(transport));
     if (mount !== undefined) environ.REQUEST_URI = mount.requestUri;
-    const length = environ.CONTENT_LENGTH;
-    exchange.bodyPending = environ.HTTP_TRANSFER_ENCODING !== undefined || (length !== undefined && length !== '0');
-    let result: Body | Promise<Body>;
-    try {
-      result = app(environ, exchange.startResponse);
-    } catch (error) {
-      exchange.fail(error);
-      return;
-    }
-    if (isThenable(result)) {
-      Promise.resolve(result).then(
-        (body) => runBody(exchange, body),
-        (error: unknown) => exchange.fail(error),
-      );
-    } else {
-      runBody(exchange, result);
-    }
+    transport.bodyPending = hasRequestBody(environ);
+    runResponse(app, environ, transport);
   };
-}
-
-function isThenable(value: unknown): value is PromiseLike<unknown> {
-  return (
-    value instanceof Promise ||
-    (typeof value === 'object' && value !== null && typeof (value as { then?: unknown }).then === 'function')
-  );
 }

@@ -1,0 +1,307 @@
+/**
+ * The one way middleware wraps a response body: see each chunk, add to the
+ * end, answer an error, and learn exactly once how the body ended.
+ *
+ * @module
+ */
+import type { Body, Chunk } from '../types.js';
+
+/**
+ * How a body ended: sent whole (`complete`: its iterator was exhausted, or
+ * every byte the response declared was sent), failed (`error`), or closed
+ * early because the client went away (`gone`).
+ *
+ * @example
+ * ```ts
+ * const outcome: BodyOutcome = 'gone'; // the client left mid-stream
+ * ```
+ */
+export type BodyOutcome = 'complete' | 'error' | 'gone';
+
+/**
+ * What {@link proxyBody} calls. Every hook is optional. For a sync body the
+ * hooks must answer synchronously, so that the body stays sync and hosts
+ * keep their fast path; pass `{ async: true }` to use promises.
+ *
+ * @example
+ * ```ts
+ * let bytes = 0;
+ * const hooks: BodyHooks = {
+ *   chunk: (chunk) => { bytes += chunkLength(chunk); return chunk; },
+ *   end: (outcome) => console.log(outcome, bytes),
+ * };
+ * ```
+ */
+export interface BodyHooks {
+  /** Each chunk on its way out; returns what to send instead: the chunk, several, or none (`[]`). */
+  chunk?(chunk: Chunk): Chunk | readonly Chunk[] | Promise<Chunk | readonly Chunk[]>;
+  /** When the body is exhausted, before that is reported: chunks to send after it. */
+  flush?(): readonly Chunk[] | Promise<readonly Chunk[]> | undefined;
+  /** An error from the body: chunks to send in its place, or `undefined` to let it propagate. */
+  fail?(error: unknown): readonly Chunk[] | undefined;
+  /**
+   * The bytes that complete the response (its declared Content-Length, or 0
+   * for one without a body), or -1 when only the body's end decides; a
+   * `return()` once they have been sent counts as `complete`, not `gone`.
+   */
+  limit?(): number;
+  /** Called once, after the inner iterator's `return()` has run. */
+  end?(outcome: BodyOutcome, error?: unknown): void;
+}
+
+/**
+ * Options for {@link proxyBody}.
+ *
+ * @example
+ * ```ts
+ * const options: ProxyOptions = { async: true }; // the hooks return promises
+ * ```
+ */
+export interface ProxyOptions {
+  /** Make the proxy async even for a sync body, so that hooks may return promises. */
+  async?: boolean;
+}
+
+/**
+ * Returns a body that yields what `body` yields, through `hooks`. It takes
+ * the inner iterator only when its own is taken, calls the inner `return()`
+ * exactly once however the body ends (even when closed before its first
+ * `next()`), and calls `hooks.end` once after it. A sync body stays sync
+ * unless `options.async` is set.
+ *
+ * @example
+ * ```ts
+ * const timed: App = async (environ, startResponse) => {
+ *   const started = performance.now();
+ *   const body = await app(environ, startResponse);
+ *   return proxyBody(body, { end: (outcome) => console.log(outcome, performance.now() - started) });
+ * };
+ * ```
+ */
+export function proxyBody(body: Body, hooks: BodyHooks, options: ProxyOptions = {}): Body {
+  const isAsync = typeof (body as Partial<AsyncIterable<Chunk>>)[Symbol.asyncIterator] === 'function';
+  return isAsync || options.async === true ? new AsyncProxy(body, hooks) : new SyncProxy(body as Iterable<Chunk>, hooks);
+}
+
+/**
+ * Closes a body that will not be sent: takes its iterator and calls its
+ * `return()`, so a generator's `finally` blocks run. Resolves to the error
+ * `return()` threw, if any, rather than rejecting.
+ *
+ * @example
+ * ```ts
+ * const failure = await closeBody(body); // this answer was dropped
+ * ```
+ */
+export async function closeBody(body: Body): Promise<unknown> {
+  try {
+    const asyncFactory = (body as Partial<AsyncIterable<Chunk>>)[Symbol.asyncIterator];
+    const iterator = typeof asyncFactory === 'function' ? asyncFactory.call(body) : (body as Iterable<Chunk>)[Symbol.iterator]();
+    await iterator.return?.();
+    return undefined;
+  } catch (error) {
+    return error ?? new Error('body return() threw undefined');
+  }
+}
+
+const DONE: IteratorResult<Chunk> = { done: true, value: undefined };
+
+/** The bookkeeping both proxies share: the queue, the byte count and the single end. */
+abstract class Proxy {
+  protected readonly hooks: BodyHooks;
+  protected queue: Chunk[] = [];
+  protected finished = false;
+  #sent = 0;
+  #ended = false;
+
+  constructor(hooks: BodyHooks) {
+    this.hooks = hooks;
+  }
+
+  /** Queues what a hook gave and returns the next chunk to yield, if any. */
+  protected enqueue(given: Chunk | readonly Chunk[] | undefined): IteratorResult<Chunk> | undefined {
+    if (given === undefined) return undefined;
+    if (typeof given === 'string' || given instanceof Uint8Array) return this.yielded(given);
+    for (const chunk of given) this.queue.push(chunk);
+    return this.dequeue();
+  }
+
+  protected dequeue(): IteratorResult<Chunk> | undefined {
+    const chunk = this.queue.shift();
+    return chunk === undefined ? undefined : this.yielded(chunk);
+  }
+
+  protected yielded(chunk: Chunk): IteratorResult<Chunk> {
+    this.#sent += typeof chunk === 'string' ? Buffer.byteLength(chunk) : chunk.byteLength;
+    return { done: false, value: chunk };
+  }
+
+  /** The outcome of a `return()` that came before the body's end. */
+  protected closedOutcome(): BodyOutcome {
+    const limit = this.hooks.limit?.() ?? -1;
+    return limit >= 0 && this.#sent >= limit ? 'complete' : 'gone';
+  }
+
+  protected end(outcome: BodyOutcome, error?: unknown): void {
+    if (this.#ended) return;
+    this.#ended = true;
+    this.hooks.end?.(outcome, error);
+  }
+}
+
+class SyncProxy extends Proxy implements Iterable<Chunk>, Iterator<Chunk> {
+  readonly #body: Iterable<Chunk>;
+  #inner: Iterator<Chunk> | undefined;
+  #closed = false;
+
+  constructor(body: Iterable<Chunk>, hooks: BodyHooks) {
+    super(hooks);
+    this.#body = body;
+  }
+
+  [Symbol.iterator](): Iterator<Chunk> {
+    this.#inner = this.#body[Symbol.iterator]();
+    return this;
+  }
+
+  next(): IteratorResult<Chunk> {
+    for (;;) {
+      const queued = this.dequeue();
+      if (queued !== undefined) return queued;
+      if (this.finished) return DONE;
+      let result: IteratorResult<Chunk>;
+      try {
+        result = this.#inner!.next();
+      } catch (error) {
+        this.finished = true;
+        const replacement = this.hooks.fail?.(error);
+        this.#closeInner();
+        if (replacement === undefined) {
+          this.end('error', error);
+          throw error;
+        }
+        this.end('error', error);
+        this.queue.push(...replacement);
+        continue;
+      }
+      if (result.done === true) {
+        this.finished = true;
+        const trailing = this.hooks.flush?.();
+        if (trailing instanceof Promise) throw new TypeError('proxyBody: a sync body needs sync hooks; pass { async: true }');
+        this.#closeInner();
+        this.end('complete');
+        if (trailing !== undefined) this.queue.push(...trailing);
+        continue;
+      }
+      const hook = this.hooks.chunk;
+      if (hook === undefined) return this.yielded(result.value);
+      const given = hook(result.value);
+      if (given instanceof Promise) throw new TypeError('proxyBody: a sync body needs sync hooks; pass { async: true }');
+      const next = this.enqueue(given);
+      if (next !== undefined) return next;
+    }
+  }
+
+  return(): IteratorResult<Chunk> {
+    this.queue = [];
+    if (this.finished) return DONE;
+    this.finished = true;
+    const outcome = this.closedOutcome();
+    let failure: unknown;
+    try {
+      this.#closeInner();
+    } catch (error) {
+      failure = error;
+    }
+    this.end(failure === undefined ? outcome : 'error', failure);
+    if (failure !== undefined) throw failure;
+    return DONE;
+  }
+
+  #closeInner(): void {
+    if (this.#closed) return;
+    this.#closed = true;
+    this.#inner?.return?.();
+  }
+}
+
+class AsyncProxy extends Proxy implements AsyncIterable<Chunk>, AsyncIterator<Chunk> {
+  readonly #body: Body;
+  #inner: Iterator<Chunk> | AsyncIterator<Chunk> | undefined;
+  #closed = false;
+
+  constructor(body: Body, hooks: BodyHooks) {
+    super(hooks);
+    this.#body = body;
+  }
+
+  [Symbol.asyncIterator](): AsyncIterator<Chunk> {
+    const asyncFactory = (this.#body as Partial<AsyncIterable<Chunk>>)[Symbol.asyncIterator];
+    this.#inner = typeof asyncFactory === 'function' ? asyncFactory.call(this.#body) : (this.#body as Iterable<Chunk>)[Symbol.iterator]();
+    return this;
+  }
+
+  async next(): Promise<IteratorResult<Chunk>> {
+    for (;;) {
+      const queued = this.dequeue();
+      if (queued !== undefined) return queued;
+      if (this.finished) return DONE;
+      let result: IteratorResult<Chunk>;
+      try {
+        result = await this.#inner!.next();
+      } catch (error) {
+        this.finished = true;
+        const replacement = this.hooks.fail?.(error);
+        await this.#closeInner().catch(() => undefined);
+        this.end('error', error);
+        if (replacement === undefined) throw error;
+        this.queue.push(...replacement);
+        continue;
+      }
+      if (result.done === true) {
+        this.finished = true;
+        let trailing: readonly Chunk[] | undefined;
+        try {
+          await this.#closeInner();
+          trailing = await this.hooks.flush?.();
+        } catch (error) {
+          this.end('error', error);
+          throw error;
+        }
+        this.end('complete');
+        if (trailing !== undefined) this.queue.push(...trailing);
+        continue;
+      }
+      const hook = this.hooks.chunk;
+      if (hook === undefined) return this.yielded(result.value);
+      const next = this.enqueue(await hook(result.value));
+      if (next !== undefined) return next;
+    }
+  }
+
+  async return(): Promise<IteratorResult<Chunk>> {
+    this.queue = [];
+    if (this.finished) {
+      // A natural end closed the inner iterator already, but a flush still
+      // pending must not be lost: nothing to do but report done.
+      return DONE;
+    }
+    this.finished = true;
+    const outcome = this.closedOutcome();
+    let failure: unknown;
+    try {
+      await this.#closeInner();
+    } catch (error) {
+      failure = error;
+    }
+    this.end(failure === undefined ? outcome : 'error', failure);
+    if (failure !== undefined) throw failure;
+    return DONE;
+  }
+
+  async #closeInner(): Promise<void> {
+    if (this.#closed) return;
+    this.#closed = true;
+    await this.#inner?.return?.();
+  }
+}
