@@ -4,14 +4,12 @@
  *
  * @module
  */
-import { Buffer } from 'node:buffer';
 import { isAppLike, toApp } from '../gateway/app.js';
-import { logError } from '../gateway/errors.js';
 import type { App, AppLike, Environ } from '../gateway/types.js';
 import { validate, ValidationError } from '../gateway/validator/index.js';
 import { CookieJar } from './cookies.js';
 import { buildRequest } from './environ.js';
-import { exchange } from './exchange.js';
+import { runInMemory } from './memory-transport.js';
 import { parseBaseUrl, type Origin } from './origin.js';
 import { TestClientError, type RequestHeaders, type RequestOptions } from './request.js';
 import { TestResponse } from './response.js';
@@ -48,18 +46,16 @@ export interface TestClientOptions {
   /** Headers sent with every request, unless a request gives the same name. */
   headers?: RequestHeaders;
   /**
-   * Answer an error thrown before any output with
-   * `500 Internal Server Error` and log it to `tsgi.errors`, as the reference
-   * server does (default `false`: the request rejects with the error). An
-   * error after output has started always rejects, since a real client would
-   * see the connection drop.
+   * Answer an error thrown before any output with the server's own
+   * `500 Internal Server Error` (its body and the `tsgi.errors` line sharing
+   * a reference), exactly as every host does (default `false`: the request
+   * rejects with the error). An error after output has started always
+   * rejects, since a real client would see the connection drop.
    */
   catchErrors?: boolean;
   /** Keep cookies from `Set-Cookie` and send them back (default `true`). */
   cookies?: boolean;
 }
-
-const INTERNAL_ERROR_BODY = 'Internal Server Error\n';
 
 /**
  * Sends requests to an app in process, with no socket, the way a server
@@ -68,8 +64,10 @@ const INTERNAL_ERROR_BODY = 'Internal Server Error\n';
  * iterator's `return()`, and drops body bytes of HEAD responses and of 1xx,
  * 204 and 304 responses (the validator, on by default, rejects an app that
  * sends them at all). Errors the app throws reject the request rather than
- * becoming a silent 500, unless `catchErrors` is set. The response headers
- * are the app's own: the client adds no `Date`, framing or other server
+ * becoming a silent 500, unless `catchErrors` is set. It runs the same
+ * response lifecycle as every server, so what passes here passes there: the
+ * response headers are the app's own plus the `Content-Length` a server
+ * frames a whole sync body with; the client adds no `Date` or connection
  * headers.
  *
  * Each method resolves to a {@link TestResponse} once the body has been
@@ -138,32 +136,17 @@ export class TestClient {
     const app: App = this.#validate
       ? validate(this.#app, { onViolation: (violation) => void violations.push(violation) })
       : toApp(this.#app);
-    // Read before the app runs, since apps may edit their environ.
-    const isHead = environ.REQUEST_METHOD === 'HEAD';
     const context = `${String(environ.REQUEST_METHOD)} ${String(environ.REQUEST_URI ?? path)}`;
-    const outcome = await exchange(app, environ, { dropBody: isHead });
-    for (const later of outcome.laterErrors) logError(errors, later, `${context}: body return() also failed`);
+    const outcome = await runInMemory(app, environ, errors, context);
 
     if (violations.length > 0) throw violations[0];
-    if (outcome.failure !== undefined) {
-      const { error } = outcome.failure;
-      if (error instanceof ValidationError || !this.#catchErrors) throw error;
-      logError(errors, error, context);
-      if (outcome.headersSent) throw error;
-      const body = isHead ? Buffer.alloc(0) : Buffer.from(INTERNAL_ERROR_BODY);
-      return new TestResponse({
-        status: '500 Internal Server Error',
-        headers: [
-          ['Content-Type', 'text/plain; charset=utf-8'],
-          ['Content-Length', String(Buffer.byteLength(INTERNAL_ERROR_BODY))],
-        ],
-        body,
-        errors: errors.text,
-      });
+    if (outcome.outcome === 'error') {
+      const { error } = outcome;
+      if (error instanceof ValidationError || !this.#catchErrors || outcome.aborted || outcome.status === undefined) throw error;
     }
 
     const response = new TestResponse({
-      status: outcome.status!,
+      status: outcome.status as string,
       headers: outcome.headers,
       body: outcome.body,
       errors: errors.text,

@@ -157,7 +157,7 @@ describe('toFetchHandler with Node\'s Request and Response', () => {
 
     const noStart = await toFetchHandler(() => ['x'], { errors })(new Request('http://x/c'));
     expect(noStart.status).toBe(500);
-    expect(errors.text).toContain('start-response-missing');
+    expect(errors.text).toContain('[start-response-first]');
   });
 
   it('sends what the legacy write() wrote before the body, and refuses write() after the end', async () => {

@@ -232,7 +232,10 @@ describe('app errors', () => {
   it('answers 500 when the body starts before startResponse is called', async () => {
     const { port, errors } = await serve((() => ['no status']) as App);
     expectGeneric500((await rawRequest(port, GET)).bytes);
-    expect(errors.text).toContain('start-response-missing');
+    expect(errors.text).toContain('[start-response-first]');
+    const { port: emptyPort, errors: emptyErrors } = await serve((() => []) as App);
+    expectGeneric500((await rawRequest(emptyPort, GET)).bytes);
+    expect(emptyErrors.text).toContain('[start-response-missing]');
   });
 
   it('logs an error thrown by the body\'s return()', async () => {

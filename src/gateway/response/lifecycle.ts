@@ -217,10 +217,8 @@ class ResponseCycle {
   /** Takes one result of the body's iterator. */
   #take(result: IteratorResult<unknown>): Step {
     if (this.#start.head === undefined) {
-      throw new GatewayError(
-        result.done === true ? 'start-response-missing' : 'start-response-first',
-        result.done === true ? 'the body ended without startResponse being called' : 'the body produced output before startResponse was called',
-      );
+      if (isEmptyChunk(result)) return Step.Continue;
+      throw unstarted(result);
     }
     if (this.#ended) return Step.Stop;
     if (result.done === true) {
@@ -302,7 +300,8 @@ class ResponseCycle {
   #sendGathered(chunks: readonly Chunk[], total: number, complete: boolean): Step {
     const head = this.#start.head;
     if (head === undefined) {
-      throw new GatewayError(complete ? 'start-response-missing' : 'start-response-first', 'the body was produced without startResponse being called');
+      // Empty chunks are no output; only the end shows startResponse missing.
+      throw unstarted(total === 0 && complete ? { done: true, value: undefined } : { done: false, value: chunks[0] });
     }
     if (complete && this.#sent === undefined && head.declared < 0) {
       if (!head.sendsBody || total === 0) {
@@ -348,10 +347,8 @@ class ResponseCycle {
           const result = reader.next() as IteratorResult<unknown>;
           const started = this.#start.head;
           if (started === undefined) {
-            throw new GatewayError(
-              result.done === true ? 'start-response-missing' : 'start-response-first',
-              result.done === true ? 'the body ended without startResponse being called' : 'the body produced output before startResponse was called',
-            );
+            if (isEmptyChunk(result)) continue;
+            throw unstarted(result);
           }
           if (result.done === true) {
             complete = true;
@@ -462,6 +459,18 @@ class ResponseCycle {
     if (!this.#ended && this.#outcome === 'complete') this.#outcome = 'gone';
     this.#transport.finished(this.#outcome, this.#error);
   }
+}
+
+/** Whether a result is an empty chunk, which may come before startResponse. */
+function isEmptyChunk(result: IteratorResult<unknown>): boolean {
+  return result.done !== true && (result.value === '' || (result.value instanceof Uint8Array && result.value.byteLength === 0));
+}
+
+/** The error for a body that produced a result before startResponse. */
+function unstarted(result: IteratorResult<unknown>): GatewayError {
+  return result.done === true
+    ? new GatewayError('start-response-missing', 'the body ended without startResponse being called')
+    : new GatewayError('start-response-first', 'the body produced output before startResponse was called');
 }
 
 function rejected(error: Error): Promise<void> {
