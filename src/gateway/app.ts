@@ -67,3 +67,44 @@ export function toApp(appLike: AppLike): App {
   }
   return app;
 }
+
+// Where a middleware's App keeps the app it wraps, so a host can name what
+// it serves after the app rather than after the outermost wrapper.
+const WRAPPED = new WeakMap<App, AppLike>();
+
+/**
+ * Marks `outer` as a wrapper of `inner` and returns it. Middleware calls it
+ * on the App it returns, so that {@link appName} sees through it.
+ *
+ * @example
+ * ```ts
+ * function timed(app: AppLike): App {
+ *   const inner = toApp(app);
+ *   return wrapApp(app, (environ, startResponse) => inner(environ, startResponse));
+ * }
+ * ```
+ */
+export function wrapApp(inner: AppLike, outer: App): App {
+  WRAPPED.set(outer, inner);
+  return outer;
+}
+
+/**
+ * The name of the app at the heart of a middleware stack: the innermost
+ * named app found through the wrappers marked with {@link wrapApp}, else
+ * `app`.
+ *
+ * @example
+ * ```ts
+ * appName(accessLog(compress(GuessHandler))); // 'GuessHandler'
+ * ```
+ */
+export function appName(app: AppLike): string {
+  let current: AppLike | undefined = app;
+  let found = '';
+  for (let depth = 0; current !== undefined && depth < 64; depth++) {
+    if (current.name !== '') found = current.name;
+    current = WRAPPED.get(current as App);
+  }
+  return found === '' ? 'app' : found;
+}

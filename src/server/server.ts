@@ -4,11 +4,13 @@
  *
  * @module
  */
-import { createServer, type Server } from 'node:http';
+import { Buffer } from 'node:buffer';
+import { createServer, type IncomingMessage, type Server } from 'node:http';
 import { createServer as createSecureServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
+import type { Duplex } from 'node:stream';
 import { hostname } from 'node:os';
-import { toApp } from '../gateway/app.js';
+import { appName, toApp } from '../gateway/app.js';
 import { streamErrors } from '../gateway/errors.js';
 import type { App, AppLike } from '../gateway/types.js';
 import type { ServerContext } from './environ.js';
@@ -95,7 +97,7 @@ export class TsgiServer {
     this.#requestedPort = port;
     this.app = toApp(app);
     this.#log = options.log === undefined ? process.stdout : options.log;
-    this.#name = options.name ?? (this.app.name || 'app');
+    this.#name = options.name ?? appName(app);
     this.#closeTimeout = options.closeTimeout ?? DEFAULT_CLOSE_TIMEOUT;
     this.#handleSignals = options.handleSignals ?? true;
     this.#closed = new Promise((resolve) => {
@@ -127,6 +129,9 @@ export class TsgiServer {
     };
     httpServer.on('request', createListener(this.app, this.#context, false));
     httpServer.on('checkContinue', createListener(this.app, this.#context, true));
+    // Node hands CONNECT to its own event, and closes the socket silently
+    // when nobody listens; the gateway has no tunnels, so it is a 400.
+    httpServer.on('connect', refuseConnect);
   }
 
   /**
@@ -262,4 +267,14 @@ export class TsgiServer {
     this.#info = { url: `${this.#secure ? 'https' : 'http'}://${shown}:${port}/`, host: this.host, port };
     return this.#info;
   }
+}
+
+const CONNECT_REFUSAL = 'Bad Request: CONNECT is not supported by this server\n';
+
+function refuseConnect(_req: IncomingMessage, socket: Duplex): void {
+  socket.on('error', () => socket.destroy());
+  socket.end(
+    `HTTP/1.1 400 Bad Request\r\nContent-Type: text/plain; charset=utf-8\r\nContent-Length: ${Buffer.byteLength(CONNECT_REFUSAL)}\r\n` +
+      `Connection: close\r\n\r\n${CONNECT_REFUSAL}`,
+  );
 }

@@ -84,3 +84,25 @@ describe('toApp', () => {
     expect(toApp(AsyncHello).name).toBe('AsyncHello');
   });
 });
+
+describe('appName', () => {
+  it('names a stack after the app at its heart, through every marked wrapper', async () => {
+    const { appName, wrapApp } = await import('../../src/gateway/app.js');
+    class GuessHandler {
+      [Symbol.iterator](): Iterator<string> {
+        return [][Symbol.iterator]();
+      }
+    }
+    const logged = wrapApp(GuessHandler, function logged() {
+      return [];
+    });
+    const compressed = wrapApp(logged, function compressed() {
+      return [];
+    });
+    expect(appName(compressed)).toBe('GuessHandler');
+    expect(appName(() => [])).toBe('app');
+    expect(appName(function site() {
+      return [];
+    })).toBe('site');
+  });
+});

@@ -290,3 +290,17 @@ describe('app errors', () => {
     expect(await (await fetch(url)).text()).toBe('recovered');
   });
 });
+
+describe('requests the gateway cannot carry', () => {
+  it('answers CONNECT with a 400 that says why, and keeps serving', async () => {
+    const { port } = await serve((_environ, start) => {
+      start('200 OK', [['Content-Type', 'text/plain']]);
+      return ['still here'];
+    });
+    const { bytes } = await rawRequest(port, 'CONNECT example.test:443 HTTP/1.1\r\nHost: example.test:443\r\n\r\n');
+    const response = parseResponse(bytes);
+    expect(response.status).toBe(400);
+    expect(response.body.toString()).toBe('Bad Request: CONNECT is not supported by this server\n');
+    expect(parseResponse((await rawRequest(port, GET)).bytes).status).toBe(200);
+  });
+});
