@@ -1,44 +1,34 @@
 /**
  * The response lifecycle: from the app's call to the body's `return()`,
- * the same on every host. It owns `startResponse`, `write`, the
- * Content-Length promise, what counts as complete, and how failures end a
- * response; a {@link Transport} only moves the bytes.
+ * the same on every host. {@link ResponseCycle} holds the rules; this
+ * module pulls the body into it, as fast as the host takes it and no
+ * faster, with a plain loop for sync bodies and one await per chunk only
+ * for async ones.
  *
  * @module
  */
-import { randomBytes } from 'node:crypto';
-import { chunkBytes, chunkLength, isBody, openBody, type BodyReader } from '../body.js';
+import { chunkLength, isBody, openBody, type BodyReader } from '../body.js';
 import { GatewayError } from '../spec.js';
-import type { App, Chunk, Environ, StartResponse, Write } from '../types.js';
-import type { BodyOutcome } from './body-proxy.js';
-import { checkChunk, type ResponseHead } from './head.js';
-import { ResponseStart } from './start.js';
+import type { App, Chunk, Environ } from '../types.js';
+import { isEmptyChunk, ResponseCycle, Step, unstarted } from './cycle.js';
+import { checkChunk } from './head.js';
 import type { Transport } from './transport.js';
 
 // A sync body that ends within this many bytes is sent with a Content-Length
 // instead of chunked; gathering it costs memory, never a syscall.
 const GATHER_LIMIT = 64 * 1024;
 const ARRAY_ITERATOR = Array.prototype[Symbol.iterator];
-const RESOLVED: Promise<void> = Promise.resolve();
-const ERROR_TYPE = 'text/plain; charset=utf-8';
-
-const enum Step {
-  Continue,
-  Drain,
-  Stop,
-}
-
-function noop(): void {}
 
 /**
  * Runs `app` for one request over `transport`: calls it, sends what it
  * answers under the gateway's rules, and closes its body. An error before
  * any output becomes a `500` whose body and log line carry the same short
- * reference; an error after output cuts the response short.
+ * reference; an error after output cuts the response short. The transport
+ * hears how it ended through `finished`, once, after the body's `return()`.
  *
  * @example
  * ```ts
- * runResponse(app, environ, transport); // transport.finished(outcome) tells the end
+ * runResponse(app, environ, transport);
  * ```
  */
 export function runResponse(app: App, environ: Environ, transport: Transport): void {
@@ -52,431 +42,149 @@ export function runResponse(app: App, environ: Environ, transport: Transport): v
   }
   if (isThenable(result)) {
     Promise.resolve(result).then(
-      (body) => cycle.run(body),
+      (body) => sendBody(cycle, body),
       (error: unknown) => cycle.fail(error),
     );
   } else {
-    cycle.run(result);
+    sendBody(cycle, result);
   }
 }
 
-/**
- * One response on its way out: the state the lifecycle keeps between the
- * app's `startResponse`, its `write()` calls and the body's chunks.
- */
-class ResponseCycle {
-  readonly #transport: Transport;
-  readonly #start: ResponseStart;
-  /** The head sent to the transport, once the first output committed it. */
-  #sent: ResponseHead | undefined = undefined;
-  /** Body bytes still owed under the limit, or -1 when the end decides. */
-  #remaining = -1;
-  #ended = false;
-  #outcome: BodyOutcome = 'complete';
-  #error: unknown = undefined;
-  #reader: BodyReader | undefined = undefined;
-  #reported = false;
-
-  constructor(transport: Transport, isHead: boolean) {
-    this.#transport = transport;
-    this.#start = new ResponseStart(isHead);
+/** Sends what the app returned, then closes it. */
+function sendBody(cycle: ResponseCycle, body: unknown): void {
+  if (!isBody(body)) {
+    cycle.fail(new GatewayError('body-type', `the app must return an iterable of chunks (not a string), got ${describe(body)}`));
+    return;
   }
-
-  readonly startResponse: StartResponse = (status, headers, excInfo) => {
-    this.#start.accept(status, headers, excInfo);
-    return this.write;
-  };
-
-  readonly write: Write = (chunk) => {
-    if (this.#start.head === undefined) throw new GatewayError('start-response-first', 'write() was called before startResponse');
-    checkChunk(chunk);
-    if (this.#ended) {
-      const error = new GatewayError('write-after-close', 'write() was called after the response was complete');
-      this.#transport.log(error, 'write()');
-      return rejected(error);
-    }
-    if (this.#transport.gone()) return rejected(new Error('the client disconnected'));
-    if (this.#send(chunk) !== Step.Drain) return RESOLVED;
-    const flushed = this.#transport.drained().then(() => {
-      if (this.#transport.gone()) throw new Error('the client disconnected');
-    });
-    // Apps may call write() without awaiting it; a disconnect must not then
-    // become an unhandled rejection that takes the process down.
-    flushed.catch(noop);
-    return flushed;
-  };
-
-  /** Sends what the app returned, then closes it. */
-  run(body: unknown): void {
-    if (!isBody(body)) {
-      this.fail(new GatewayError('body-type', `the app must return an iterable of chunks (not a string), got ${describe(body)}`));
-      return;
-    }
-    // Plain arrays need no iterator (and have no return() to call): their
-    // length is known up front.
-    if (Array.isArray(body) && (body as unknown[])[Symbol.iterator] === ARRAY_ITERATOR) {
-      this.#sendArray(body as unknown[]);
-      return;
-    }
-    try {
-      this.#reader = openBody(body);
-    } catch (error) {
-      this.fail(error);
-      return;
-    }
-    if (this.#reader.isAsync) void this.#pumpAsync(this.#reader);
-    else this.#startSync(this.#reader);
+  // Plain arrays need no iterator (and have no return() to call): their
+  // length is known up front.
+  if (Array.isArray(body) && (body as unknown[])[Symbol.iterator] === ARRAY_ITERATOR) {
+    sendArray(cycle, body as unknown[]);
+    return;
   }
-
-  /**
-   * Ends the response for an error: a 500 if nothing was sent yet, else the
-   * connection is cut. Either way the body is closed.
-   */
-  fail(error: unknown): void {
-    if (this.#outcome !== 'error') {
-      this.#outcome = 'error';
-      this.#error = error;
-    }
-    const transport = this.#transport;
-    if (!this.#ended && !transport.gone()) {
-      if (this.#sent === undefined) {
-        const reference = randomBytes(4).toString('hex');
-        transport.log(error, `[reference ${reference}]`);
-        this.#sendError(reference);
-      } else {
-        transport.log(error, '');
-        this.#abort();
-      }
-    } else {
-      transport.log(error, '');
-    }
-    this.#close();
+  let reader: BodyReader;
+  try {
+    reader = openBody(body);
+  } catch (error) {
+    cycle.fail(error);
+    return;
   }
+  cycle.reader = reader;
+  if (reader.isAsync) void pumpAsync(cycle, reader);
+  else startSync(cycle, reader);
+}
 
-  #sendError(reference: string): void {
-    const text = `Internal Server Error (reference ${reference})\n`;
-    const length = Buffer.byteLength(text);
-    const isHead = this.#start.isHead;
-    const head: ResponseHead = {
-      status: '500 Internal Server Error',
-      code: 500,
-      reason: 'Internal Server Error',
-      headers: [
-        ['Content-Type', ERROR_TYPE],
-        ['Content-Length', String(length)],
-      ],
-      declared: length,
-      sendsBody: !isHead,
-      bodyLimit: isHead ? 0 : length,
-    };
-    this.#start.committed = true;
-    this.#sent = head;
-    this.#ended = true;
-    this.#transport.head(head, -1);
-    this.#transport.end(isHead ? undefined : text);
-  }
-
-  /** Commits the head: after this, its status can no longer change. */
-  #commit(length: number): ResponseHead {
-    const head = this.#start.head;
-    if (head === undefined) throw new GatewayError('start-response-first', 'the body produced output before startResponse was called');
-    // Marked sent only once the host took the head: one it refuses can
-    // still become a clean 500.
-    this.#transport.head(head, length >= 0 && head.declared < 0 && head.sendsBody ? length : -1);
-    this.#start.committed = true;
-    this.#sent = head;
-    this.#remaining = head.bodyLimit;
-    return head;
-  }
-
-  /** Sends a chunk (the head first, before the first non-empty one). */
-  #send(chunk: Chunk): Step {
-    const length = chunkLength(chunk);
-    if (length === 0) return Step.Continue;
-    const head = this.#sent ?? this.#commit(-1);
-    if (!head.sendsBody) return Step.Continue;
-    const remaining = this.#remaining;
-    if (remaining < 0 || length < remaining) {
-      if (remaining > 0) this.#remaining = remaining - length;
-      return this.#transport.send(chunk) ? Step.Continue : Step.Drain;
-    }
-    if (length > remaining) {
-      // Never more than Content-Length promised: on a keep-alive
-      // connection the excess would be read as the next response.
-      chunk = chunkBytes(chunk).subarray(0, remaining);
-      this.#transport.log(
-        new GatewayError('content-length-mismatch', `the body is longer than its Content-Length (${head.declared}); truncated`),
-        '',
-      );
-    }
-    this.#remaining = 0;
-    this.#end(chunk);
-    return Step.Stop;
-  }
-
-  /** Takes one result of the body's iterator. */
-  #take(result: IteratorResult<unknown>): Step {
-    if (this.#start.head === undefined) {
-      if (isEmptyChunk(result)) return Step.Continue;
-      throw unstarted(result);
-    }
-    if (this.#ended) return Step.Stop;
-    if (result.done === true) {
-      this.#finish(-1);
-      return Step.Stop;
-    }
-    checkChunk(result.value);
-    if (this.#start.head.bodyLimit === 0) {
-      // The head is all there is to send; stop iterating.
-      this.#finish(-1);
-      return Step.Stop;
-    }
-    return this.#send(result.value);
-  }
-
-  /** Ends the response at the body's end; `length` is its size when known. */
-  #finish(length: number): void {
-    if (this.#ended) return;
-    if (this.#sent === undefined) {
-      const head = this.#start.head;
-      if (head === undefined) throw new GatewayError('start-response-missing', 'the body ended without startResponse being called');
-      if (head.bodyLimit > 0 && length <= 0) {
-        // Not a byte sent yet, so the promise can still be broken cleanly.
-        throw new GatewayError('content-length-mismatch', `the body ended ${head.bodyLimit} bytes short of its Content-Length (${head.declared})`);
-      }
-      this.#commit(length);
-    }
-    if (this.#remaining > 0) {
-      this.#outcome = 'error';
-      this.#error = new GatewayError(
-        'content-length-mismatch',
-        `the body ended ${this.#remaining} bytes short of its Content-Length (${this.#sent!.declared})`,
-      );
-      this.#transport.log(this.#error, '');
-      this.#abort();
-      return;
-    }
-    this.#end(undefined);
-  }
-
-  #end(last: Chunk | undefined): void {
-    this.#ended = true;
-    this.#transport.end(last);
-  }
-
-  #abort(): void {
-    this.#ended = true;
-    this.#transport.abort();
-  }
-
-  #sendArray(chunks: readonly unknown[]): void {
-    try {
-      if (this.#transport.gone()) {
-        this.#outcome = 'gone';
-        this.#close();
-        return;
-      }
-      if (this.#ended) {
-        this.#close();
-        return;
-      }
+function sendArray(cycle: ResponseCycle, chunks: readonly unknown[]): void {
+  try {
+    if (!cycle.gone() && !cycle.ended) {
       let total = 0;
       for (let i = 0; i < chunks.length; i++) {
         const chunk = chunks[i];
         checkChunk(chunk);
         total += chunkLength(chunk);
       }
-      this.#sendGathered(chunks as readonly Chunk[], total, true);
-      this.#close();
-    } catch (error) {
-      this.fail(error);
+      cycle.sendGathered(chunks as readonly Chunk[], total, true);
     }
+    cycle.close();
+  } catch (error) {
+    cycle.fail(error);
   }
+}
 
-  /**
-   * Sends chunks already in memory. When they are the whole body and
-   * nothing has gone out yet, they go under a Content-Length.
-   */
-  #sendGathered(chunks: readonly Chunk[], total: number, complete: boolean): Step {
-    const head = this.#start.head;
-    if (head === undefined) {
-      // Empty chunks are no output; only the end shows startResponse missing.
-      throw unstarted(total === 0 && complete ? { done: true, value: undefined } : { done: false, value: chunks[0] });
+/**
+ * Starts a sync body. Unless its head says otherwise, it gathers the first
+ * chunks: a body that ends within the limit goes out whole, under a
+ * Content-Length, on every host alike.
+ */
+function startSync(cycle: ResponseCycle, reader: BodyReader): void {
+  try {
+    const head = cycle.head;
+    if (head !== undefined && head.bodyLimit === 0) {
+      cycle.finish(-1);
+      cycle.close();
+      return;
     }
-    if (complete && this.#sent === undefined && head.declared < 0) {
-      if (!head.sendsBody || total === 0) {
-        this.#finish(head.sendsBody ? 0 : -1);
-        return Step.Stop;
-      }
-      this.#commit(total);
-      const last = chunks.length - 1;
-      for (let i = 0; i < last; i++) if (chunkLength(chunks[i] as Chunk) > 0) this.#transport.send(chunks[i] as Chunk);
-      this.#end(chunks[last]);
-      return Step.Stop;
-    }
-    let step = Step.Continue;
-    for (let i = 0; i < chunks.length; i++) {
-      if (head.bodyLimit === 0 && this.#sent !== undefined) break;
-      const sent = this.#send(chunks[i] as Chunk);
-      if (sent === Step.Stop) return Step.Stop;
-      if (sent === Step.Drain) step = Step.Drain;
-    }
-    if (head.bodyLimit === 0) {
-      // A head-only response is done once its head is out.
-      this.#finish(-1);
-      return Step.Stop;
-    }
-    if (!complete) return step;
-    this.#finish(this.#sent === undefined ? total : -1);
-    return Step.Stop;
-  }
-
-  #startSync(reader: BodyReader): void {
-    try {
-      const head = this.#start.head;
-      if (head !== undefined && head.bodyLimit === 0) {
-        this.#finish(-1);
-        this.#close();
-        return;
-      }
-      if (head === undefined || (head.declared < 0 && this.#sent === undefined)) {
-        const parts: Chunk[] = [];
-        let total = 0;
-        let complete = false;
-        for (;;) {
-          const result = reader.next() as IteratorResult<unknown>;
-          const started = this.#start.head;
-          if (started === undefined) {
-            if (isEmptyChunk(result)) continue;
-            throw unstarted(result);
-          }
-          if (result.done === true) {
-            complete = true;
-            break;
-          }
-          checkChunk(result.value);
-          if (started.bodyLimit === 0 || started.declared >= 0 || this.#sent !== undefined) {
-            // No gathering after all: send what was gathered, then this.
-            parts.push(result.value);
-            total += chunkLength(result.value);
-            break;
-          }
-          const length = chunkLength(result.value);
-          if (length === 0) continue;
-          parts.push(result.value);
-          total += length;
-          if (total > GATHER_LIMIT) break;
-        }
-        const step = this.#sendGathered(parts, total, complete);
-        if (step === Step.Stop || this.#ended) {
-          this.#close();
-          return;
-        }
-        if (step === Step.Drain) {
-          void this.#transport.drained().then(() => this.#pumpSync(reader));
-          return;
-        }
-      }
-      this.#pumpSync(reader);
-    } catch (error) {
-      this.fail(error);
-    }
-  }
-
-  // Sync bodies are pulled in a plain loop: a promise only when the host is full.
-  #pumpSync(reader: BodyReader): void {
-    try {
+    if (head === undefined || (head.declared < 0 && !cycle.committed)) {
+      const parts: Chunk[] = [];
+      let total = 0;
+      let complete = false;
       for (;;) {
-        if (this.#transport.gone()) {
-          this.#outcome = 'gone';
+        const result = reader.next() as IteratorResult<unknown>;
+        const started = cycle.head;
+        if (started === undefined) {
+          if (isEmptyChunk(result)) continue;
+          throw unstarted(result);
+        }
+        if (result.done === true) {
+          complete = true;
           break;
         }
-        const step = this.#take(reader.next() as IteratorResult<unknown>);
+        checkChunk(result.value);
+        const length = chunkLength(result.value);
+        if (started.bodyLimit === 0 || started.declared >= 0 || cycle.committed) {
+          // No gathering after all: send what was gathered, then this.
+          parts.push(result.value);
+          total += length;
+          break;
+        }
+        if (length === 0) continue;
+        parts.push(result.value);
+        total += length;
+        if (total > GATHER_LIMIT) break;
+      }
+      const step = cycle.sendGathered(parts, total, complete);
+      if (step === Step.Stop || cycle.ended) {
+        cycle.close();
+        return;
+      }
+      if (step === Step.Drain) {
+        void cycle.drained().then(() => pumpSync(cycle, reader));
+        return;
+      }
+    }
+    pumpSync(cycle, reader);
+  } catch (error) {
+    cycle.fail(error);
+  }
+}
+
+// Sync bodies are pulled in a plain loop: a promise only when the host is full.
+function pumpSync(cycle: ResponseCycle, reader: BodyReader): void {
+  try {
+    while (!cycle.gone()) {
+      const step = cycle.take(reader.next() as IteratorResult<unknown>);
+      if (step === Step.Stop) break;
+      if (step === Step.Drain) {
+        void cycle.drained().then(() => pumpSync(cycle, reader));
+        return;
+      }
+    }
+    cycle.close();
+  } catch (error) {
+    cycle.fail(error);
+  }
+}
+
+async function pumpAsync(cycle: ResponseCycle, reader: BodyReader): Promise<void> {
+  try {
+    const head = cycle.head;
+    if (head !== undefined && head.bodyLimit === 0) {
+      cycle.finish(-1);
+    } else {
+      while (!cycle.gone()) {
+        const result = await reader.next();
+        // The client may have gone while the body was producing this chunk.
+        if (cycle.gone()) break;
+        const step = cycle.take(result);
         if (step === Step.Stop) break;
-        if (step === Step.Drain) {
-          void this.#transport.drained().then(() => this.#pumpSync(reader));
-          return;
-        }
+        if (step === Step.Drain) await cycle.drained();
       }
-      this.#close();
-    } catch (error) {
-      this.fail(error);
     }
+  } catch (error) {
+    cycle.fail(error);
+    return;
   }
-
-  async #pumpAsync(reader: BodyReader): Promise<void> {
-    try {
-      const head = this.#start.head;
-      if (head !== undefined && head.bodyLimit === 0) {
-        this.#finish(-1);
-      } else {
-        for (;;) {
-          if (this.#transport.gone()) {
-            this.#outcome = 'gone';
-            break;
-          }
-          const result = await reader.next();
-          // The client may have gone while the body was producing this chunk.
-          if (this.#transport.gone()) {
-            this.#outcome = 'gone';
-            break;
-          }
-          const step = this.#take(result);
-          if (step === Step.Stop) break;
-          if (step === Step.Drain) await this.#transport.drained();
-        }
-      }
-    } catch (error) {
-      this.fail(error);
-      return;
-    }
-    this.#close();
-  }
-
-  /** Calls the body's `return()` once, then reports the outcome once. */
-  #close(): void {
-    const reader = this.#reader;
-    this.#reader = undefined;
-    if (reader === undefined) {
-      this.#report();
-      return;
-    }
-    void reader.close().then((error) => {
-      if (error !== undefined) {
-        this.#transport.log(error, 'body return()');
-        if (this.#outcome !== 'error') {
-          this.#outcome = 'error';
-          this.#error = error;
-        }
-      }
-      this.#report();
-    });
-  }
-
-  #report(): void {
-    if (this.#reported) return;
-    this.#reported = true;
-    if (!this.#ended && this.#outcome === 'complete') this.#outcome = 'gone';
-    this.#transport.finished(this.#outcome, this.#error);
-  }
-}
-
-/** Whether a result is an empty chunk, which may come before startResponse. */
-function isEmptyChunk(result: IteratorResult<unknown>): boolean {
-  return result.done !== true && (result.value === '' || (result.value instanceof Uint8Array && result.value.byteLength === 0));
-}
-
-/** The error for a body that produced a result before startResponse. */
-function unstarted(result: IteratorResult<unknown>): GatewayError {
-  return result.done === true
-    ? new GatewayError('start-response-missing', 'the body ended without startResponse being called')
-    : new GatewayError('start-response-first', 'the body produced output before startResponse was called');
-}
-
-function rejected(error: Error): Promise<void> {
-  const promise = Promise.reject(error);
-  promise.catch(noop);
-  return promise;
+  cycle.close();
 }
 
 function isThenable(value: unknown): value is PromiseLike<unknown> {
