@@ -36,7 +36,7 @@ export interface BodyHooks {
   /** Each chunk on its way out; returns what to send instead: the chunk, several, or none (`[]`). */
   chunk?(chunk: Chunk): Chunk | readonly Chunk[] | Promise<Chunk | readonly Chunk[]>;
   /** When the body is exhausted, before that is reported: chunks to send after it. */
-  flush?(): readonly Chunk[] | Promise<readonly Chunk[]> | undefined;
+  flush?(): readonly Chunk[] | undefined | Promise<readonly Chunk[] | undefined>;
   /** An error from the body: chunks to send in its place, or `undefined` to let it propagate. */
   fail?(error: unknown): readonly Chunk[] | undefined;
   /**
@@ -45,8 +45,13 @@ export interface BodyHooks {
    * `return()` once they have been sent counts as `complete`, not `gone`.
    */
   limit?(): number;
-  /** Called once, after the inner iterator's `return()` has run. */
-  end?(outcome: BodyOutcome, error?: unknown): void;
+  /**
+   * Called once, after the inner iterator's `return()` has run. An async
+   * proxy waits for the promise it returns before it reports its own end,
+   * and a rejection becomes the body's error: work that must be done before
+   * the host finishes the response (saving a session) goes here.
+   */
+  end?(outcome: BodyOutcome, error?: unknown): void | Promise<void>;
 }
 
 /**
@@ -60,6 +65,11 @@ export interface BodyHooks {
 export interface ProxyOptions {
   /** Make the proxy async even for a sync body, so that hooks may return promises. */
   async?: boolean;
+  /**
+   * Chunks to yield before the body's own: one already pulled from it, say,
+   * to learn the status of an app that calls `startResponse` late.
+   */
+  prefix?: readonly Chunk[];
 }
 
 /**
@@ -80,7 +90,8 @@ export interface ProxyOptions {
  */
 export function proxyBody(body: Body, hooks: BodyHooks, options: ProxyOptions = {}): Body {
   const isAsync = typeof (body as Partial<AsyncIterable<Chunk>>)[Symbol.asyncIterator] === 'function';
-  return isAsync || options.async === true ? new AsyncProxy(body, hooks) : new SyncProxy(body as Iterable<Chunk>, hooks);
+  const prefix = options.prefix ?? [];
+  return isAsync || options.async === true ? new AsyncProxy(body, hooks, prefix) : new SyncProxy(body as Iterable<Chunk>, hooks, prefix);
 }
 
 /**
@@ -109,13 +120,14 @@ const DONE: IteratorResult<Chunk> = { done: true, value: undefined };
 /** The bookkeeping both proxies share: the queue, the byte count and the single end. */
 abstract class Proxy {
   protected readonly hooks: BodyHooks;
-  protected queue: Chunk[] = [];
+  protected queue: Chunk[];
   protected finished = false;
   #sent = 0;
   #ended = false;
 
-  constructor(hooks: BodyHooks) {
+  constructor(hooks: BodyHooks, prefix: readonly Chunk[]) {
     this.hooks = hooks;
+    this.queue = [...prefix];
   }
 
   /** Queues what a hook gave and returns the next chunk to yield, if any. */
@@ -132,8 +144,20 @@ abstract class Proxy {
   }
 
   protected yielded(chunk: Chunk): IteratorResult<Chunk> {
-    this.#sent += typeof chunk === 'string' ? Buffer.byteLength(chunk) : chunk.byteLength;
+    // Not a chunk at all: passed on for the host to refuse, by its rule.
+    if (typeof chunk === 'string') this.#sent += Buffer.byteLength(chunk);
+    else if (chunk instanceof Uint8Array) this.#sent += chunk.byteLength;
     return { done: false, value: chunk };
+  }
+
+  /** The replacement `hooks.fail` gives for `error`, and the error to raise without one. */
+  protected answer(error: unknown): { replacement: readonly Chunk[] | undefined; error: unknown } {
+    try {
+      return { replacement: this.hooks.fail?.(error), error };
+    } catch (failure) {
+      // A hook that cannot answer passes its own error on.
+      return { replacement: undefined, error: failure };
+    }
   }
 
   /** The outcome of a `return()` that came before the body's end. */
@@ -142,25 +166,28 @@ abstract class Proxy {
     return limit >= 0 && this.#sent >= limit ? 'complete' : 'gone';
   }
 
-  protected end(outcome: BodyOutcome, error?: unknown): void {
+  protected end(outcome: BodyOutcome, error?: unknown): void | Promise<void> {
     if (this.#ended) return;
     this.#ended = true;
-    this.hooks.end?.(outcome, error);
+    return this.hooks.end?.(outcome, error);
   }
 }
+
+const SYNC_HOOKS = 'proxyBody: a sync body needs sync hooks; pass { async: true }';
 
 class SyncProxy extends Proxy implements Iterable<Chunk>, Iterator<Chunk> {
   readonly #body: Iterable<Chunk>;
   #inner: Iterator<Chunk> | undefined;
   #closed = false;
 
-  constructor(body: Iterable<Chunk>, hooks: BodyHooks) {
-    super(hooks);
+  constructor(body: Iterable<Chunk>, hooks: BodyHooks, prefix: readonly Chunk[]) {
+    super(hooks, prefix);
     this.#body = body;
   }
 
   [Symbol.iterator](): Iterator<Chunk> {
-    this.#inner = this.#body[Symbol.iterator]();
+    // One inner iterator, however often the proxy is asked for its own.
+    this.#inner ??= this.#body[Symbol.iterator]();
     return this;
   }
 
@@ -169,37 +196,55 @@ class SyncProxy extends Proxy implements Iterable<Chunk>, Iterator<Chunk> {
       const queued = this.dequeue();
       if (queued !== undefined) return queued;
       if (this.finished) return DONE;
-      let result: IteratorResult<Chunk>;
+      let given: Chunk | readonly Chunk[] | undefined;
       try {
-        result = this.#inner!.next();
-      } catch (error) {
-        this.finished = true;
-        const replacement = this.hooks.fail?.(error);
-        this.#closeInner();
-        if (replacement === undefined) {
-          this.end('error', error);
-          throw error;
+        const result = this.#inner!.next();
+        if (result.done === true) {
+          this.#finish();
+          continue;
         }
-        this.end('error', error);
-        this.queue.push(...replacement);
+        if (this.hooks.chunk === undefined) return this.yielded(result.value);
+        const answered = this.hooks.chunk(result.value);
+        if (answered instanceof Promise) throw new TypeError(SYNC_HOOKS);
+        given = answered;
+      } catch (error) {
+        if (this.finished) throw error;
+        this.#fail(error);
         continue;
       }
-      if (result.done === true) {
-        this.finished = true;
-        const trailing = this.hooks.flush?.();
-        if (trailing instanceof Promise) throw new TypeError('proxyBody: a sync body needs sync hooks; pass { async: true }');
-        this.#closeInner();
-        this.end('complete');
-        if (trailing !== undefined) this.queue.push(...trailing);
-        continue;
-      }
-      const hook = this.hooks.chunk;
-      if (hook === undefined) return this.yielded(result.value);
-      const given = hook(result.value);
-      if (given instanceof Promise) throw new TypeError('proxyBody: a sync body needs sync hooks; pass { async: true }');
       const next = this.enqueue(given);
       if (next !== undefined) return next;
     }
+  }
+
+  /** The body is exhausted: close it, then add what `flush` gives. */
+  #finish(): void {
+    this.finished = true;
+    let trailing: ReturnType<NonNullable<BodyHooks['flush']>>;
+    try {
+      this.#closeInner();
+      trailing = this.hooks.flush?.();
+      if (trailing instanceof Promise) throw new TypeError(SYNC_HOOKS);
+    } catch (error) {
+      this.#settle(this.end('error', error));
+      throw error;
+    }
+    this.#settle(this.end('complete'));
+    if (trailing !== undefined) this.queue.push(...trailing);
+  }
+
+  /** The body (or a hook) failed: queue the replacement, or throw. */
+  #fail(cause: unknown): void {
+    this.finished = true;
+    const { replacement, error } = this.answer(cause);
+    try {
+      this.#closeInner();
+    } catch {
+      // The body's own error is the one to report.
+    }
+    this.#settle(this.end('error', error));
+    if (replacement === undefined) throw error;
+    this.queue.push(...replacement);
   }
 
   return(): IteratorResult<Chunk> {
@@ -213,9 +258,13 @@ class SyncProxy extends Proxy implements Iterable<Chunk>, Iterator<Chunk> {
     } catch (error) {
       failure = error;
     }
-    this.end(failure === undefined ? outcome : 'error', failure);
+    this.#settle(this.end(failure === undefined ? outcome : 'error', failure));
     if (failure !== undefined) throw failure;
     return DONE;
+  }
+
+  #settle(ended: void | Promise<void>): void {
+    if (ended instanceof Promise) throw new TypeError(SYNC_HOOKS);
   }
 
   #closeInner(): void {
@@ -230,14 +279,16 @@ class AsyncProxy extends Proxy implements AsyncIterable<Chunk>, AsyncIterator<Ch
   #inner: Iterator<Chunk> | AsyncIterator<Chunk> | undefined;
   #closed = false;
 
-  constructor(body: Body, hooks: BodyHooks) {
-    super(hooks);
+  constructor(body: Body, hooks: BodyHooks, prefix: readonly Chunk[]) {
+    super(hooks, prefix);
     this.#body = body;
   }
 
   [Symbol.asyncIterator](): AsyncIterator<Chunk> {
-    const asyncFactory = (this.#body as Partial<AsyncIterable<Chunk>>)[Symbol.asyncIterator];
-    this.#inner = typeof asyncFactory === 'function' ? asyncFactory.call(this.#body) : (this.#body as Iterable<Chunk>)[Symbol.iterator]();
+    if (this.#inner === undefined) {
+      const asyncFactory = (this.#body as Partial<AsyncIterable<Chunk>>)[Symbol.asyncIterator];
+      this.#inner = typeof asyncFactory === 'function' ? asyncFactory.call(this.#body) : (this.#body as Iterable<Chunk>)[Symbol.iterator]();
+    }
     return this;
   }
 
@@ -246,46 +297,55 @@ class AsyncProxy extends Proxy implements AsyncIterable<Chunk>, AsyncIterator<Ch
       const queued = this.dequeue();
       if (queued !== undefined) return queued;
       if (this.finished) return DONE;
-      let result: IteratorResult<Chunk>;
+      let given: Chunk | readonly Chunk[] | undefined;
       try {
-        result = await this.#inner!.next();
-      } catch (error) {
-        this.finished = true;
-        const replacement = this.hooks.fail?.(error);
-        await this.#closeInner().catch(() => undefined);
-        this.end('error', error);
-        if (replacement === undefined) throw error;
-        this.queue.push(...replacement);
-        continue;
-      }
-      if (result.done === true) {
-        this.finished = true;
-        let trailing: readonly Chunk[] | undefined;
-        try {
-          await this.#closeInner();
-          trailing = await this.hooks.flush?.();
-        } catch (error) {
-          this.end('error', error);
-          throw error;
+        const result = await this.#inner!.next();
+        if (result.done === true) {
+          await this.#finish();
+          continue;
         }
-        this.end('complete');
-        if (trailing !== undefined) this.queue.push(...trailing);
+        if (this.hooks.chunk === undefined) return this.yielded(result.value);
+        given = await this.hooks.chunk(result.value);
+      } catch (error) {
+        if (this.finished) throw error;
+        await this.#fail(error);
         continue;
       }
-      const hook = this.hooks.chunk;
-      if (hook === undefined) return this.yielded(result.value);
-      const next = this.enqueue(await hook(result.value));
+      const next = this.enqueue(given);
       if (next !== undefined) return next;
     }
   }
 
+  /** The body is exhausted: close it, then add what `flush` gives. */
+  async #finish(): Promise<void> {
+    this.finished = true;
+    let trailing: readonly Chunk[] | undefined;
+    try {
+      await this.#closeInner();
+      trailing = await this.hooks.flush?.();
+    } catch (error) {
+      await this.end('error', error);
+      throw error;
+    }
+    await this.end('complete');
+    if (trailing !== undefined) this.queue.push(...trailing);
+  }
+
+  /** The body (or a hook) failed: queue the replacement, or throw. */
+  async #fail(cause: unknown): Promise<void> {
+    this.finished = true;
+    const { replacement, error } = this.answer(cause);
+    // The body's own error is the one to report, not a failing cleanup.
+    await this.#closeInner().catch(() => undefined);
+    await this.end('error', error);
+    if (replacement === undefined) throw error;
+    this.queue.push(...replacement);
+  }
+
   async return(): Promise<IteratorResult<Chunk>> {
     this.queue = [];
-    if (this.finished) {
-      // A natural end closed the inner iterator already, but a flush still
-      // pending must not be lost: nothing to do but report done.
-      return DONE;
-    }
+    // After the body's end the inner iterator is closed and the end reported.
+    if (this.finished) return DONE;
     this.finished = true;
     const outcome = this.closedOutcome();
     let failure: unknown;
@@ -294,7 +354,7 @@ class AsyncProxy extends Proxy implements AsyncIterable<Chunk>, AsyncIterator<Ch
     } catch (error) {
       failure = error;
     }
-    this.end(failure === undefined ? outcome : 'error', failure);
+    await this.end(failure === undefined ? outcome : 'error', failure);
     if (failure !== undefined) throw failure;
     return DONE;
   }

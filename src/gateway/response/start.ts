@@ -146,7 +146,8 @@ export class HeldResponse {
     if (this.#nextWrite !== undefined) return this.#nextWrite;
     const head = this.#start.head;
     if (head === undefined) throw new GatewayError('start-response-first', 'output was produced before startResponse was called');
-    this.#start.committed = true;
+    // Not committed: passed on is not sent, and a later call with excInfo
+    // goes to the next startResponse, which knows whether it is too late.
     this.#nextWrite = this.#next(head.status, this.#headersOf(head));
     return this.#nextWrite;
   }
