@@ -229,7 +229,7 @@ export const GATEWAY_RULES: Readonly<Record<GatewayRule, GatewayRuleInfo>> = {
   },
   'start-response-first': {
     side: 'app',
-    description: 'startResponse is called before any output: before write() and before the body yields its first chunk.',
+    description: 'startResponse is called before any output: before write() and before the body yields a non-empty chunk.',
   },
   'start-response-missing': {
     side: 'app',

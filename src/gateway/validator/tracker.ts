@@ -77,11 +77,13 @@ export class RequestTracker {
       const where = via === 'write' ? 'write() takes' : 'the body must yield';
       throw new ValidationError('chunk-type', `${where} Uint8Array or string chunks, got ${describe(chunk)}`);
     }
-    if (!this.started) {
-      throw new ValidationError('start-response-first', 'the body yielded a chunk before startResponse was called');
-    }
     const length = chunkLength(chunk);
+    // An empty chunk sends nothing, so it may come before startResponse, as
+    // on every host (a generator often yields one while it prepares).
     if (length === 0) return;
+    if (!this.started) {
+      throw new ValidationError('start-response-first', 'the body yielded a non-empty chunk before startResponse was called');
+    }
     if (this.method === 'HEAD') {
       throw new ValidationError('head-body', `the response to a HEAD request must have an empty body, but ${length} bytes were sent`);
     }

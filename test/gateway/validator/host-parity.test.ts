@@ -206,6 +206,28 @@ describe('excInfo: null counts as absent', () => {
   });
 });
 
+describe('chunks before startResponse', () => {
+  it('lets an empty one through, as every host does', async () => {
+    const app: App = function* (_environ, startResponse) {
+      yield '';
+      yield new Uint8Array(0);
+      startResponse('200 OK', TEXT);
+      yield 'ok';
+    };
+    const served = await serve(app);
+    expect([served.status, served.text, served.violations]).toEqual(['200 OK', 'ok', []]);
+  });
+
+  it('refuses a non-empty one as start-response-first', async () => {
+    const app: App = function* (_environ, startResponse) {
+      yield '';
+      yield 'x';
+      startResponse('200 OK', TEXT);
+    };
+    expect(await ruleOfApp(app)).toBe('start-response-first');
+  });
+});
+
 describe('the body after return()', () => {
   it('is body-after-return when an async body is pulled again', async () => {
     const app: App = async function* (_environ, startResponse) {
