@@ -5,47 +5,71 @@
  *
  * @module
  */
+import type { ParsedForm } from '../body/form-collect.js';
+import type { FieldRecord } from '../body/urlencoded.js';
 import { HttpError } from '../gateway/http-error.js';
-import type { BaseHandler } from './base-handler.js';
+import { hasRequestBody } from '../gateway/request-body.js';
+import type { Environ, Session } from '../gateway/types.js';
 import { ConversionFailure } from './coerce.js';
 import type { BoundParam, MethodPlan } from './plan.js';
+import type { PathParams } from './route-pattern.js';
+
+/**
+ * The few parts of a request that binding reads, so that binding depends on
+ * them rather than on the whole handler class.
+ *
+ * @example
+ * ```ts
+ * const source: RequestSource = this; // inside a BaseHandler method
+ * ```
+ */
+export interface RequestSource {
+  /** The request. */
+  readonly environ: Environ;
+  /** The `@route` path parameters. */
+  readonly params: PathParams;
+  /** The parsed query string. */
+  readonly query: FieldRecord;
+  /** The parsed cookies. */
+  readonly cookies: Record<string, string | undefined>;
+  /** The session, when a session middleware provides one. */
+  readonly session: Session | undefined;
+  /** The body parsed by its Content-Type, read once. */
+  parseBody(): Promise<unknown>;
+  /** The fields and files of a form body, read once. */
+  form(): Promise<ParsedForm>;
+}
 
 /** The arguments for a plan whose parameters need no body. */
-export function bindSync(handler: BaseHandler, plan: MethodPlan): unknown[] {
+export function bindSync(source: RequestSource, plan: MethodPlan): unknown[] {
   const args = new Array<unknown>(plan.arity);
-  for (const param of plan.params) args[param.index] = settle(param, rawValue(handler, param, undefined));
+  for (const param of plan.params) args[param.index] = settle(param, rawValue(source, param, undefined));
   return args;
 }
 
 /** The arguments for any plan, reading the body when a parameter needs it. */
-export async function bindAll(handler: BaseHandler, plan: MethodPlan): Promise<unknown[]> {
-  if (!plan.readsBody) return bindSync(handler, plan);
+export async function bindAll(source: RequestSource, plan: MethodPlan): Promise<unknown[]> {
+  if (!plan.readsBody) return bindSync(source, plan);
   const args = new Array<unknown>(plan.arity);
   for (const param of plan.params) {
     let parsed: unknown;
-    if (param.source === 'body') parsed = hasBody(handler) ? await handler.parseBody() : undefined;
-    else if (param.source === 'field' || param.source === 'file') parsed = await handler.form();
-    args[param.index] = settle(param, rawValue(handler, param, parsed));
+    if (param.source === 'body') parsed = hasRequestBody(source.environ) ? await source.parseBody() : undefined;
+    else if (param.source === 'field' || param.source === 'file') parsed = await source.form();
+    args[param.index] = settle(param, rawValue(source, param, parsed));
   }
   return args;
 }
 
-/** Whether the request carries a body at all. */
-export function hasBody(handler: BaseHandler): boolean {
-  const { CONTENT_LENGTH: length, HTTP_TRANSFER_ENCODING: encoding } = handler.environ;
-  return (length !== undefined && length !== '' && length !== '0') || encoding !== undefined;
-}
-
 /** A missing value is `undefined`; string sources give every value as a list. */
-function rawValue(handler: BaseHandler, param: BoundParam, parsed: unknown): unknown {
-  const environ = handler.environ;
+function rawValue(source: RequestSource, param: BoundParam, parsed: unknown): unknown {
+  const environ = source.environ;
   switch (param.source) {
     case 'param': {
-      const value = handler.params[param.name];
+      const value = source.params[param.name];
       return value === undefined ? undefined : [value];
     }
     case 'query':
-      return handler.query[param.name];
+      return source.query[param.name];
     case 'field':
       return (parsed as { fields: Record<string, string[] | undefined> }).fields[param.name];
     case 'file':
@@ -56,7 +80,7 @@ function rawValue(handler: BaseHandler, param: BoundParam, parsed: unknown): unk
       return param.conversion?.many === true ? value.split(',').map((item) => item.trim()).filter((item) => item !== '') : [value];
     }
     case 'cookie': {
-      const value = handler.cookies[param.name];
+      const value = source.cookies[param.name];
       return value === undefined ? undefined : [value];
     }
     case 'body':
@@ -64,7 +88,7 @@ function rawValue(handler: BaseHandler, param: BoundParam, parsed: unknown): unk
     case 'environ':
       return environ[param.name];
     case 'session':
-      return environ['tsgi.session'];
+      return source.session;
   }
 }
 

@@ -1,47 +1,45 @@
 /**
- * The body iterator of a handler instance.
+ * The synchronous fast path of a handler's body: a method that returns its
+ * whole body synchronously is answered without a generator or an await.
  *
  * @module
  */
 import type { Chunk } from '../gateway/types.js';
+import type { ClassPlan } from './plan.js';
+import { isWhole, respond } from './respond.js';
+import { dispatchRequest } from './request-dispatch.js';
+import { answerError, sendWhole, type HandlerResponse } from './response-assembly.js';
 
-/** The handler's first step: the chunk to send (or none), or the generator that finishes the request. */
-export type FirstStep<H, P> = (handler: H, plan: P) => Chunk | undefined | AsyncGenerator<Chunk, void, undefined>;
-
-const DONE: IteratorReturnResult<undefined> = Object.freeze({ done: true, value: undefined });
+const DONE: IteratorResult<Chunk> = Object.freeze({ done: true, value: undefined });
 
 /**
- * The handler's body iterator: a small object rather than an async
- * generator, so a method that returns its whole body synchronously is
- * answered without the generator's promise hops; anything else continues in
- * the handler's generator.
+ * The handler's body iterator when a method may answer synchronously: a
+ * small object rather than an async generator, so a whole body returned at
+ * once costs no promise hops beyond the one `next()` must return. Anything
+ * else continues in {@link respond}.
  */
-export class HandlerIterator<H, P> implements AsyncIterator<Chunk> {
-  readonly #handler: H;
-  readonly #plan: P;
-  readonly #firstStep: FirstStep<H, P>;
+export class FastPathIterator implements AsyncIterator<Chunk> {
+  readonly #handler: HandlerResponse;
+  readonly #plan: ClassPlan;
   #slow: AsyncGenerator<Chunk, void, undefined> | undefined;
   #pending: Chunk | undefined;
   #started = false;
 
-  // The step is a function shared by every request, passed in rather than
-  // closed over, so an iterator costs one small object.
-  constructor(handler: H, plan: P, firstStep: FirstStep<H, P>) {
+  constructor(handler: HandlerResponse, plan: ClassPlan) {
     this.#handler = handler;
     this.#plan = plan;
-    this.#firstStep = firstStep;
   }
 
   next(): Promise<IteratorResult<Chunk>> {
     if (this.#slow !== undefined) return this.#slow.next();
     if (!this.#started) {
       this.#started = true;
-      let step: ReturnType<FirstStep<H, P>>;
+      let step: Chunk | undefined | AsyncGenerator<Chunk, void, undefined>;
       try {
-        step = this.#firstStep(this.#handler, this.#plan);
-      } catch (late) {
-        // An error after the headers went out: the server aborts the connection.
-        return Promise.reject(late);
+        step = this.#firstStep();
+      } catch (error) {
+        // Not an HttpError, or one after the headers went out: the host's.
+        return Promise.reject(error);
       }
       if (typeof step === 'object' && !(step instanceof Uint8Array)) {
         this.#slow = step;
@@ -59,5 +57,22 @@ export class HandlerIterator<H, P> implements AsyncIterator<Chunk> {
     this.#started = true;
     this.#pending = undefined;
     return Promise.resolve(DONE);
+  }
+
+  /**
+   * Dispatches and, when the method returned its whole body, starts the
+   * response: the chunk to send (or `undefined`). For anything else, the
+   * generator that finishes the request.
+   */
+  #firstStep(): Chunk | undefined | AsyncGenerator<Chunk, void, undefined> {
+    const handler = this.#handler;
+    const isHead = handler.environ.REQUEST_METHOD === 'HEAD';
+    try {
+      const result = dispatchRequest(handler, this.#plan);
+      if (!isWhole(result)) return respond(handler, this.#plan, result);
+      return sendWhole(handler, result ?? '', isHead);
+    } catch (error) {
+      return answerError(handler, error, isHead);
+    }
   }
 }

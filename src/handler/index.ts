@@ -4,13 +4,17 @@
  * @module
  */
 export * from './result.js';
+export { HandlerRequest } from './request.js';
+export { HandlerResponse } from './response-assembly.js';
 export * from './base-handler.js';
 export * from './dispatch.js';
-export type { AfterHook, BeforeHook, ParamOptions, ParamSource, ParamSpec, ParseFunction, ScalarType, TypeSpec } from './metadata.js';
+export type { ParamOptions, ParamSource, ParamSpec, ParseFunction, ScalarType, TypeSpec } from './metadata.js';
 export { parseBoolean, parseIsoDate, parseNumber } from './coerce.js';
 export * from './route-pattern.js';
 export * from './negotiate.js';
-export * from './error-response.js';
+// The error renderer lives in the gateway; exported here until the package
+// entry point exports the gateway module itself.
+export * from '../gateway/error-page.js';
 export * from './decorators/params.js';
 export * from './decorators/methods.js';
 export * from './decorators/hooks.js';

@@ -6,20 +6,23 @@
  */
 import { parseMediaType } from '../body/media-type.js';
 import { HttpError } from '../gateway/http-error.js';
+import { hasRequestBody } from '../gateway/request-body.js';
 import type { ResponseHeaders } from '../gateway/types.js';
-import type { BaseHandler } from './base-handler.js';
-import { bindAll, bindSync, hasBody } from './bind.js';
+import { bindAll, bindSync, type RequestSource } from './bind.js';
 import type { MethodPlan } from './plan.js';
 import type { HandlerResult } from './result.js';
 
 type Method = (...args: unknown[]) => unknown;
+// Hooks are stored with their handler type erased; they get back the very
+// handler they were declared for.
+type Hook = (handler: RequestSource, result?: HandlerResult) => unknown;
 
 /**
  * Calls `method` on `handler` as `plan` says. Returns the method's result
  * directly when the plan needs no awaits, so undecorated-looking paths stay
  * synchronous; otherwise a promise.
  */
-export function invokePlan(handler: BaseHandler, plan: MethodPlan, method: Method): unknown {
+export function invokePlan(handler: RequestSource, plan: MethodPlan, method: Method): unknown {
   if (plan.sync) {
     checkAccepts(handler, plan);
     return method.apply(handler, bindSync(handler, plan));
@@ -27,22 +30,22 @@ export function invokePlan(handler: BaseHandler, plan: MethodPlan, method: Metho
   return invokeAsync(handler, plan, method);
 }
 
-async function invokeAsync(handler: BaseHandler, plan: MethodPlan, method: Method): Promise<unknown> {
-  for (const hook of plan.before) await (hook as (handler: BaseHandler) => unknown)(handler);
+async function invokeAsync(handler: RequestSource, plan: MethodPlan, method: Method): Promise<unknown> {
+  for (const hook of plan.before) await (hook as Hook)(handler);
   checkAccepts(handler, plan);
   const args = await bindAll(handler, plan);
   let result = (await method.apply(handler, args)) as HandlerResult;
   for (const hook of plan.after) {
-    const replaced = await (hook as (handler: BaseHandler, result: HandlerResult) => unknown)(handler, result);
+    const replaced = await (hook as Hook)(handler, result);
     if (replaced !== undefined) result = replaced as HandlerResult;
   }
   return result;
 }
 
-function checkAccepts(handler: BaseHandler, plan: MethodPlan): void {
+function checkAccepts(handler: RequestSource, plan: MethodPlan): void {
   const accepted = plan.accepts;
-  if (accepted === undefined || !hasBody(handler)) return;
   const environ = handler.environ;
+  if (accepted === undefined || !hasRequestBody(environ)) return;
   const essence = parseMediaType(environ.CONTENT_TYPE)?.essence;
   if (essence !== undefined && accepted.some((type) => matches(type, essence))) return;
   const list = accepted.join(', ');

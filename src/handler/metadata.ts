@@ -7,7 +7,6 @@
  * @module
  */
 import 'reflect-metadata';
-import type { BaseHandler } from './base-handler.js';
 import type { HandlerResult } from './result.js';
 import type { RoutePattern } from './route-pattern.js';
 
@@ -84,29 +83,13 @@ export type ParamSpec = TypeSpec | ParamOptions;
  */
 export type ParamSource = 'param' | 'query' | 'field' | 'body' | 'header' | 'cookie' | 'file' | 'environ' | 'session';
 
-/**
- * A `@before` hook: runs ahead of the `doX` method with the handler
- * instance, and may throw an {@link HttpError} to answer instead.
- *
- * @example
- * ```ts
- * const requireToken: BeforeHook = (handler) => {
- *   if (handler.environ.HTTP_X_TOKEN !== 'secret') throw HttpError.unauthorized('token required');
- * };
- * ```
- */
-export type BeforeHook<H = BaseHandler> = (handler: H) => void | Promise<void>;
-
-/**
- * An `@after` hook: runs after the `doX` method with the handler and its
- * result. Returning a value other than `undefined` replaces the result.
- *
- * @example
- * ```ts
- * const shout: AfterHook = (_handler, result) => (typeof result === 'string' ? result.toUpperCase() : undefined);
- * ```
- */
-export type AfterHook<H = BaseHandler> = (handler: H, result: HandlerResult) => HandlerResult | Promise<HandlerResult>;
+// Hooks are recorded with their handler type erased (`never`), since one
+// record serves the class and every subclass; `@before` and `@after` check
+// the type where the hook is given.
+/** A `@before` hook as recorded. */
+export type RecordedBeforeHook = (handler: never) => void | Promise<void>;
+/** An `@after` hook as recorded. */
+export type RecordedAfterHook = (handler: never, result: HandlerResult) => HandlerResult | Promise<HandlerResult>;
 
 /** How each source is named in messages. */
 export const SOURCE_LABELS: Readonly<Record<ParamSource, string>> = {
@@ -141,15 +124,15 @@ export interface MethodRecord {
   contentType?: string;
   accepts?: string[];
   bodyLimit?: number;
-  before: Array<BeforeHook<never>>;
-  after: Array<AfterHook<never>>;
+  before: RecordedBeforeHook[];
+  after: RecordedAfterHook[];
 }
 
 /** What the decorators recorded for one class. */
 export interface ClassRecord {
   route?: RoutePattern;
-  before: Array<BeforeHook<never>>;
-  after: Array<AfterHook<never>>;
+  before: RecordedBeforeHook[];
+  after: RecordedAfterHook[];
 }
 
 const methodRecords = new WeakMap<object, Map<string | symbol, MethodRecord>>();

@@ -11,8 +11,8 @@ import {
   declaredParamTypes,
   findClassRecord,
   findMethodRecord,
-  type AfterHook,
-  type BeforeHook,
+  type RecordedAfterHook,
+  type RecordedBeforeHook,
   type ParamRecord,
   type ParamSource,
   SOURCE_LABELS,
@@ -48,8 +48,8 @@ export interface MethodPlan {
   readonly contentType: string | undefined;
   readonly accepts: readonly string[] | undefined;
   readonly bodyLimit: number | undefined;
-  readonly before: ReadonlyArray<BeforeHook<never>>;
-  readonly after: ReadonlyArray<AfterHook<never>>;
+  readonly before: readonly RecordedBeforeHook[];
+  readonly after: readonly RecordedAfterHook[];
   /** Whether it can run without an await: no hooks and no body. */
   readonly sync: boolean;
   /** A warning to log once, when parameters lacked type metadata. */
@@ -121,8 +121,8 @@ function classChain(handlerClass: Function, base: Function): Function[] {
 }
 
 function buildMethodPlan(handlerClass: Function, base: Function, name: string): MethodPlan | null {
-  const before: Array<BeforeHook<never>> = [];
-  const after: Array<AfterHook<never>> = [];
+  const before: RecordedBeforeHook[] = [];
+  const after: RecordedAfterHook[] = [];
   // Outermost (base) class hooks first for before, last for after.
   for (const ctor of classChain(handlerClass, base).reverse()) {
     const record = findClassRecord(ctor);

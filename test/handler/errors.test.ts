@@ -1,5 +1,8 @@
-import { describe, expect, it } from 'vitest';
-import { BaseHandler, HttpError, negotiateMediaType, preferredMediaType, renderError } from '../../src/index.js';
+import { afterEach, describe, expect, it } from 'vitest';
+import {
+  BaseHandler, httpErrors, HttpError, makeServer, MemoryErrors, negotiateMediaType, preferredMediaType, renderError, showErrors,
+  type AppLike, type TsgiServer,
+} from '../../src/index.js';
 import { TestClient } from '../../src/testing/index.js';
 
 const BROWSER = 'text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8';
@@ -79,12 +82,16 @@ describe('negotiated error bodies', () => {
     }
   });
 
-  it('negotiates the generic 500 too, never leaking the cause', async () => {
-    const response = await client.post('/', { body: 'x', headers: { Accept: 'application/json' } });
+  it('negotiates a thrown 500 HttpError, and leaves any other error to the host', async () => {
+    class Failing extends BaseHandler {
+      doGET(): never {
+        throw new HttpError(500);
+      }
+    }
+    const response = await new TestClient(Failing).get('/', { headers: { Accept: 'application/json' } });
     expect(response.status).toBe(500);
     expect(response.json()).toEqual({ type: 'about:blank', title: 'Internal Server Error', status: 500, detail: 'Internal Server Error' });
-    expect(response.text()).not.toContain('hunter2');
-    expect(response.errors).toContain('hunter2');
+    await expect(client.post('/', { body: 'x', headers: { Accept: 'application/json' } })).rejects.toThrow('database password is hunter2');
   });
 
   it('sends only the head to HEAD', async () => {
@@ -104,7 +111,35 @@ describe('negotiated error bodies', () => {
   });
 
   it('renderError is usable outside handlers', () => {
-    expect(renderError(HttpError.badRequest('bad'), undefined)).toEqual({ contentType: 'text/plain; charset=utf-8', body: 'bad\n' });
+    expect(renderError(HttpError.badRequest('bad'), undefined)).toEqual({
+      status: '400 Bad Request',
+      headers: [
+        ['Content-Type', 'text/plain; charset=utf-8'], ['Content-Length', '4'], ['X-Content-Type-Options', 'nosniff'], ['Vary', 'Accept'],
+      ],
+      contentType: 'text/plain; charset=utf-8',
+      body: 'bad\n',
+    });
+  });
+
+  it('renderError shows a reference and a stack in every form, and keeps such a page out of caches', () => {
+    const error = new HttpError(500, 'TypeError: <oops>');
+    const details = { reference: 'ab12cd34', stack: 'TypeError: <oops>\n    at f (x.ts:1:1)' };
+    const text = renderError(error, '*/*', details);
+    expect(text.body).toBe('TypeError: <oops>\nReference: ab12cd34\n\nTypeError: <oops>\n    at f (x.ts:1:1)\n');
+    expect(text.headers).toContainEqual(['Cache-Control', 'no-store']);
+    const html = renderError(error, 'text/html', details).body;
+    expect(html).toContain('<p>Reference: <code>ab12cd34</code></p>');
+    expect(html).toContain('<pre>TypeError: &lt;oops&gt;\n    at f (x.ts:1:1)</pre>');
+    expect(JSON.parse(renderError(error, 'application/json', details).body)).toMatchObject(details);
+    expect(renderError(error, '*/*').headers).not.toContainEqual(['Cache-Control', 'no-store']);
+  });
+
+  it('renderError lets the page, not the error, describe the body', () => {
+    const error = new HttpError(400, 'x', { headers: [['Content-Type', 'image/png'], ['Content-Length', '99'], ['Allow', 'GET']] });
+    const { headers } = renderError(error, undefined);
+    expect(headers.filter(([name]) => name === 'Content-Type')).toEqual([['Content-Type', 'text/plain; charset=utf-8']]);
+    expect(headers.filter(([name]) => name === 'Content-Length')).toEqual([['Content-Length', '2']]);
+    expect(headers).toContainEqual(['Allow', 'GET']);
   });
 });
 
@@ -140,5 +175,74 @@ describe('this.negotiate', () => {
     expect(preferredMediaType('text/*', ['application/json', 'text/csv'])).toBe('text/csv');
     expect(() => negotiateMediaType('text/csv', ['application/json'])).toThrow(HttpError);
     expect(() => negotiateMediaType(undefined, [])).toThrow(TypeError);
+  });
+});
+
+describe('errors of a BaseHandler in the middleware around it, over a real socket', () => {
+  class Crashing extends BaseHandler {
+    doGET(): never {
+      throw new TypeError('the <config> is missing');
+    }
+    doPOST(): never {
+      throw HttpError.conflict('edited meanwhile', { headers: [['X-Reason', 'stale']] });
+    }
+  }
+  const servers: TsgiServer[] = [];
+  afterEach(async () => {
+    await Promise.all(servers.splice(0).map((server) => server.close()));
+  });
+  async function serve(app: AppLike): Promise<{ url: string; errors: MemoryErrors }> {
+    const errors = new MemoryErrors();
+    const server = makeServer('127.0.0.1', 0, app, { log: null, errors });
+    servers.push(server);
+    return { url: (await server.listen()).url, errors };
+  }
+
+  it('showErrors({ debug: true }) shows the stack of an error the handler threw', async () => {
+    const { url, errors } = await serve(showErrors(Crashing, { debug: true }));
+    const response = await fetch(url, { headers: { Accept: 'text/html' } });
+    expect(response.status).toBe(500);
+    expect(response.headers.get('vary')).toBe('Accept');
+    const page = await response.text();
+    expect(page).toMatch(/<pre>TypeError: the &lt;config&gt; is missing\n\s+at .*errors\.test\.ts/);
+    const reference = /Reference: <code>([0-9a-f]{8})<\/code>/.exec(page)![1]!;
+    // showErrors logged it under that reference; the handler logged nothing of its own.
+    expect(errors.text).toContain(`[${reference}]`);
+    expect(errors.text.split('the <config> is missing').length - 1).toBe(1);
+    const json = await fetch(url, { headers: { Accept: 'application/json' } });
+    expect((await json.json()) as unknown).toMatchObject({ status: 500, detail: 'TypeError: the <config> is missing' });
+  });
+
+  it('httpErrors leaves an HttpError the handler answered as it was, and the server answers the rest', async () => {
+    const { url, errors } = await serve(httpErrors(Crashing));
+    const conflict = await fetch(url, { method: 'POST', headers: { Accept: 'application/problem+json' } });
+    expect(conflict.status).toBe(409);
+    expect(conflict.headers.get('x-reason')).toBe('stale');
+    expect(conflict.headers.get('vary')).toBe('Accept');
+    expect(await conflict.json()).toEqual({ type: 'about:blank', title: 'Conflict', status: 409, detail: 'edited meanwhile' });
+    const crash = await fetch(url);
+    expect(crash.status).toBe(500);
+    expect(await crash.text()).not.toContain('config');
+    expect(errors.text).toContain('the <config> is missing');
+  });
+
+  it('httpErrors answers an HttpError that reaches it with the same page and Vary: Accept', async () => {
+    const client = new TestClient(
+      httpErrors(() => {
+        throw HttpError.gone('entry 7 was deleted');
+      }),
+    );
+    const fromMiddleware = await client.get('/', { headers: { Accept: 'application/json' } });
+    const fromHandler = await new TestClient(
+      class extends BaseHandler {
+        doGET(): never {
+          throw HttpError.gone('entry 7 was deleted');
+        }
+      },
+    ).get('/', { headers: { Accept: 'application/json' } });
+    expect(fromMiddleware.headers.get('Vary')).toBe('Accept');
+    expect([fromMiddleware.status, fromMiddleware.text(), [...fromMiddleware.headers]]).toEqual([
+      fromHandler.status, fromHandler.text(), [...fromHandler.headers],
+    ]);
   });
 });

@@ -4,7 +4,32 @@
  * @module
  */
 import type { BaseHandler } from '../base-handler.js';
-import { classRecord, methodRecord, type AfterHook, type BeforeHook } from '../metadata.js';
+import { classRecord, methodRecord, type RecordedAfterHook, type RecordedBeforeHook } from '../metadata.js';
+import type { HandlerResult } from '../result.js';
+
+/**
+ * A `@before` hook: runs ahead of the `doX` method with the handler
+ * instance, and may throw an {@link HttpError} to answer instead.
+ *
+ * @example
+ * ```ts
+ * const requireToken: BeforeHook = (handler) => {
+ *   if (handler.environ.HTTP_X_TOKEN !== 'secret') throw HttpError.unauthorized('token required');
+ * };
+ * ```
+ */
+export type BeforeHook<H = BaseHandler> = (handler: H) => void | Promise<void>;
+
+/**
+ * An `@after` hook: runs after the `doX` method with the handler and its
+ * result. Returning a value other than `undefined` replaces the result.
+ *
+ * @example
+ * ```ts
+ * const shout: AfterHook = (_handler, result) => (typeof result === 'string' ? result.toUpperCase() : undefined);
+ * ```
+ */
+export type AfterHook<H = BaseHandler> = (handler: H, result: HandlerResult) => HandlerResult | Promise<HandlerResult>;
 
 /**
  * A decorator usable on a class or on one of its methods.
@@ -40,7 +65,7 @@ export function before<H extends BaseHandler>(hook: BeforeHook<H>): ClassOrMetho
   return (target: object, key?: string | symbol): void => {
     const hooks = key === undefined ? classRecord(target as Function).before : methodRecord(target, key).before;
     // Decorators apply bottom-up; unshift keeps the written order.
-    hooks.unshift(hook as BeforeHook<never>);
+    hooks.unshift(hook as RecordedBeforeHook);
   };
 }
 
@@ -61,6 +86,6 @@ export function before<H extends BaseHandler>(hook: BeforeHook<H>): ClassOrMetho
 export function after<H extends BaseHandler>(hook: AfterHook<H>): ClassOrMethodDecorator {
   return (target: object, key?: string | symbol): void => {
     const hooks = key === undefined ? classRecord(target as Function).after : methodRecord(target, key).after;
-    hooks.push(hook as AfterHook<never>);
+    hooks.push(hook as RecordedAfterHook);
   };
 }

@@ -9,9 +9,8 @@ import { toApp } from '../../gateway/app.js';
 import { chunkLength } from '../../gateway/body.js';
 import { logError } from '../../gateway/errors.js';
 import { HttpError } from '../../gateway/http-error.js';
-import type { App, AppLike, Body, Chunk, Environ, ResponseHeaders, StartResponse } from '../../gateway/types.js';
-import { renderError } from '../../handler/error-response.js';
-import { problemFormat, renderProblem, type Problem } from './render.js';
+import { renderError, type RenderedError } from '../../gateway/error-page.js';
+import type { App, AppLike, Body, Chunk, Environ, StartResponse } from '../../gateway/types.js';
 
 /**
  * Options for {@link showErrors}.
@@ -29,14 +28,14 @@ export interface ShowErrorsOptions {
   debug?: boolean;
 }
 
-/** Decides what an error becomes: its own response, a problem page, or (`undefined`) a rethrow. */
-type Describe = (error: unknown, environ: Environ) => HttpError | Problem | undefined;
+/** Decides what an error becomes: a rendered error page, or (`undefined`) a rethrow. */
+type Describe = (error: unknown, environ: Environ) => RenderedError | undefined;
 
 /**
  * Answers a thrown {@link HttpError} with its own status, headers (e.g.
  * `Allow`, `WWW-Authenticate`) and detail, in the format the client accepts
- * (HTML, `application/problem+json` or plain text), exactly as `BaseHandler`
- * renders it (both use `renderError`). Other errors pass
+ * (HTML, `application/problem+json` or plain text) with `Vary: Accept`,
+ * exactly as `BaseHandler` renders it (both use `renderError`). Other errors pass
  * through to the server, which answers 500. Errors after the headers were
  * sent are rethrown, so the server aborts the connection: an error is never
  * written into a body already under way.
@@ -51,7 +50,9 @@ type Describe = (error: unknown, environ: Environ) => HttpError | Problem | unde
  * ```
  */
 export function httpErrors(app: AppLike): App {
-  return catching(toApp(app), (error, environ) => (error instanceof HttpError ? logged(error, environ) : undefined));
+  return catching(toApp(app), (error, environ) =>
+    error instanceof HttpError ? renderError(logged(error, environ), environ.HTTP_ACCEPT) : undefined,
+  );
 }
 
 /**
@@ -61,8 +62,9 @@ export function httpErrors(app: AppLike): App {
  * carries the message and the escaped stack trace; without it, a generic
  * message and a reference id, while the full error goes to `tsgi.errors`
  * under the same id. The format follows `Accept`: an HTML page for browsers,
- * RFC 9457 `application/problem+json` for JSON clients, plain text otherwise.
- * Errors after the headers were sent are rethrown so the server aborts.
+ * RFC 9457 `application/problem+json` for JSON clients, plain text otherwise,
+ * with `Vary: Accept` (the shared `renderError`). Errors after the headers
+ * were sent are rethrown so the server aborts.
  *
  * @example
  * ```ts
@@ -72,15 +74,13 @@ export function httpErrors(app: AppLike): App {
 export function showErrors(app: AppLike, options: ShowErrorsOptions = {}): App {
   const debug = options.debug ?? false;
   return catching(toApp(app), (error, environ) => {
-    if (error instanceof HttpError) return logged(error, environ);
+    if (error instanceof HttpError) return renderError(logged(error, environ), environ.HTTP_ACCEPT);
     const reference = randomUUID().slice(0, 8);
     logError(environ['tsgi.errors'], error, `showErrors [${reference}] ${environ.REQUEST_METHOD} ${environ.REQUEST_URI}`);
-    if (!debug) {
-      return { status: 500, title: 'Internal Server Error', detail: 'The server could not complete this request.', reference };
-    }
+    if (!debug) return renderError(new HttpError(500, 'The server could not complete this request.'), environ.HTTP_ACCEPT, { reference });
     const detail = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
     const stack = error instanceof Error ? (error.stack ?? detail) : detail;
-    return { status: 500, title: 'Internal Server Error', detail, stack, reference };
+    return renderError(new HttpError(500, detail), environ.HTTP_ACCEPT, { reference, stack });
   });
 }
 
@@ -88,16 +88,6 @@ function logged(error: HttpError, environ: Environ): HttpError {
   if (error.status >= 500) logError(environ['tsgi.errors'], error, `${environ.REQUEST_METHOD} ${environ.REQUEST_URI}`);
   return error;
 }
-
-/** An HttpError rendered as BaseHandler renders it (the shared `renderError`), with its own headers. */
-function httpErrorResponse(error: HttpError, environ: Environ): [string, ResponseHeaders, string] {
-  const { contentType, body } = renderError(error, environ.HTTP_ACCEPT);
-  const headers: ResponseHeaders = error.headers.filter(([name]) => !EXTRA_HEADER_BLOCKLIST.has(name.toLowerCase()));
-  headers.push(['Content-Type', contentType], ['Content-Length', String(Buffer.byteLength(body))], ['X-Content-Type-Options', 'nosniff']);
-  return [error.statusLine, headers, body];
-}
-
-const EXTRA_HEADER_BLOCKLIST = new Set(['content-type', 'content-length']);
 
 function catching(inner: App, describe: Describe): App {
   return function errorsCaught(environ: Environ, startResponse: StartResponse) {
@@ -145,10 +135,7 @@ class ExchangeState {
     if (this.sent) throw error;
     const described = this.#describe(error, this.#environ);
     if (described === undefined) throw error;
-    const [status, headers, text] =
-      described instanceof HttpError
-        ? httpErrorResponse(described, this.#environ)
-        : renderProblem(described, problemFormat(this.#environ));
+    const { status, headers, body: text } = described;
     // With excInfo the server replaces a response not yet sent, and rethrows
     // if it was sent after all (e.g. by a write() this wrapper never saw).
     if (this.started) this.#startResponse(status, headers, error);

@@ -1,0 +1,69 @@
+/**
+ * Dispatching one request: the `doX` method its path and method choose, run
+ * plainly or through its decorators; OPTIONS and 405 when none answers.
+ *
+ * @module
+ */
+import { HttpError } from '../gateway/http-error.js';
+import type { DispatchTable, PathDispatch } from './dispatch.js';
+import { invokePlan } from './invoke.js';
+import type { ClassPlan, MethodPlan } from './plan.js';
+import { requestExtras } from './request.js';
+import type { HandlerResponse } from './response-assembly.js';
+import type { RoutePattern } from './route-pattern.js';
+
+// A plan's warning is logged on its first request only.
+const warned = new WeakSet<MethodPlan>();
+
+/**
+ * Calls the `doX` method for the request and returns what it returned (or a
+ * promise of it); answers OPTIONS with `Allow`, and throws the 404 of an
+ * unmatched `@route` or the 405 of a method nothing answers.
+ */
+export function dispatchRequest(handler: HandlerResponse, plan: ClassPlan): unknown {
+  const environ = handler.environ;
+  const method = environ.REQUEST_METHOD;
+  const path = environ.PATH_INFO;
+  const dispatch = plan.route === undefined ? (path === '' || path === '/' ? plan.table.root : plan.table.item) : matchRoute(handler, plan.route, plan.table, path);
+  const name = dispatch.methods.get(method) ?? (method === 'HEAD' ? dispatch.methods.get('GET') : undefined);
+  if (name !== undefined) {
+    const doMethod = (handler as unknown as Record<string, (...args: unknown[]) => unknown>)[name]!;
+    const decorated = plan.decorated ? plan.methods.get(name) : undefined;
+    return decorated == null ? doMethod.call(handler) : invokeDecorated(handler, decorated, doMethod);
+  }
+  if (method === 'OPTIONS') {
+    handler.start('204 No Content', [['Allow', dispatch.allow]]);
+    return undefined;
+  }
+  throw new HttpError(405, `${method} is not allowed here; allowed: ${dispatch.allow}`, {
+    headers: [['Allow', dispatch.allow]],
+  });
+}
+
+function invokeDecorated(handler: HandlerResponse, decorated: MethodPlan, doMethod: (...args: unknown[]) => unknown): unknown {
+  requestExtras(handler).plan = decorated;
+  if (decorated.status !== undefined && handler.statusOverride === undefined) handler.statusOverride = decorated.status;
+  if (decorated.warning !== undefined && !warned.has(decorated)) {
+    warned.add(decorated);
+    handler.environ['tsgi.errors'].write(decorated.warning);
+  }
+  return invokePlan(handler, decorated, doMethod);
+}
+
+/** Matches a `@route` pattern, filling the params; returns the dispatch for the path. */
+function matchRoute(handler: HandlerResponse, route: RoutePattern, table: DispatchTable, path: string): PathDispatch {
+  if (path === '' || path === '/') {
+    if (route.matchesRoot) {
+      requestExtras(handler).params = route.match(path)!;
+      return table.root;
+    }
+    if (table.rootOnly.methods.size > 0) return table.rootOnly;
+  } else {
+    const params = route.match(path);
+    if (params !== undefined) {
+      requestExtras(handler).params = params;
+      return table.item;
+    }
+  }
+  throw HttpError.notFound(`Nothing here matches ${JSON.stringify(path.length > 200 ? `${path.slice(0, 200)}…` : path)}`);
+}
