@@ -4,6 +4,7 @@
  * @module
  */
 import { HttpError } from '../gateway/http-error.js';
+import { hasRequestBody } from '../gateway/request-body.js';
 import type { Environ } from '../gateway/types.js';
 import { collectMultipart } from './form-collect.js';
 import { parseMediaType } from './media-type.js';
@@ -47,12 +48,9 @@ const TEXT_CHARSETS = new Set(['utf-8', 'utf8', 'us-ascii']);
 export async function parseFields(environ: Environ, options: ParseFieldsOptions = {}): Promise<FieldRecord> {
   const type = parseMediaType(environ.CONTENT_TYPE);
   if (type?.essence === MULTIPART) return (await collectMultipart(environ, options, false)).fields;
-  const declaresBody = environ.CONTENT_LENGTH !== undefined && environ.CONTENT_LENGTH !== '0';
   // Refuse a wrong type before reading, so a large upload of the wrong kind
   // costs nothing; an absent type is judged once we know a body came.
-  if (type !== undefined && type.essence !== FORM && (declaresBody || environ.CONTENT_LENGTH === undefined)) {
-    throw unsupported(environ.CONTENT_TYPE);
-  }
+  if (type !== undefined && type.essence !== FORM && hasRequestBody(environ)) throw unsupported(environ.CONTENT_TYPE);
   const charset = type?.params.charset?.toLowerCase();
   if (charset !== undefined && !TEXT_CHARSETS.has(charset)) {
     throw new HttpError(415, `Unsupported charset ${JSON.stringify(charset)}: form bodies must be UTF-8`);

@@ -4,6 +4,7 @@
  * @module
  */
 import { HttpError } from '../gateway/http-error.js';
+import { hasRequestBody } from '../gateway/request-body.js';
 import type { Environ } from '../gateway/types.js';
 import { parseFields } from './fields.js';
 import type { FormOptions } from './form-collect.js';
@@ -51,7 +52,7 @@ export const PARSEABLE_TYPES: readonly string[] = Object.freeze([
  * ```
  */
 export async function parseBody(environ: Environ, options: FormOptions = {}): Promise<unknown> {
-  if (environ.CONTENT_TYPE === undefined && !hasBody(environ)) return undefined;
+  if (environ.CONTENT_TYPE === undefined && !hasRequestBody(environ)) return undefined;
   const type = parseMediaType(environ.CONTENT_TYPE);
   const essence = type?.essence ?? '';
   if (isJsonType(essence)) return readJson(environ, options);
@@ -61,9 +62,4 @@ export async function parseBody(environ: Environ, options: FormOptions = {}): Pr
   throw new HttpError(415, `Cannot parse a body with ${got}; expected one of ${PARSEABLE_TYPES.join(', ')}`, {
     headers: [['Accept-Post', 'application/json, application/x-www-form-urlencoded, multipart/form-data, text/plain']],
   });
-}
-
-function hasBody(environ: Environ): boolean {
-  const length = environ.CONTENT_LENGTH;
-  return length === undefined || length === '' ? environ.HTTP_TRANSFER_ENCODING !== undefined : length !== '0';
 }

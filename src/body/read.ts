@@ -5,6 +5,7 @@
  */
 import { Buffer } from 'node:buffer';
 import { HttpError } from '../gateway/http-error.js';
+import { hasRequestBody } from '../gateway/request-body.js';
 import type { Environ } from '../gateway/types.js';
 
 /**
@@ -77,11 +78,10 @@ export async function readBody(environ: Environ, options: ReadBodyOptions = {}):
   const limit = options.limit ?? DEFAULT_BODY_LIMIT;
   const declared = declaredLength(environ);
   if (declared !== undefined && declared > limit) throw tooLarge(limit, `${declared} bytes`);
-  if (declared === 0 || (declared === undefined && environ['tsgi.input_terminated'] !== true)) {
-    // Without a length or a terminated stream, reading could wait forever on a
-    // client that sent no body, so such a request is treated as empty.
-    return Buffer.alloc(0);
-  }
+  if (!hasRequestBody(environ)) return Buffer.alloc(0);
+  // Without a length, only a stream the host ends itself can be read to
+  // its end; anything else could wait forever on a client.
+  if (declared === undefined && environ['tsgi.input_terminated'] !== true) return Buffer.alloc(0);
   const chunks: Uint8Array[] = [];
   let total = 0;
   for await (const chunk of environ['tsgi.input']) {

@@ -4,6 +4,7 @@
  * @module
  */
 import { ChunkInput, emptyInput } from '../gateway/input.js';
+import { isContentLengthValue } from '../gateway/spec.js';
 import type { Environ, ErrorStream } from '../gateway/types.js';
 import { headerKey } from './environ.js';
 import { decodePath } from './target.js';
@@ -74,10 +75,25 @@ export function fetchEnviron(request: Request, context: unknown, settings: Fetch
   // and cookies by `; `, as the gateway wants them.
   for (const [name, value] of request.headers) {
     const key = headerKey(name);
-    if (key !== '') headers[key] = value;
+    if (key !== '' && key !== 'CONTENT_LENGTH' && key !== 'HTTP_TRANSFER_ENCODING') headers[key] = value;
   }
   headers.HTTP_HOST ??= url.host;
+  if (body !== null) frameBody(environ, request.headers);
   return environ;
+}
+
+/**
+ * Says how the body of a `Request` is framed, so that it has one by the
+ * gateway's rule (RFC 9112 §6.3): its valid Content-Length, or else a
+ * transfer coding, since a stream of unknown length is what a chunked body
+ * is. A `Request` built with a body rarely carries a Content-Length: the
+ * Fetch API adds one only when the request is sent.
+ */
+function frameBody(environ: Environ, headers: Headers): void {
+  const length = headers.get('content-length');
+  const coding = headers.get('transfer-encoding');
+  if (coding === null && length !== null && isContentLengthValue(length)) environ.CONTENT_LENGTH = length;
+  else environ.HTTP_TRANSFER_ENCODING = coding ?? 'chunked';
 }
 
 /**
