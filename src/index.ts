@@ -15,6 +15,7 @@ export * from './gateway/input.js';
 export * from './gateway/errors.js';
 export * from './gateway/app.js';
 export * from './gateway/body.js';
+export { proxyBody, closeBody, type BodyHooks, type BodyOutcome, type ProxyOptions } from './gateway/response/body-proxy.js';
 export * from './gateway/http-error.js';
 export * from './body/index.js';
 export * from './handler/index.js';

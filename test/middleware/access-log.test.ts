@@ -1,6 +1,23 @@
 import { get } from 'node:http';
 import { describe, expect, it } from 'vitest';
-import { accessLog, basicAuth, clfTimestamp, staticCredentials, TestClient, type App, type Chunk } from '../../src/index.js';
+import {
+  accessLog,
+  BaseHandler,
+  basicAuth,
+  cascade,
+  clfTimestamp,
+  compress,
+  httpErrors,
+  proxyHeaders,
+  sessions,
+  showErrors,
+  staticCredentials,
+  TestClient,
+  toApp,
+  urlMap,
+  type App,
+  type Chunk,
+} from '../../src/index.js';
 import { serve, waitFor } from '../server/helpers.js';
 import { curl } from './support.js';
 
@@ -113,5 +130,83 @@ describe('accessLog', () => {
 
   it('formats CLF timestamps in UTC', () => {
     expect(clfTimestamp(new Date(Date.UTC(2000, 9, 10, 13, 55, 36)))).toBe('10/Oct/2000:13:55:36 +0000');
+  });
+});
+
+/** A class app: its body calls startResponse late and declares a Content-Length. */
+class Greeting extends BaseHandler {
+  doGET(): string | AsyncIterable<string> {
+    if (this.pathInfo === '/big') return 'tsgi '.repeat(600);
+    if (this.pathInfo !== '/slow') return 'Hello world!\n';
+    return (async function* () {
+      for (let i = 0; i < 10_000; i++) {
+        yield 'x'.repeat(16 * 1024);
+        await new Promise((resolve) => setTimeout(resolve, 1));
+      }
+    })();
+  }
+}
+
+const notHere: App = (_environ, startResponse) => {
+  startResponse('404 Not Found', [['Content-Type', 'text/plain']]);
+  return ['not here\n'];
+};
+
+const verify = staticCredentials({ ada: 'pw' });
+const wrappers: Array<[string, (app: App) => App, string[]]> = [
+  ['nothing', (app) => app, []],
+  ['compress', (app) => compress(app), ['-H', 'Accept-Encoding: gzip']],
+  ['sessions', (app) => sessions(app, { secrets: ['a-secret-of-at-least-thirty-two-chars!'] }), []],
+  ['showErrors', (app) => showErrors(app), []],
+  ['httpErrors', (app) => httpErrors(app), []],
+  ['basicAuth', (app) => basicAuth(app, { realm: 'r', verify }), ['-u', 'ada:pw']],
+  ['cascade', (app) => cascade([notHere, app]), []],
+  ['urlMap', (app) => urlMap({ '/': app }), []],
+  ['proxyHeaders', (app) => proxyHeaders(app, { trust: ['loopback'] }), ['-H', 'X-Forwarded-For: 198.51.100.23']],
+];
+
+describe('accessLog over a real socket, around a BaseHandler', () => {
+  for (const [name, wrap, flags] of wrappers) {
+    it(`logs a whole response as complete, with ${name} inside`, async () => {
+      const out = sink();
+      const { url } = await serve(accessLog(wrap(toApp(Greeting)), { stream: out }));
+      for (const [path, expected] of [['hello', 13], ['big', 3000]] as const) {
+        out.lines.length = 0;
+        const result = await curl(['-o', '/dev/null', '-w', '%{http_code} %{size_download}', ...flags, `${url}${path}`]);
+        const [status, received] = result.stdout.split(' ').map(Number);
+        expect(status).toBe(200);
+        if (name !== 'compress') expect(received).toBe(expected);
+        await waitFor(() => out.lines.length === 1, 'the line');
+        const line = COMMON.exec(out.lines[0]!.trimEnd())!;
+        expect(line, out.lines[0]).not.toBeNull();
+        expect(line.slice(5, 7)).toEqual(['200', String(received)]);
+        expect(line[8]).toBeUndefined();
+      }
+    });
+  }
+
+  it('logs a client that leaves a slow stream mid-way as aborted', async () => {
+    const out = sink();
+    const { port } = await serve(accessLog(compress(toApp(Greeting)), { stream: out }));
+    await new Promise<void>((resolve) => {
+      const request = get({ host: '127.0.0.1', port, path: '/slow' }, (response) => {
+        response.once('data', () => {
+          request.destroy();
+          resolve();
+        });
+      });
+      request.on('error', () => undefined);
+    });
+    await waitFor(() => out.lines.length === 1, 'the aborted line');
+    const line = COMMON.exec(out.lines[0]!.trimEnd())!;
+    expect(line[5]).toBe('200');
+    expect(Number(line[6])).toBeGreaterThan(0);
+    expect(line[8]).toBe(' aborted');
+  });
+
+  it('logs an empty REMOTE_ADDR as -', async () => {
+    const out = sink();
+    await new TestClient(accessLog(hello, { stream: out }), { environ: { REMOTE_ADDR: '' } }).get('/');
+    expect(out.lines[0]).toMatch(/^- - - \[/);
   });
 });

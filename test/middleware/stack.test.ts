@@ -8,13 +8,15 @@ import {
   closeBody,
   compress,
   HttpError,
+  proxyBody,
   proxyHeaders,
   showErrors,
   stack,
   staticFiles,
-  tapBody,
   TestClient,
   type App,
+  type BodyOutcome,
+  type Chunk,
   type Middleware,
 } from '../../src/index.js';
 import { serve } from '../server/helpers.js';
@@ -47,31 +49,64 @@ describe('stack', () => {
   });
 });
 
-describe('tapBody', () => {
+/** An async body of `chunks` that records its return() calls. */
+function closable(chunks: Chunk[]): { body: AsyncIterable<Chunk>; returns: () => number } {
+  let returns = 0;
+  const body: AsyncIterable<Chunk> = {
+    [Symbol.asyncIterator]: () => {
+      let i = 0;
+      return {
+        next: async () => (i < chunks.length ? { done: false, value: chunks[i++]! } : { done: true, value: undefined }),
+        return: async () => {
+          returns++;
+          return { done: true, value: undefined };
+        },
+      };
+    },
+  };
+  return { body, returns: () => returns };
+}
+
+async function drain(body: unknown): Promise<unknown[]> {
+  const out: unknown[] = [];
+  for await (const chunk of body as AsyncIterable<unknown>) out.push(chunk);
+  return out;
+}
+
+describe('proxyBody, the body helper middleware is built on', () => {
   it('reports chunks and the end, keeping sync bodies sync', () => {
     const events: string[] = [];
-    const body = tapBody(['a', 'b'], { chunk: (c) => events.push(String(c)), end: (outcome) => events.push(outcome) });
-    expect(typeof (body as Iterable<unknown>)[Symbol.iterator]).toBe('function');
+    const body = proxyBody(['a', 'b'], {
+      chunk: (c) => {
+        events.push(String(c));
+        return c;
+      },
+      end: (outcome) => void events.push(outcome),
+    });
+    expect(typeof (body as Partial<AsyncIterable<unknown>>)[Symbol.asyncIterator]).toBe('undefined');
     expect([...(body as Iterable<string>)]).toEqual(['a', 'b']);
     expect(events).toEqual(['a', 'b', 'complete']);
   });
 
-  it('forwards return() to the inner iterator even before the first next()', async () => {
-    let returned = false;
-    const inner: AsyncIterable<string> = {
-      [Symbol.asyncIterator]: () => ({
-        next: async () => ({ done: false, value: 'x' }),
-        return: async () => {
-          returned = true;
-          return { done: true, value: undefined };
-        },
-      }),
-    };
-    const outcomes: string[] = [];
-    const body = tapBody(inner, { end: (outcome) => outcomes.push(outcome) });
-    await closeBody(body);
-    expect(returned).toBe(true);
-    expect(outcomes).toEqual(['closed']);
+  it('forwards return() to the inner iterator even before the first next(), once', async () => {
+    const { body, returns } = closable(['x']);
+    const outcomes: BodyOutcome[] = [];
+    const proxied = proxyBody(body, { end: (outcome) => void outcomes.push(outcome) });
+    await closeBody(proxied);
+    await closeBody(proxied);
+    expect(returns()).toBe(1);
+    expect(outcomes).toEqual(['gone']);
+  });
+
+  it('counts a return() after the limit as complete, and one before it as gone', async () => {
+    for (const [limit, expected] of [[2, 'complete'], [3, 'gone']] as const) {
+      const { body } = closable(['ab', 'c']);
+      const outcomes: BodyOutcome[] = [];
+      const iterator = (proxyBody(body, { limit: () => limit, end: (o) => void outcomes.push(o) }) as AsyncIterable<Chunk>)[Symbol.asyncIterator]();
+      await iterator.next();
+      await iterator.return!();
+      expect(outcomes).toEqual([expected]);
+    }
   });
 
   it('reports an error from the body once', async () => {
@@ -80,12 +115,68 @@ describe('tapBody', () => {
       yield 'a';
       throw new Error('broken');
     })();
-    const body = tapBody(failing, { end: (outcome) => outcomes.push(outcome) }) as Iterable<string>;
+    const body = proxyBody(failing, { end: (outcome) => void outcomes.push(outcome) }) as Iterable<string>;
     const iterator = body[Symbol.iterator]();
     iterator.next();
     expect(() => iterator.next()).toThrow('broken');
     iterator.return?.();
     expect(outcomes).toEqual(['error']);
+  });
+
+  it('closes the body and reports an error when a hook fails', async () => {
+    const { body, returns } = closable(['a', 'b']);
+    const outcomes: BodyOutcome[] = [];
+    const proxied = proxyBody(body, {
+      chunk: async () => {
+        throw new Error('encoder broke');
+      },
+      end: (outcome) => void outcomes.push(outcome),
+    });
+    await expect(drain(proxied)).rejects.toThrow('encoder broke');
+    expect(returns()).toBe(1);
+    expect(outcomes).toEqual(['error']);
+  });
+
+  it('sends what fail gives instead of the error, and rethrows without it', async () => {
+    const failing = async function* (): AsyncGenerator<Chunk> {
+      throw new Error('late');
+    };
+    expect(await drain(proxyBody(failing(), { fail: () => ['sorry'] }))).toEqual(['sorry']);
+    await expect(drain(proxyBody(failing(), { fail: () => undefined }))).rejects.toThrow('late');
+  });
+
+  it('yields a prefix first, and waits for an async end before it reports its own', async () => {
+    const { body } = closable(['b']);
+    let saved = false;
+    const proxied = proxyBody(body, {
+      end: async () => {
+        await new Promise((resolve) => setTimeout(resolve, 20));
+        saved = true;
+      },
+    }, { prefix: ['a'] });
+    const iterator = (proxied as AsyncIterable<Chunk>)[Symbol.asyncIterator]();
+    expect(await iterator.next()).toEqual({ done: false, value: 'a' });
+    await iterator.return!();
+    expect(saved).toBe(true);
+  });
+
+  it('passes a chunk that is not one on, for the host to refuse', () => {
+    const body = proxyBody([null as unknown as Chunk, 'ok'], { limit: () => 2 });
+    expect([...(body as Iterable<unknown>)]).toEqual([null, 'ok']);
+  });
+
+  it('takes one inner iterator however often it is asked for its own', () => {
+    let taken = 0;
+    const inner: Iterable<Chunk> = {
+      [Symbol.iterator]: () => {
+        taken++;
+        return ['a'][Symbol.iterator]();
+      },
+    };
+    const body = proxyBody(inner, {}) as Iterable<Chunk>;
+    body[Symbol.iterator]();
+    expect([...body]).toEqual(['a']);
+    expect(taken).toBe(1);
   });
 });
 

@@ -6,8 +6,10 @@
 import { performance } from 'node:perf_hooks';
 import { toApp } from '../../gateway/app.js';
 import { chunkLength } from '../../gateway/body.js';
+import { proxyBody, type BodyHooks, type BodyOutcome } from '../../gateway/response/body-proxy.js';
+import { parseHead, type ResponseHead } from '../../gateway/response/head.js';
+import { hasExcInfo } from '../../gateway/response/start.js';
 import type { App, AppLike, Body, Chunk, Environ, StartResponse, Write } from '../../gateway/types.js';
-import { tapBody, type BodyTap } from '../stack/body-tap.js';
 import { formatAccessLine, type AccessLogEntry, type AccessLogFormat } from './format.js';
 
 /**
@@ -49,10 +51,12 @@ export interface AccessLogOptions {
  *
  * The last field is the **response time in milliseconds** (three decimals),
  * measured from the call into the app until the body was exhausted, failed
- * or was closed, so it includes streaming the whole body. Requests the client
- * abandoned mid-body are logged too, with the bytes sent so far and
- * ` aborted` at the end; a body that failed ends with ` error`, and an app
- * that threw before answering is logged with status 500 (what the server
+ * or was closed, so it includes streaming the whole body. A response counts
+ * as complete once its body is exhausted or every byte of its
+ * `Content-Length` was sent (the server may close the body then). Requests
+ * the client abandoned mid-body are logged too, with the bytes sent so far
+ * and ` aborted` at the end; a body that failed ends with ` error`, and an
+ * app that threw before answering is logged with status 500 (what the server
  * sends) and ` error`.
  *
  * An array body, already in memory and sent by the server in one write, is
@@ -81,17 +85,17 @@ export function accessLog(app: AppLike, options: AccessLogOptions = {}): App {
       record.end('error');
       throw error;
     }
-    if (body instanceof Promise) return body.then((resolved) => record.tap(resolved), (error: unknown) => record.fail(error));
-    return record.tap(body);
+    if (body instanceof Promise) return body.then((resolved) => record.observe(resolved), (error: unknown) => record.rejected(error));
+    return record.observe(body);
   };
 }
 
 /**
  * One request's log line in the making. A class, so that a request costs
  * one object and two small functions rather than a handful of closures; it
- * is also the body tap.
+ * is also the body's hooks.
  */
-class AccessRecord implements AccessLogEntry, BodyTap {
+class AccessRecord implements AccessLogEntry, BodyHooks {
   remoteAddr: string;
   user: string | undefined = undefined;
   time: Date;
@@ -101,13 +105,16 @@ class AccessRecord implements AccessLogEntry, BodyTap {
   referer: string | undefined;
   userAgent: string | undefined;
   durationMs = 0;
-  outcome: AccessLogEntry['outcome'] = 'complete';
+  outcome: BodyOutcome = 'complete';
   readonly #environ: Environ;
   readonly #startResponse: StartResponse;
   readonly #format: AccessLogFormat;
   readonly #stream: AccessLogSink;
   readonly #started = performance.now();
   #write: Write | undefined;
+  #head: ResponseHead | undefined;
+  /** Bytes sent by `write()`, which count towards the Content-Length too. */
+  #written = 0;
 
   constructor(environ: Environ, startResponse: StartResponse, time: Date, format: AccessLogFormat, stream: AccessLogSink) {
     this.#environ = environ;
@@ -122,43 +129,63 @@ class AccessRecord implements AccessLogEntry, BodyTap {
   }
 
   readonly startResponse: StartResponse = (status, headers, excInfo) => {
-    this.#write = excInfo === undefined ? this.#startResponse(status, headers) : this.#startResponse(status, headers, excInfo);
-    this.status = Number(status.slice(0, 3));
+    // The next startResponse judges the call; what it accepted is logged.
+    this.#write = hasExcInfo(excInfo) ? this.#startResponse(status, headers, excInfo) : this.#startResponse(status, headers);
+    try {
+      this.#head = parseHead(status, headers, this.#environ.REQUEST_METHOD === 'HEAD');
+      this.status = this.#head.code;
+    } catch {
+      // Accepted by a lenient layer outside: log the code, judge no length.
+      this.#head = undefined;
+      this.status = Number(status.slice(0, 3));
+    }
     return this.#countingWrite;
   };
 
   readonly #countingWrite: Write = (chunk) => {
-    this.bytes += chunkLength(chunk);
+    const length = chunkLength(chunk);
+    this.bytes += length;
+    this.#written += length;
     return this.#write!(chunk);
   };
 
-  tap(body: Body): Body {
+  /** The body to hand on: the app's, watched until it ends. */
+  observe(body: Body): Body {
     if (Array.isArray(body)) {
       // Already in memory: the server sends it in one go, so the line can
       // be written now, and the server keeps its fast path for arrays.
-      for (const chunk of body as unknown[]) if (typeof chunk === 'string' || chunk instanceof Uint8Array) this.bytes += chunkLength(chunk);
-      if (this.#environ.REQUEST_METHOD === 'HEAD') this.bytes = 0;
+      for (const chunk of body as unknown[]) this.chunk(chunk as Chunk);
       this.end(this.status === undefined ? 'error' : 'complete');
       return body;
     }
-    return tapBody(body, this);
+    return proxyBody(body, this);
   }
 
-  fail(error: unknown): never {
+  /** The app failed before it returned a body. */
+  rejected(error: unknown): never {
     this.end('error');
     throw error;
   }
 
-  chunk(chunk: Chunk): void {
-    this.bytes += chunkLength(chunk);
+  chunk(chunk: Chunk): Chunk {
+    if (typeof chunk === 'string' || chunk instanceof Uint8Array) this.bytes += chunkLength(chunk);
+    return chunk;
   }
 
-  end(outcome: AccessLogEntry['outcome']): void {
+  /** The body bytes that complete the response, so a close after them is no abort. */
+  limit(): number {
+    const limit = this.#head?.bodyLimit ?? -1;
+    return limit < 0 ? -1 : Math.max(0, limit - this.#written);
+  }
+
+  end(outcome: BodyOutcome): void {
     this.durationMs = performance.now() - this.#started;
     this.outcome = outcome;
     // Inner middleware (basicAuth) sets REMOTE_USER on the shared environ.
     const user = this.#environ.REMOTE_USER;
     this.user = typeof user === 'string' ? user : undefined;
+    // HEAD, 204 and 304 send no body, whatever the app produced.
+    if (this.#head !== undefined && !this.#head.sendsBody) this.bytes = 0;
     if (outcome === 'error' && this.bytes === 0) this.status = 500;
     try {
       this.#stream.write(formatAccessLine(this, this.#format));

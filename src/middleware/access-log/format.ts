@@ -3,6 +3,7 @@
  *
  * @module
  */
+import type { BodyOutcome } from '../../gateway/response/body-proxy.js';
 
 /**
  * The log line layout: `common` is NCSA's Common Log Format; `combined` adds
@@ -27,7 +28,7 @@ export type AccessLogFormat = 'common' | 'combined';
  * ```
  */
 export interface AccessLogEntry {
-  /** The client's address. */
+  /** The client's address; logged as `-` when empty. */
   remoteAddr: string;
   /** The authenticated user (`REMOTE_USER`), if any. */
   user: string | undefined;
@@ -45,8 +46,8 @@ export interface AccessLogEntry {
   userAgent: string | undefined;
   /** Milliseconds from the call into the app to the end of the body. */
   durationMs: number;
-  /** How the exchange ended: completed, failed, or abandoned by the client. */
-  outcome: 'complete' | 'error' | 'closed';
+  /** How the exchange ended: completed, failed, or abandoned by the client (`gone`). */
+  outcome: BodyOutcome;
 }
 
 const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
@@ -94,11 +95,11 @@ export function clfTimestamp(time: Date): string {
  */
 export function formatAccessLine(entry: AccessLogEntry, format: AccessLogFormat): string {
   let line =
-    `${clean(entry.remoteAddr)} - ${entry.user ? clean(entry.user) : '-'} [${clfTimestamp(entry.time)}] ` +
+    `${entry.remoteAddr ? clean(entry.remoteAddr) : '-'} - ${entry.user ? clean(entry.user) : '-'} [${clfTimestamp(entry.time)}] ` +
     `"${escape(entry.requestLine)}" ${entry.status ?? '-'} ${entry.bytes > 0 ? entry.bytes : '-'}`;
   if (format === 'combined') line += ` "${escape(entry.referer ?? '-')}" "${escape(entry.userAgent ?? '-')}"`;
   line += ` ${entry.durationMs.toFixed(3)}`;
-  if (entry.outcome === 'closed') line += ' aborted';
+  if (entry.outcome === 'gone') line += ' aborted';
   else if (entry.outcome === 'error') line += ' error';
   return `${line}\n`;
 }

@@ -1,7 +1,6 @@
 /**
- * Composing middleware, and the body helpers middleware is built from.
+ * Composing middleware.
  *
  * @module
  */
 export { stack, type Middleware } from './stack.js';
-export { tapBody, closeBody, type BodyTap, type BodyOutcome } from './body-tap.js';
