@@ -6,10 +6,11 @@
  */
 import { parseCookie, stringifySetCookie } from 'cookie';
 import { toApp } from '../../gateway/app.js';
-import { chunkLength, isBody, openBody, type BodyReader } from '../../gateway/body.js';
+import { chunkLength, isBody } from '../../gateway/body.js';
 import { logError } from '../../gateway/errors.js';
+import { proxyBody, type BodyHooks, type BodyOutcome } from '../../gateway/response/body-proxy.js';
+import { HeldResponse } from '../../gateway/response/start.js';
 import type { App, AppLike, Body, Chunk, Environ, ResponseHeaders, StartResponse } from '../../gateway/types.js';
-import { DeferredResponse, hasBytes } from './deferred-response.js';
 import { MemoryStore } from './memory-store.js';
 import { SessionState, type LoadedSession } from './session-state.js';
 import { CookieSigner, type VerifiedId } from './signing.js';
@@ -154,9 +155,9 @@ export function sessions(app: AppLike, options: SessionOptions): App {
     // The id the client's cookie names once this response's headers are
     // out: only a record under that id can ever be found again.
     let clientId: string | undefined;
-    const response = new DeferredResponse(startResponse, () => {
+    const response = new HeldResponse(startResponse, isHead, (head) => {
       clientId = state.cookieTarget();
-      return cookieHeaders(state, signer, cookieName, { path: cookiePath, secure });
+      return [...head.headers, ...cookieHeaders(state, signer, cookieName, { path: cookiePath, secure })];
     });
 
     /**
@@ -169,31 +170,31 @@ export function sessions(app: AppLike, options: SessionOptions): App {
         // Only a record under the id the client's cookie names can be found
         // again: the one just sent, the one it came with, or (the response not
         // yet passed on) the one about to be sent.
-        const target = response.forwarded ? clientId : closing ? state.incomingId : state.cookieTarget();
+        const target = response.released ? clientId : closing ? state.incomingId : state.cookieTarget();
         await save(state, target, config, closing ? undefined : environ);
       } catch (error) {
         logError(environ['tsgi.errors'], error, 'session: writing the session store failed');
         if (closing || !response.replace('503 Service Unavailable', unavailableHeaders())) throw error;
         return isHead ? [] : [UNAVAILABLE_BODY];
       }
-      if (!closing) response.flush();
+      if (!closing) release(response);
       return undefined;
     }
 
     const body: unknown = await inner(environ, response.startResponse);
     if (!isBody(body)) {
       // Not ours to judge: the server reports it.
-      response.flush();
+      release(response);
       return body as Body;
     }
     // An array is inert: the app has finished with the session already, so
     // it can be saved now and the array sent as it is (keeping its
     // Content-Length).
     if (Array.isArray(body)) {
-      if (!response.started) return body;
+      if (response.head === undefined) return body;
       return (await commit()) ?? body;
     }
-    return new SessionBody(body, response, commit, isHead);
+    return proxyBody(body, new SessionSaving(response, commit, isHead), { async: true });
   };
 }
 
@@ -308,70 +309,69 @@ function unavailableHeaders(): ResponseHeaders {
 }
 
 /**
- * The app's body, passed through chunk by chunk; when it ends, or the
- * server closes it early, the app's iterator is closed and then the session
- * saved, before this body reports its own end. A class rather than a
- * generator, because a generator closed before its first `next()` would
- * never run its cleanup, leaving the app's body open and the session unsaved.
+ * Passes the app's head on, if it gave one: a missing `startResponse` is not
+ * this layer's to judge, the server reports it.
  */
-class SessionBody implements AsyncIterableIterator<Chunk> {
-  readonly #reader: BodyReader;
-  readonly #response: DeferredResponse;
+function release(response: HeldResponse): void {
+  if (response.head !== undefined) response.release();
+}
+
+/** Whether a chunk carries bytes; anything else counts, so that the server refuses it. */
+function hasBytes(chunk: unknown): boolean {
+  if (typeof chunk === 'string') return chunk.length > 0;
+  if (chunk instanceof Uint8Array) return chunk.byteLength > 0;
+  return true;
+}
+
+/**
+ * The hooks that save the session as the app's body goes by: before the
+ * last chunk the server will send, at the body's end (after the app's
+ * iterator is closed), or when the server closes the body early; in every
+ * case before the body reports its end to the server. A body that fails
+ * saves nothing: the app's session changes are discarded.
+ */
+class SessionSaving implements BodyHooks {
+  readonly #response: HeldResponse;
   readonly #commit: (closing?: boolean) => Promise<Chunk[] | undefined>;
   readonly #isHead: boolean;
-  #phase: 'running' | 'ended' | 'failed' = 'running';
-  #replacement: Chunk[] = [];
+  #saved = false;
+  /** Whether the 503 for a failed save replaced the app's response. */
+  #replaced = false;
   #sent = 0;
 
-  constructor(
-    body: Body,
-    response: DeferredResponse,
-    commit: (closing?: boolean) => Promise<Chunk[] | undefined>,
-    isHead: boolean,
-  ) {
-    this.#reader = openBody(body);
+  constructor(response: HeldResponse, commit: (closing?: boolean) => Promise<Chunk[] | undefined>, isHead: boolean) {
     this.#response = response;
     this.#commit = commit;
     this.#isHead = isHead;
   }
 
-  [Symbol.asyncIterator](): this {
-    return this;
+  async chunk(chunk: Chunk): Promise<Chunk | readonly Chunk[]> {
+    if (this.#replaced) return [];
+    if (this.#saved || !hasBytes(chunk)) return chunk;
+    if (!this.#isLast(chunk)) {
+      release(this.#response);
+      return chunk;
+    }
+    // The server ends the response with this chunk and pulls no more, so
+    // this is the last moment to save before the visitor can see it.
+    this.#saved = true;
+    const replacement = await this.#commit();
+    this.#replaced = replacement !== undefined;
+    return replacement ?? chunk;
   }
 
-  async next(): Promise<IteratorResult<Chunk, undefined>> {
-    const replacement = this.#replacement.shift();
-    if (replacement !== undefined) return { done: false, value: replacement };
-    if (this.#phase !== 'running') return { done: true, value: undefined };
-    try {
-      const next = await this.#reader.next();
-      if (next.done !== true) {
-        const chunk = next.value;
-        if (!hasBytes(chunk)) return { done: false, value: chunk };
-        if (this.#isLast(chunk)) {
-          // The server ends the response with this chunk and pulls no more,
-          // so this is the last moment to save before the visitor can see it.
-          this.#phase = 'ended';
-          const replacement = await this.#commit();
-          if (replacement !== undefined) {
-            this.#replacement = replacement;
-            return this.next();
-          }
-        } else {
-          this.#response.flush();
-        }
-        return { done: false, value: chunk };
-      }
-      this.#phase = 'ended';
-      const closeError = await this.#reader.close();
-      if (closeError !== undefined) throw closeError;
-      this.#replacement = (await this.#commit()) ?? [];
-      return this.next();
-    } catch (error) {
-      this.#phase = 'failed';
-      await this.#reader.close();
-      throw error;
-    }
+  async flush(): Promise<readonly Chunk[] | undefined> {
+    if (this.#saved) return undefined;
+    this.#saved = true;
+    return this.#commit();
+  }
+
+  async end(outcome: BodyOutcome): Promise<void> {
+    if (this.#saved || outcome === 'error') return;
+    // Closed early (the client went away, or a HEAD or 204 needs no body):
+    // the app is done with the session all the same.
+    this.#saved = true;
+    await this.#commit(true);
   }
 
   /**
@@ -380,27 +380,10 @@ class SessionBody implements AsyncIterableIterator<Chunk> {
    * body at all.
    */
   #isLast(chunk: Chunk): boolean {
-    if (this.#isHead) return true;
-    const limit = this.#response.bodyLimit;
+    const head = this.#response.head;
+    const limit = head === undefined ? (this.#isHead ? 0 : -1) : head.bodyLimit;
     if (limit < 0) return false;
     this.#sent += chunkLength(chunk);
     return this.#sent >= limit;
-  }
-
-  async return(): Promise<IteratorResult<Chunk, undefined>> {
-    if (this.#phase === 'ended') {
-      // Saved already, before the last chunk; the app's body still needs closing.
-      const closeError = await this.#reader.close();
-      if (closeError !== undefined) throw closeError;
-    } else if (this.#phase === 'running') {
-      // Closed early (the client went away, or a HEAD or 204 needs no body):
-      // the app is done with the session all the same.
-      this.#phase = 'ended';
-      const closeError = await this.#reader.close();
-      if (closeError !== undefined) throw closeError;
-      await this.#commit(true);
-    }
-    this.#replacement = [];
-    return { done: true, value: undefined };
   }
 }
