@@ -203,6 +203,21 @@ describe('compress', () => {
     expect(response.text()).toBe('oops!\n');
   });
 
+  it('lets a body replace its response with excInfo once the head was passed on but nothing sent', async () => {
+    const failing: App = (_environ, startResponse) => {
+      startResponse('200 OK', [['Content-Type', 'image/png']]);
+      // Left uncompressed, so its head is passed on before the body runs.
+      return (function* (): Generator<Chunk> {
+        startResponse('500 Internal Server Error', [['Content-Type', 'text/plain'], ['Content-Length', '6']], new Error('late'));
+        yield 'oops!\n';
+      })();
+    };
+    const served = await serve(compress(failing));
+    const response = parseCurl((await curl(['--include', '-H', 'Accept-Encoding: gzip', served.url])).stdout);
+    expect(response.status).toBe(500);
+    expect(response.body).toBe('oops!\n');
+  });
+
   it('flushes each chunk of an async body, for every coding', async () => {
     for (const [encoding, decode] of [['gzip', gunzipSync], ['br', brotliDecompressSync], ['deflate', inflateSync]] as const) {
       const { app } = trackedApp(['first chunk, ', LONG, 'last']);

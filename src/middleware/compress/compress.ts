@@ -5,9 +5,12 @@
  * @module
  */
 import { toApp } from '../../gateway/app.js';
-import { chunkBytes, chunkLength, openBody, type BodyReader } from '../../gateway/body.js';
+import { chunkBytes, chunkLength } from '../../gateway/body.js';
 import { HeaderList } from '../../gateway/header-list.js';
-import { checkHeaders, checkStatus, GatewayError, statusAllowsBody } from '../../gateway/spec.js';
+import { proxyBody, type BodyHooks } from '../../gateway/response/body-proxy.js';
+import type { ResponseHead } from '../../gateway/response/head.js';
+import { HeldResponse } from '../../gateway/response/start.js';
+import { statusAllowsBody } from '../../gateway/spec.js';
 import type { App, AppLike, Body, Chunk, Environ, ResponseHeaders, StartResponse, Write } from '../../gateway/types.js';
 import { addVary, forbidsTransform, isCompressible, weakenEtag } from './compressible.js';
 import { Encoder, type CompressionLevels } from './encoder.js';
@@ -120,23 +123,29 @@ function withVary(status: string, headers: ResponseHeaders): ResponseHeaders {
   return list.list;
 }
 
-/** One request's compression: defers the real startResponse until the body's size may be known. */
-class CompressingExchange {
-  readonly #startResponse: StartResponse;
+/**
+ * One request's compression: holds the app's head back until the body's
+ * size may be known, decides the coding as the head is passed on, and
+ * encodes the body and every `write()` on the way through.
+ */
+class CompressingExchange implements BodyHooks {
+  readonly #held: HeldResponse;
   readonly #encoding: Encoding;
   readonly #settings: Settings;
   readonly #identityRefused: boolean;
   readonly #isHead: boolean;
-  #pending: { status: string; headers: ResponseHeaders; excInfo: unknown } | undefined;
-  #write: Write | undefined;
   encoder: Encoder | undefined;
   /** Whether any byte has reached the server, after which nothing can be changed. */
   sent = false;
+  /** An array body's size, known as the head is passed on. */
+  #knownLength: number | undefined;
+  /** Whether the app's body is async: then each chunk is flushed to the client. */
+  #flushEach = false;
   // Made on first use: most responses never write() nor compress a chunk.
   #lock: Promise<unknown> | undefined;
 
   constructor(startResponse: StartResponse, encoding: Encoding, settings: Settings, identityRefused: boolean, isHead: boolean) {
-    this.#startResponse = startResponse;
+    this.#held = new HeldResponse(startResponse, isHead, (head) => this.#decide(head));
     this.#isHead = isHead;
     this.#encoding = encoding;
     this.#settings = settings;
@@ -144,42 +153,31 @@ class CompressingExchange {
   }
 
   readonly startResponse: StartResponse = (status, headers, excInfo) => {
-    checkStatus(status);
-    checkHeaders(headers);
-    if (this.#write !== undefined) {
-      if (excInfo === undefined || this.sent) {
-        // The server rethrows excInfo, or refuses a second call, as the app expects.
-        this.#startResponse(status, headers, excInfo);
-      }
-      // Nothing sent yet: decide afresh for the replacement response.
-      this.encoder?.destroy();
-      this.encoder = undefined;
-      this.#pending = { status, headers, excInfo };
-      this.#write = undefined;
-      this.commit(undefined);
-    } else if (this.#pending !== undefined && excInfo === undefined) {
-      throw new GatewayError('start-response-twice', 'startResponse was called a second time without excInfo');
-    } else {
-      this.#pending = { status, headers, excInfo };
-    }
+    this.#held.startResponse(status, headers, excInfo);
     return this.#appWrite;
   };
 
-  /** Calls the real startResponse once the app has; `knownLength` is the body's size, when known. */
-  commit(knownLength: number | undefined): void {
-    if (this.#write !== undefined || this.#pending === undefined) return;
-    const { status, headers, excInfo } = this.#pending;
-    const list = new HeaderList([...headers]);
+  /** Passes the app's head on (deciding the coding), once it has given one. */
+  #release(): Write | undefined {
+    return this.#held.head === undefined ? undefined : this.#held.release();
+  }
+
+  /** The coding decision, made as the head is passed on: the headers to send. */
+  #decide(head: ResponseHead): ResponseHeaders {
+    // Too late for a replacement: the next startResponse rethrows excInfo.
+    if (this.sent) return head.headers;
+    // A replacement made with excInfo is decided afresh.
+    this.encoder?.destroy();
+    this.encoder = undefined;
+    const list = new HeaderList([...head.headers]);
     const compressible = isCompressible(list.get('Content-Type'));
-    const code = Number(status.slice(0, 3));
-    if (compressible || code === 304) addVary(list, 'Accept-Encoding');
-    const declared = list.get('Content-Length');
-    const length = declared !== undefined ? Number(declared) : knownLength;
+    if (compressible || head.code === 304) addVary(list, 'Accept-Encoding');
+    const length = head.declared >= 0 ? head.declared : this.#knownLength;
     const encoded = list.get('Content-Encoding');
     const skip =
       !compressible ||
-      !statusAllowsBody(code) ||
-      code === 206 ||
+      !statusAllowsBody(head.code) ||
+      head.code === 206 ||
       list.has('Content-Range') ||
       (encoded !== undefined && encoded.trim().toLowerCase() !== 'identity') ||
       forbidsTransform(list) ||
@@ -191,7 +189,7 @@ class CompressingExchange {
       weakenEtag(list);
       if (!this.#isHead) this.encoder = new Encoder(this.#encoding, this.#settings.levels);
     }
-    this.#write = excInfo === undefined ? this.#startResponse(status, list.list) : this.#startResponse(status, list.list, excInfo);
+    return list.list;
   }
 
   /** Runs `task` after every earlier encoder operation, so output keeps its order. */
@@ -203,90 +201,61 @@ class CompressingExchange {
 
   readonly #appWrite: Write = (chunk) =>
     this.serial(async () => {
-      this.commit(undefined);
-      const write = this.#write!;
+      const write = this.#held.release();
       this.sent = true;
       if (this.encoder === undefined) return write(chunk);
       for (const piece of await this.encoder.push(chunkBytes(chunk), true)) await write(piece);
     });
 
   wrap(body: Body): Body {
-    if (this.#write === undefined && this.#pending !== undefined) {
-      let length: number | undefined;
+    if (!this.#held.released && this.#held.head !== undefined) {
       // A HEAD body is empty whatever the GET's size; only a declared
       // Content-Length tells that, so an array's length does not count.
       if (Array.isArray(body) && !this.#isHead) {
-        length = 0;
+        let length = 0;
         for (const chunk of body as unknown[]) length += typeof chunk === 'string' || chunk instanceof Uint8Array ? chunkLength(chunk) : 0;
+        this.#knownLength = length;
       }
       // Decided now rather than at the first chunk (the answer is the same:
       // only an array's length is ever known), so a body left uncompressed
       // reaches the server as it is and keeps its framing: a sync one is
       // still gathered under a Content-Length rather than streamed chunked.
-      this.commit(length);
+      this.#held.release();
+      this.#knownLength = undefined;
     }
-    if (this.#write !== undefined && this.encoder === undefined) return body;
-    return new CompressedBody(body, this);
-  }
-}
-
-/** The body as the server sees it: the app's chunks, compressed on the way through. */
-class CompressedBody implements AsyncIterable<Chunk>, AsyncIterator<Chunk> {
-  readonly #body: Body;
-  readonly #exchange: CompressingExchange;
-  #reader: BodyReader | undefined;
-  #queue: Buffer[] = [];
-  #innerDone = false;
-
-  constructor(body: Body, exchange: CompressingExchange) {
-    this.#body = body;
-    this.#exchange = exchange;
+    if (this.#held.released && this.encoder === undefined) return body;
+    this.#flushEach = typeof (body as Partial<AsyncIterable<Chunk>>)[Symbol.asyncIterator] === 'function';
+    return proxyBody(body, this, { async: true });
   }
 
-  [Symbol.asyncIterator](): AsyncIterator<Chunk> {
-    this.#reader = openBody(this.#body);
-    return this;
-  }
-
-  async next(): Promise<IteratorResult<Chunk>> {
-    const reader = this.#reader!;
-    const exchange = this.#exchange;
-    try {
-      for (;;) {
-        const queued = this.#queue.shift();
-        if (queued !== undefined) {
-          exchange.sent = true;
-          return { done: false, value: queued };
-        }
-        if (this.#innerDone) return { done: true, value: undefined };
-        const result = await reader.next();
-        exchange.commit(undefined);
-        const encoder = exchange.encoder;
-        if (encoder === undefined) {
-          // Not compressing after all (decided once startResponse was called).
-          if (result.done === true) this.#innerDone = true;
-          else if (chunkLength(result.value) > 0) exchange.sent = true;
-          return result;
-        }
-        if (result.done === true) {
-          this.#innerDone = true;
-          this.#queue = await exchange.serial(() => encoder.end());
-        } else if (chunkLength(result.value) > 0) {
-          const bytes = chunkBytes(result.value);
-          this.#queue = await exchange.serial(() => encoder.push(bytes, reader.isAsync));
-        }
-      }
-    } catch (error) {
-      exchange.encoder?.destroy();
-      throw error;
+  /** Each chunk of the app's body, compressed (once the coding is decided). */
+  async chunk(chunk: Chunk): Promise<Chunk | readonly Chunk[]> {
+    this.#release();
+    const encoder = this.encoder;
+    if (encoder === undefined) {
+      // Not compressing after all (decided once startResponse was called).
+      if (chunkLength(chunk) > 0) this.sent = true;
+      return chunk;
     }
+    if (chunkLength(chunk) === 0) return [];
+    const bytes = chunkBytes(chunk);
+    const output = await this.serial(() => encoder.push(bytes, this.#flushEach));
+    if (output.length > 0) this.sent = true;
+    return output;
   }
 
-  async return(): Promise<IteratorResult<Chunk>> {
-    this.#exchange.encoder?.destroy();
-    this.#queue = [];
-    const failure = await this.#reader?.close();
-    if (failure !== undefined) throw failure;
-    return { done: true, value: undefined };
+  /** The encoder's last output, once the app's body is exhausted. */
+  async flush(): Promise<readonly Chunk[] | undefined> {
+    this.#release();
+    const encoder = this.encoder;
+    if (encoder === undefined) return undefined;
+    const output = await this.serial(() => encoder.end());
+    if (output.length > 0) this.sent = true;
+    return output;
+  }
+
+  end(): void {
+    // Frees zlib's memory at once, however the body ended.
+    this.encoder?.destroy();
   }
 }
