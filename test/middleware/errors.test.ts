@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { HttpError, httpErrors, showErrors, TestClient, type App, type Chunk } from '../../src/index.js';
+import { BaseHandler, HttpError, httpErrors, showErrors, TestClient, toApp, type App, type Chunk, type Environ } from '../../src/index.js';
 import { serve } from '../server/helpers.js';
 import { curl } from './support.js';
 
@@ -20,6 +20,17 @@ const routes: App = function (environ, startResponse) {
     case '/started':
       startResponse('200 OK', [['Content-Type', 'text/html']]);
       throw new HttpError(409, 'changed meanwhile');
+    case '/started-body':
+      startResponse('200 OK', [['Content-Type', 'text/html']]);
+      return (function* (): Generator<Chunk> {
+        yield '';
+        throw new HttpError(409, 'changed before any output');
+      })();
+    case '/written':
+      return (async () => {
+        await startResponse('200 OK', [['Content-Type', 'text/plain']])('written early\n');
+        throw new Error('failed after write');
+      })();
     case '/late':
       startResponse('200 OK', [['Content-Type', 'text/plain']]);
       return (async function* (): AsyncGenerator<Chunk> {
@@ -104,6 +115,30 @@ describe('showErrors', () => {
     expect(response.text()).toBe('changed meanwhile\n');
   });
 
+  it('replaces a response whose sync body fails before any output, and keeps a sync body sync', async () => {
+    const response = await production.get('/started-body');
+    expect(response.status).toBe(409);
+    expect(response.text()).toBe('changed before any output\n');
+    const body = showErrors(routes)({ PATH_INFO: '/started-body', REQUEST_METHOD: 'GET' } as Environ, () => async () => undefined);
+    expect(typeof (body as Partial<AsyncIterable<Chunk>>)[Symbol.asyncIterator]).toBe('undefined');
+  });
+
+  it('rethrows an error after write() sent output', async () => {
+    await expect(production.get('/written')).rejects.toThrow('failed after write');
+  });
+
+  it("shows a BaseHandler's unexpected error with its stack in debug mode", async () => {
+    class Broken extends BaseHandler {
+      doGET(): string {
+        throw new Error('handler broke');
+      }
+    }
+    const response = await new TestClient(showErrors(toApp(Broken), { debug: true })).get('/', { headers: { Accept: 'text/plain' } });
+    expect(response.status).toBe(500);
+    expect(response.text()).toContain('Error: handler broke');
+    expect(response.text()).toContain('errors.test.ts');
+  });
+
   it('passes normal responses through', async () => {
     expect((await production.get('/')).text()).toBe('fine\n');
   });
@@ -115,6 +150,7 @@ describe('httpErrors', () => {
     expect((await client.get('/gone')).status).toBe(410);
     const crash = await client.get('/crash');
     expect(crash.status).toBe(500);
-    expect(crash.text()).toBe('Internal Server Error\n');
+    // The host's own 500, with the reference its log line repeats.
+    expect(crash.text()).toMatch(/^Internal Server Error \(reference [0-9a-f]{8}\)\n$/);
   });
 });

@@ -6,11 +6,13 @@
  */
 import { randomUUID } from 'node:crypto';
 import { toApp } from '../../gateway/app.js';
-import { chunkLength } from '../../gateway/body.js';
+import { chunkLength, isBody } from '../../gateway/body.js';
 import { logError } from '../../gateway/errors.js';
+import { proxyBody, type BodyHooks } from '../../gateway/response/body-proxy.js';
+import { HeldResponse } from '../../gateway/response/start.js';
 import { HttpError } from '../../gateway/http-error.js';
 import { renderError, type RenderedError } from '../../gateway/error-page.js';
-import type { App, AppLike, Body, Chunk, Environ, StartResponse } from '../../gateway/types.js';
+import type { App, AppLike, Body, Chunk, Environ, StartResponse, Write } from '../../gateway/types.js';
 
 /**
  * Options for {@link showErrors}.
@@ -108,122 +110,73 @@ function catching(inner: App, describe: Describe): App {
   };
 }
 
-class ExchangeState {
+/**
+ * One request under the error layer. The app's head is held back until its
+ * first output, so an error before that replaces it outright; the body goes
+ * through proxyBody, whose `fail` hook answers an error from it.
+ */
+class ExchangeState implements BodyHooks {
   readonly #environ: Environ;
-  readonly #startResponse: StartResponse;
+  readonly #held: HeldResponse;
   readonly #describe: Describe;
-  started = false;
-  sent = false;
+  /** Whether output went through this layer; an error after that is rethrown. */
+  #sent = false;
 
   constructor(environ: Environ, startResponse: StartResponse, describe: Describe) {
     this.#environ = environ;
-    this.#startResponse = startResponse;
+    this.#held = new HeldResponse(startResponse, environ.REQUEST_METHOD === 'HEAD');
     this.#describe = describe;
   }
 
   readonly startResponse: StartResponse = (status, headers, excInfo) => {
-    const write = excInfo === undefined ? this.#startResponse(status, headers) : this.#startResponse(status, headers, excInfo);
-    this.started = true;
-    return (chunk) => {
-      this.sent = true;
-      return write(chunk);
-    };
+    this.#held.startResponse(status, headers, excInfo);
+    return this.#write;
+  };
+
+  readonly #write: Write = (chunk) => {
+    this.#sent = true;
+    return this.#held.write(chunk);
   };
 
   /** The error response's body, or a rethrow when the error cannot be answered. */
   answer(error: unknown): string[] {
-    if (this.sent) throw error;
+    if (this.#sent) throw error;
     const described = this.#describe(error, this.#environ);
     if (described === undefined) throw error;
     const { status, headers, body: text } = described;
-    // With excInfo the server replaces a response not yet sent, and rethrows
-    // if it was sent after all (e.g. by a write() this wrapper never saw).
-    if (this.started) this.#startResponse(status, headers, error);
-    else this.#startResponse(status, headers);
-    this.started = true;
+    // Passed on but not sent: with excInfo the next startResponse replaces
+    // it, or rethrows if it went out after all.
+    if (!this.#held.replace(status, headers)) this.#held.startResponse(status, headers, error);
     return this.#environ.REQUEST_METHOD === 'HEAD' ? [] : [text];
   }
 
   wrap(body: Body): Body {
-    // An array cannot throw while it is sent.
-    if (Array.isArray(body)) return body;
-    return typeof (body as Partial<AsyncIterable<Chunk>>)[Symbol.asyncIterator] === 'function'
-      ? new AsyncCatchingBody(body as AsyncIterable<Chunk>, this)
-      : new SyncCatchingBody(body as Iterable<Chunk>, this);
-  }
-}
-
-class SyncCatchingBody implements Iterable<Chunk>, Iterator<Chunk> {
-  readonly #body: Iterable<Chunk>;
-  readonly #state: ExchangeState;
-  #inner: Iterator<Chunk> | undefined;
-  #replacement: string[] | undefined;
-
-  constructor(body: Iterable<Chunk>, state: ExchangeState) {
-    this.#body = body;
-    this.#state = state;
-  }
-
-  [Symbol.iterator](): Iterator<Chunk> {
-    this.#inner = this.#body[Symbol.iterator]();
-    return this;
-  }
-
-  next(): IteratorResult<Chunk> {
-    if (this.#replacement !== undefined) return nextReplacement(this.#replacement);
-    let result: IteratorResult<Chunk>;
-    try {
-      result = this.#inner!.next();
-    } catch (error) {
-      this.#replacement = this.#state.answer(error);
-      return nextReplacement(this.#replacement);
+    // An array cannot throw while it is sent, and a non-body is the server's to refuse.
+    if (Array.isArray(body) || !isBody(body)) {
+      this.#release();
+      return body;
     }
-    if (result.done !== true && chunkLength(result.value) > 0) this.#state.sent = true;
-    return result;
+    return proxyBody(body, this);
   }
 
-  return(value?: unknown): IteratorResult<Chunk> {
-    const inner = this.#inner;
-    return typeof inner?.return === 'function' ? inner.return(value) : { done: true, value };
-  }
-}
-
-class AsyncCatchingBody implements AsyncIterable<Chunk>, AsyncIterator<Chunk> {
-  readonly #body: AsyncIterable<Chunk>;
-  readonly #state: ExchangeState;
-  #inner: AsyncIterator<Chunk> | undefined;
-  #replacement: string[] | undefined;
-
-  constructor(body: AsyncIterable<Chunk>, state: ExchangeState) {
-    this.#body = body;
-    this.#state = state;
+  chunk(chunk: Chunk): Chunk {
+    this.#release();
+    if ((typeof chunk === 'string' || chunk instanceof Uint8Array) && chunkLength(chunk) > 0) this.#sent = true;
+    return chunk;
   }
 
-  [Symbol.asyncIterator](): AsyncIterator<Chunk> {
-    this.#inner = this.#body[Symbol.asyncIterator]();
-    return this;
+  flush(): undefined {
+    this.#release();
+    return undefined;
   }
 
-  async next(): Promise<IteratorResult<Chunk>> {
-    if (this.#replacement !== undefined) return nextReplacement(this.#replacement);
-    let result: IteratorResult<Chunk>;
-    try {
-      result = await this.#inner!.next();
-    } catch (error) {
-      this.#replacement = this.#state.answer(error);
-      return nextReplacement(this.#replacement);
-    }
-    if (result.done !== true && chunkLength(result.value) > 0) this.#state.sent = true;
-    return result;
+  fail(error: unknown): readonly Chunk[] {
+    // Throws when the error cannot be answered: the proxy passes it on.
+    return this.answer(error);
   }
 
-  async return(value?: unknown): Promise<IteratorResult<Chunk>> {
-    const inner = this.#inner;
-    return typeof inner?.return === 'function' ? await inner.return(value) : { done: true, value };
+  /** Passes the app's head on at its first output; a missing one is the server's to report. */
+  #release(): void {
+    if (this.#held.head !== undefined) this.#held.release();
   }
-}
-
-function nextReplacement(queue: string[]): IteratorResult<Chunk> {
-  const chunk = queue.shift();
-  return chunk === undefined ? { done: true, value: undefined } : { done: false, value: chunk };
 }
