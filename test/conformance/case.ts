@@ -50,6 +50,12 @@ export interface Case {
    * refusal, so a TestClient with its defaults returns it instead of rejecting.
    */
   ownErrorPage?: boolean;
+  /**
+   * The app throws after a complete response (in its body's return()): the
+   * hosts log it and the response stands, while a TestClient with its
+   * defaults rejects with it.
+   */
+  lateError?: boolean;
   /** Replaces per-run noise (a random id) before comparing. */
   normalise?: (result: Outcome) => Outcome;
 }

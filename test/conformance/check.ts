@@ -78,12 +78,26 @@ export function disagreements(reference: Outcome, other: Outcome): string[] {
 /**
  * What the TestClient owes with its defaults (validate on, errors rejected):
  * for a clean answer the same outcome as with `catchErrors`, and for a
- * broken app a rejection naming each expected rule.
+ * refused or cut response (or an app error after it) a rejection naming
+ * each expected rule. A rule the app only logs itself (a late write() it
+ * was refused) cannot reject a request already resolved.
  */
 export function defaultsProblems(entry: Case, expect: Expectation, outcome: Outcome, caught: Outcome): string[] {
-  const broken = entry.ownErrorPage !== true && (expect.aborted || expect.rules.length > 0 || expect.status === 500);
+  const broken = entry.lateError === true || (entry.ownErrorPage !== true && (expect.aborted || expect.status === 500));
   if (!broken) return disagreements(caught, outcome).map((line) => `vs catchErrors: ${line}`);
   if (outcome.failure === undefined) return [`expected a rejection for ${entry.name}, got status ${String(outcome.status)}`];
   const missing = expect.rules.filter((rule) => !outcome.failure!.includes(`[${rule}]`));
   return missing.length === 0 ? [] : [`rejection does not name ${show(missing)}: ${clip(outcome.failure)}`];
+}
+
+/**
+ * How the validate host must agree with the server on `entry`. Where the
+ * validator is meant to be stricter (`validated`), its response differs by
+ * design, but every rule the bare server logged must still be among the ones
+ * it reports; elsewhere it must agree in everything.
+ */
+export function agreementProblems(entry: Case, host: string, reference: Outcome, other: Outcome): string[] {
+  if (host !== 'validate' || entry.validated === undefined) return disagreements(reference, other);
+  const missing = reference.rules.filter((rule) => !other.rules.includes(rule));
+  return missing.length === 0 ? [] : [`rules the server logged but validate() did not report: ${show(missing)}`];
 }

@@ -4,7 +4,7 @@
  */
 import { writeFileSync } from 'node:fs';
 import type { Case, Outcome } from './case.js';
-import { contractProblems, defaultsProblems, disagreements } from './check.js';
+import { agreementProblems, contractProblems, defaultsProblems } from './check.js';
 import { COMPARED, type HostName } from './hosts.js';
 import { expectationFor } from './run.js';
 
@@ -27,8 +27,7 @@ export function writeFindings(path: string, cases: readonly Case[], results: Rea
       }
     }
     for (const host of COMPARED.slice(1)) {
-      let problems = disagreements(get('server', entry.name), get(host, entry.name));
-      if (host === 'validate' && entry.validated !== undefined) problems = problems.filter((line) => line.startsWith('return()'));
+      const problems = agreementProblems(entry, host, get('server', entry.name), get(host, entry.name));
       if (problems.length > 0) {
         agreementCount.set(host, (agreementCount.get(host) ?? 0) + 1);
         lines.push(`- **${host}** vs server: ${problems.join('; ')}`);

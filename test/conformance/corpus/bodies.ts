@@ -323,6 +323,7 @@ export const bodyCases: Case[] = [
   },
   {
     name: 'throw-in-return',
+    lateError: true,
     note: "the body's return() throws after a complete response: logged, the response stands",
     app: (environ, startResponse) => {
       startResponse('200 OK', TEXT);
