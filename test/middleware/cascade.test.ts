@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { BaseHandler, cascade, HttpError, staticFiles, TestClient, urlMap, type App, type Chunk } from '../../src/index.js';
-import { serve } from '../server/helpers.js';
+import { serve, waitFor } from '../server/helpers.js';
 import { curl, parseCurl, textApp } from './support.js';
 
 function closingApp(status: string, text: string): { app: App; closed: () => boolean } {
@@ -65,6 +65,33 @@ describe('cascade', () => {
     const response = await new TestClient(cascade([Nothing, Greeter])).get('/');
     expect(response.status).toBe(200);
     expect(response.text()).toContain('hi from a handler');
+  });
+
+  it('over a socket, sends a late-starting winner whole and closes every body once', async () => {
+    const returns: Record<string, number> = { loser: 0, winner: 0 };
+    /** An app that calls startResponse only in its body's first next(). */
+    const late = (name: string, status: string, chunks: string[]): App => (_environ, startResponse) => {
+      let i = 0;
+      const iterator: AsyncIterator<Chunk> & AsyncIterable<Chunk> = {
+        [Symbol.asyncIterator]: () => iterator,
+        next: async () => {
+          if (i === 0) startResponse(status, [['Content-Type', 'text/plain']]);
+          return i < chunks.length ? { done: false, value: chunks[i++]! } : { done: true, value: undefined };
+        },
+        return: async () => {
+          returns[name]!++;
+          return { done: true, value: undefined };
+        },
+      };
+      return iterator;
+    };
+    const app = cascade([late('loser', '404 Not Found', ['no\n']), late('winner', '200 OK', ['one ', 'two ', 'three\n']), textApp('last')]);
+    const { url } = await serve(app);
+    const response = parseCurl((await curl(['-i', url])).stdout);
+    expect(response.status).toBe(200);
+    expect(response.body).toBe('one two three\n');
+    await waitFor(() => returns.winner === 1, "the winner's return()");
+    expect(returns).toEqual({ loser: 1, winner: 1 });
   });
 
   it('drops what a losing app wrote and gives each app the original environ', async () => {

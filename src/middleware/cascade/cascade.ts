@@ -4,10 +4,10 @@
  * @module
  */
 import { toApp } from '../../gateway/app.js';
-import { openBody, type BodyReader } from '../../gateway/body.js';
 import { ChunkInput } from '../../gateway/input.js';
-import { checkHeaders, checkStatus, GatewayError } from '../../gateway/spec.js';
-import type { App, AppLike, Body, Chunk, Environ, InputStream, ResponseHeaders, StartResponse, Write } from '../../gateway/types.js';
+import { closeBody, proxyBody } from '../../gateway/response/body-proxy.js';
+import { HeldResponse } from '../../gateway/response/start.js';
+import type { App, AppLike, Body, Chunk, Environ, InputStream, StartResponse, Write } from '../../gateway/types.js';
 
 /**
  * Options for {@link cascade}.
@@ -70,7 +70,7 @@ export function cascade(apps: readonly AppLike[], options: CascadeOptions = {}):
     for (let i = 0; i < last; i++) {
       if (i > 0) restore(environ, original);
       if (buffered !== undefined) environ['tsgi.input'] = replay(buffered);
-      const attempt = new Attempt(startResponse, caught);
+      const attempt = new Attempt(startResponse, caught, environ.REQUEST_METHOD === 'HEAD');
       const answer = await attempt.run(chain[i]!, environ);
       if (answer !== undefined) return answer;
     }
@@ -92,100 +92,55 @@ function restore(environ: Environ, original: Environ): void {
   Object.assign(environ, original);
 }
 
-/** One app's try: its startResponse is held back until its status is known. */
+/** One app's try: its head is held back until its status is known. */
 class Attempt {
-  readonly #startResponse: StartResponse;
+  readonly #held: HeldResponse;
   readonly #caught: ReadonlySet<number>;
-  #head: { status: string; headers: ResponseHeaders; excInfo: unknown } | undefined;
-  #write: Write | undefined;
   #lost = false;
 
-  constructor(startResponse: StartResponse, caught: ReadonlySet<number>) {
-    this.#startResponse = startResponse;
+  constructor(startResponse: StartResponse, caught: ReadonlySet<number>, isHead: boolean) {
+    this.#held = new HeldResponse(startResponse, isHead);
     this.#caught = caught;
   }
 
   /** Runs the app; resolves to its body if it wins, `undefined` if its answer was caught. */
   async run(app: App, environ: Environ): Promise<Body | undefined> {
     const body = await app(environ, this.#appStartResponse);
-    if (this.#head !== undefined) return this.#settle() ? body : this.#discard(openBody(body));
-    // The status is only known once the body starts.
-    const reader = openBody(body);
-    let first: IteratorResult<Chunk>;
-    try {
-      first = await reader.next();
-    } catch (error) {
-      await reader.close();
-      throw error;
-    }
-    if (this.#head !== undefined && !this.#settle()) return this.#discard(reader);
-    return new ReplayBody(reader, first);
+    if (this.#held.head !== undefined) return this.#settle() ? body : this.#discard(body);
+    // The status is only known once the body starts: pull its first chunk
+    // through a proxy, which keeps the one iterator and its single return().
+    const pulled = proxyBody(body, {}, { async: true }) as AsyncIterable<Chunk>;
+    const iterator = pulled[Symbol.asyncIterator]();
+    const first = await iterator.next();
+    if (this.#held.head !== undefined && !this.#settle()) return this.#discard(pulled);
+    return first.done === true ? pulled : proxyBody(pulled, {}, { prefix: [first.value] });
   }
 
-  async #discard(reader: BodyReader): Promise<undefined> {
-    const failure = await reader.close();
+  async #discard(body: Body): Promise<undefined> {
+    const failure = await closeBody(body);
     if (failure !== undefined) throw failure;
     return undefined;
   }
 
   /** Decides once the status is known: true to send this answer, false to drop it. */
   #settle(): boolean {
-    if (this.#write !== undefined) return true;
+    if (this.#held.released) return true;
     if (this.#lost) return false;
-    const { status, headers, excInfo } = this.#head!;
-    if (this.#caught.has(Number(status.slice(0, 3)))) {
+    if (this.#caught.has(this.#held.head!.code)) {
       this.#lost = true;
       return false;
     }
-    this.#write = excInfo === undefined ? this.#startResponse(status, headers) : this.#startResponse(status, headers, excInfo);
+    this.#held.release();
     return true;
   }
 
   readonly #appStartResponse: StartResponse = (status, headers, excInfo) => {
-    checkStatus(status);
-    checkHeaders(headers);
-    if (this.#write !== undefined) {
-      this.#write = this.#startResponse(status, headers, excInfo);
-    } else if (this.#head !== undefined && excInfo === undefined) {
-      throw new GatewayError('start-response-twice', 'startResponse was called a second time without excInfo');
-    } else {
-      this.#head = { status, headers, excInfo };
-    }
+    this.#held.startResponse(status, headers, excInfo);
     return this.#appWrite;
   };
 
+  /** A losing answer's output is dropped, not sent. */
   readonly #appWrite: Write = async (chunk) => {
-    if (!this.#settle()) return;
-    await this.#write!(chunk);
+    if (this.#settle()) await this.#held.write(chunk);
   };
-}
-
-/** Sends the chunk already pulled, then the rest. */
-class ReplayBody implements AsyncIterable<Chunk>, AsyncIterator<Chunk> {
-  readonly #reader: BodyReader;
-  #first: IteratorResult<Chunk> | undefined;
-
-  constructor(reader: BodyReader, first: IteratorResult<Chunk>) {
-    this.#reader = reader;
-    this.#first = first;
-  }
-
-  [Symbol.asyncIterator](): AsyncIterator<Chunk> {
-    return this;
-  }
-
-  async next(): Promise<IteratorResult<Chunk>> {
-    const first = this.#first;
-    if (first !== undefined) {
-      this.#first = undefined;
-      return first;
-    }
-    return this.#reader.next();
-  }
-
-  async return(): Promise<IteratorResult<Chunk>> {
-    const failure = await this.#reader.close();
-    if (failure !== undefined) throw failure;
-    return { done: true, value: undefined };
-  }
 }
