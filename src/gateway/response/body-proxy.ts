@@ -143,6 +143,22 @@ abstract class Proxy {
     return chunk === undefined ? undefined : this.yielded(chunk);
   }
 
+  /** What `next()` answers without pulling: a queued chunk, or done once finished. */
+  protected ready(): IteratorResult<Chunk> | undefined {
+    return this.dequeue() ?? (this.finished ? DONE : undefined);
+  }
+
+  /**
+   * Starts a `return()`: drops what is queued and gives the outcome to
+   * report, or `undefined` when the body has ended already.
+   */
+  protected closing(): BodyOutcome | undefined {
+    this.queue = [];
+    if (this.finished) return undefined;
+    this.finished = true;
+    return this.closedOutcome();
+  }
+
   protected yielded(chunk: Chunk): IteratorResult<Chunk> {
     // Not a chunk at all: passed on for the host to refuse, by its rule.
     if (typeof chunk === 'string') this.#sent += Buffer.byteLength(chunk);
@@ -193,9 +209,8 @@ class SyncProxy extends Proxy implements Iterable<Chunk>, Iterator<Chunk> {
 
   next(): IteratorResult<Chunk> {
     for (;;) {
-      const queued = this.dequeue();
-      if (queued !== undefined) return queued;
-      if (this.finished) return DONE;
+      const ready = this.ready();
+      if (ready !== undefined) return ready;
       let given: Chunk | readonly Chunk[] | undefined;
       try {
         const result = this.#inner!.next();
@@ -248,10 +263,8 @@ class SyncProxy extends Proxy implements Iterable<Chunk>, Iterator<Chunk> {
   }
 
   return(): IteratorResult<Chunk> {
-    this.queue = [];
-    if (this.finished) return DONE;
-    this.finished = true;
-    const outcome = this.closedOutcome();
+    const outcome = this.closing();
+    if (outcome === undefined) return DONE;
     let failure: unknown;
     try {
       this.#closeInner();
@@ -294,9 +307,8 @@ class AsyncProxy extends Proxy implements AsyncIterable<Chunk>, AsyncIterator<Ch
 
   async next(): Promise<IteratorResult<Chunk>> {
     for (;;) {
-      const queued = this.dequeue();
-      if (queued !== undefined) return queued;
-      if (this.finished) return DONE;
+      const ready = this.ready();
+      if (ready !== undefined) return ready;
       let given: Chunk | readonly Chunk[] | undefined;
       try {
         const result = await this.#inner!.next();
@@ -343,11 +355,9 @@ class AsyncProxy extends Proxy implements AsyncIterable<Chunk>, AsyncIterator<Ch
   }
 
   async return(): Promise<IteratorResult<Chunk>> {
-    this.queue = [];
     // After the body's end the inner iterator is closed and the end reported.
-    if (this.finished) return DONE;
-    this.finished = true;
-    const outcome = this.closedOutcome();
+    const outcome = this.closing();
+    if (outcome === undefined) return DONE;
     let failure: unknown;
     try {
       await this.#closeInner();
