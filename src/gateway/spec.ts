@@ -18,7 +18,9 @@ const TOKEN = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
 // Above U+00FF a character has no single byte on the wire, and Node refuses
 // it (ERR_INVALID_CHAR); that range also holds every surrogate.
 const FIELD_VALUE_FORBIDDEN = /[\x00-\x08\x0a-\x1f\x7f\u0100-\uffff]/;
-const STATUS_LINE = /^([1-9]\d\d) ([^\x00-\x08\x0a-\x1f\x7f\u0100-\uffff]+)$/;
+// Codes run from 100 to 599 (RFC 9110 §15): a Fetch Response refuses
+// others, so no host may send them.
+const STATUS_LINE = /^([1-5]\d\d) ([^\x00-\x08\x0a-\x1f\x7f\u0100-\uffff]+)$/;
 
 /**
  * Headers that describe one connection rather than the response. The server
@@ -104,7 +106,7 @@ export function checkStatus(status: unknown): number {
   }
   const match = STATUS_LINE.exec(status);
   if (match === null) {
-    throw new GatewayError('status-format', `status must be "NNN Reason" (three digits, a space, a Latin-1 reason without control characters), got ${JSON.stringify(status)}`);
+    throw new GatewayError('status-format', `status must be "NNN Reason" (a code from 100 to 599, a space, a Latin-1 reason without control characters), got ${JSON.stringify(status)}`);
   }
   return Number(match[1]);
 }

@@ -49,8 +49,8 @@ export function reasonPhrase(code: number): string | undefined {
  * ```
  */
 export function statusLine(code: number): string {
-  if (!Number.isInteger(code) || code < 100 || code > 999) {
-    throw new RangeError(`status code must be an integer from 100 to 999, got ${code}`);
+  if (!Number.isInteger(code) || code < 100 || code > 599) {
+    throw new RangeError(`status code must be an integer from 100 to 599 (RFC 9110 §15), got ${code}`);
   }
   return `${code} ${REASONS[code] ?? CLASS_REASONS[Math.floor(code / 100)] ?? 'Unknown'}`;
 }

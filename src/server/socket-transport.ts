@@ -16,6 +16,7 @@ import type { ServerContext } from './environ.js';
 import { RequestChunks } from './request-chunks.js';
 
 const RESOLVED: Promise<void> = Promise.resolve();
+const NON_ASCII = /[\u0080-\u00ff]/;
 
 /**
  * One request on a Node HTTP connection, from the host's side.
@@ -35,6 +36,9 @@ export class SocketTransport implements Transport, AsyncIterable<Uint8Array> {
   bodyPending = false;
   #inputOpened = false;
   #closeSent = false;
+  // Node writes the head in the encoding of a string chunk sent with it, so
+  // a Latin-1 header value would go out as UTF-8; such a chunk goes as bytes.
+  #headNeedsBytes = false;
 
   /**
    * @param expectContinue Whether the client sent `Expect: 100-continue` and
@@ -66,10 +70,13 @@ export class SocketTransport implements Transport, AsyncIterable<Uint8Array> {
   head(head: ResponseHead, length: number): void {
     const headers = head.headers;
     const flat: string[] = [];
+    let nonAscii = false;
     for (let i = 0; i < headers.length; i++) {
       const header = headers[i] as [string, string];
       flat.push(header[0], header[1]);
+      if (!nonAscii && NON_ASCII.test(header[1])) nonAscii = true;
     }
+    this.#headNeedsBytes = nonAscii;
     if (length >= 0) flat.push('Content-Length', String(length));
     // An unread upload would otherwise be drained to keep the connection:
     // for an error, or when the app reads the body itself, closing is cheaper.
@@ -79,13 +86,13 @@ export class SocketTransport implements Transport, AsyncIterable<Uint8Array> {
   }
 
   send(chunk: Chunk): boolean {
-    return this.#res.write(chunk);
+    return this.#res.write(this.#firstBytes(chunk));
   }
 
   end(last: Chunk | undefined): void {
     const res = this.#res;
     if (last === undefined) res.end();
-    else res.end(last);
+    else res.end(this.#firstBytes(last));
     if (this.#context.closing) res.once('finish', this.#context.closeIdle);
     if (this.#inputOpened && this.bodyPending && !this.#closeSent && !this.#req.complete) {
       // The app read part of the body and left the rest: the connection
@@ -142,6 +149,12 @@ export class SocketTransport implements Transport, AsyncIterable<Uint8Array> {
     if (this.#context.closing) res.shouldKeepAlive = false;
     res.writeHead(code, reason, flat);
     this.end(text === '' ? undefined : text);
+  }
+
+  #firstBytes(chunk: Chunk): Chunk {
+    if (!this.#headNeedsBytes) return chunk;
+    this.#headNeedsBytes = false;
+    return typeof chunk === 'string' ? Buffer.from(chunk, 'utf8') : chunk;
   }
 
   #markClose(flat: string[]): void {

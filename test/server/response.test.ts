@@ -310,3 +310,16 @@ describe('response framing', () => {
     expect(response.headers['content-length']).toBe('0');
   });
 });
+
+describe('header values beyond ASCII', () => {
+  it('go out as Latin-1 bytes whatever the body chunk, as a Fetch host and TestClient show them', async () => {
+    const { port } = await serve((_environ, start) => {
+      start('200 OK', [['Content-Type', 'text/plain; charset=utf-8'], ['X-Word', 'café']]);
+      return ['déjà'];
+    });
+    const { bytes } = await rawRequest(port, 'GET / HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n');
+    const head = bytes.subarray(0, bytes.indexOf('\r\n\r\n'));
+    expect(head.includes(Buffer.from('X-Word: caf\xe9', 'latin1'))).toBe(true);
+    expect(bytes.subarray(bytes.indexOf('\r\n\r\n') + 4).toString('utf8')).toBe('déjà');
+  });
+});
