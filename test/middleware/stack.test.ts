@@ -163,6 +163,10 @@ describe('proxyBody, the body helper middleware is built on', () => {
   it('passes a chunk that is not one on, for the host to refuse', () => {
     const body = proxyBody([null as unknown as Chunk, 'ok'], { limit: () => 2 });
     expect([...(body as Iterable<unknown>)]).toEqual([null, 'ok']);
+    // Also when a chunk hook hands it back: one chunk, not a list to spread.
+    const odd = {} as Chunk;
+    const hooked = proxyBody([odd], { chunk: (chunk) => chunk });
+    expect([...(hooked as Iterable<unknown>)]).toEqual([odd]);
   });
 
   it('takes one inner iterator however often it is asked for its own', () => {

@@ -133,7 +133,8 @@ abstract class Proxy {
   /** Queues what a hook gave and returns the next chunk to yield, if any. */
   protected enqueue(given: Chunk | readonly Chunk[] | undefined): IteratorResult<Chunk> | undefined {
     if (given === undefined) return undefined;
-    if (typeof given === 'string' || given instanceof Uint8Array) return this.yielded(given);
+    // Anything but a list is one chunk, even one the host will refuse.
+    if (!Array.isArray(given)) return this.yielded(given as Chunk);
     for (const chunk of given) this.queue.push(chunk);
     return this.dequeue();
   }

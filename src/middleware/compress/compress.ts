@@ -231,6 +231,8 @@ class CompressingExchange implements BodyHooks {
   /** Each chunk of the app's body, compressed (once the coding is decided). */
   async chunk(chunk: Chunk): Promise<Chunk | readonly Chunk[]> {
     this.#release();
+    // Not a chunk: passed on as it is, for the server to refuse by its rule.
+    if (typeof chunk !== 'string' && !(chunk instanceof Uint8Array)) return chunk;
     const encoder = this.encoder;
     if (encoder === undefined) {
       // Not compressing after all (decided once startResponse was called).
