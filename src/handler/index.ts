@@ -12,9 +12,6 @@ export type { ParamOptions, ParamSource, ParamSpec, ParseFunction, ScalarType, T
 export { parseBoolean, parseIsoDate, parseNumber } from './coerce.js';
 export * from './route-pattern.js';
 export * from './negotiate.js';
-// The error renderer lives in the gateway; exported here until the package
-// entry point exports the gateway module itself.
-export * from '../gateway/error-page.js';
 export * from './decorators/params.js';
 export * from './decorators/methods.js';
 export * from './decorators/hooks.js';

@@ -35,9 +35,13 @@ export function makeBlog(options: { watch?: boolean; baseUrl?: string; scriptNam
   const store = new FileEntryStore(dir, { watch: options.watch ?? true });
   stores.push(store);
   const app = blogHandler({ store, title: 'Test blog', author: 'Ann Author' });
-  const client = new TestClient(app, {
+  const settings = {
     baseUrl: options.baseUrl ?? 'http://blog.test',
     ...(options.scriptName === undefined ? {} : { environ: { SCRIPT_NAME: options.scriptName } }),
-  });
-  return { dir, store, client };
+  };
+  const client = new TestClient(app, settings);
+  // For requests no conforming server would pass on (a malformed Host), to
+  // show the blog still refuses them itself.
+  const laxClient = new TestClient(app, { ...settings, validate: false });
+  return { dir, store, client, laxClient };
 }

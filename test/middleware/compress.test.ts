@@ -380,3 +380,17 @@ describe('compress', () => {
     expect(sent).toBeLessThan(100_000);
   });
 });
+
+describe('compress and a malformed startResponse', () => {
+  it('leaves the refusal to the host, under the rule the status breaks', async () => {
+    const broken: App = (_environ, startResponse) => {
+      startResponse(42 as unknown as string, [['Content-Type', 'text/plain']]);
+      return ['x'];
+    };
+    for (const headers of [{}, { 'Accept-Encoding': 'identity' }]) {
+      const res = await new TestClient(compress(broken), { validate: false, catchErrors: true }).get('/', { headers });
+      expect(res.status).toBe(500);
+      expect(res.errors).toContain('[status-format]');
+    }
+  });
+});

@@ -233,3 +233,28 @@ describe('a whole stack over a real server', () => {
     }
   });
 });
+
+describe('names through the stack', () => {
+  it('lets a host name a wrapped app after the app itself', async () => {
+    const { appName } = await import('../../src/gateway/app.js');
+    const { accessLog, basicAuth, compress, httpErrors, proxyHeaders, sessions, showErrors, MemoryStore } = await import('../../src/index.js');
+    class GuessHandler {
+      [Symbol.iterator](): Iterator<string> {
+        return [][Symbol.iterator]();
+      }
+    }
+    const site = accessLog(
+      showErrors(
+        httpErrors(
+          compress(
+            proxyHeaders(sessions(basicAuth(GuessHandler, { realm: 'r', verify: () => true }), { secrets: ['s'.repeat(32)], store: new MemoryStore() }), {
+              trust: ['127.0.0.1'],
+            }),
+          ),
+        ),
+      ),
+      { stream: { write: () => true } },
+    );
+    expect(appName(site)).toBe('GuessHandler');
+  });
+});

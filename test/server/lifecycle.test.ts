@@ -232,17 +232,24 @@ describe('signals', () => {
   // the swc the tests already use, so no build step is needed.
   beforeAll(() => {
     out = mkdtempSync(join(tmpdir(), 'tsgi-server-'));
-    for (const folder of ['gateway', 'server']) {
+    // The server's layer and the gateway below it, subfolders included.
+    const copy = (folder: string): void => {
       mkdirSync(join(out, folder));
-      for (const file of readdirSync(join(root, 'src', folder))) {
-        if (!file.endsWith('.ts')) continue;
-        const { code } = transformFileSync(join(root, 'src', folder, file), {
+      for (const entry of readdirSync(join(root, 'src', folder), { withFileTypes: true })) {
+        if (entry.isDirectory()) {
+          copy(join(folder, entry.name));
+          continue;
+        }
+        if (!entry.name.endsWith('.ts')) continue;
+        const { code } = transformFileSync(join(root, 'src', folder, entry.name), {
           jsc: { parser: { syntax: 'typescript' }, target: 'es2022' },
           module: { type: 'es6' },
         });
-        writeFileSync(join(out, folder, file.replace(/\.ts$/, '.js')), code);
+        writeFileSync(join(out, folder, entry.name.replace(/\.ts$/, '.js')), code);
       }
-    }
+    };
+    copy('gateway');
+    copy('server');
     writeFileSync(join(out, 'package.json'), '{"type":"module"}');
     writeFileSync(
       join(out, 'main.js'),

@@ -4,7 +4,7 @@
  * @module
  */
 import { performance } from 'node:perf_hooks';
-import { toApp } from '../../gateway/app.js';
+import { toApp, wrapApp } from '../../gateway/app.js';
 import { chunkLength } from '../../gateway/body.js';
 import { proxyBody, type BodyHooks, type BodyOutcome } from '../../gateway/response/body-proxy.js';
 import { parseHead, type ResponseHead } from '../../gateway/response/head.js';
@@ -76,7 +76,7 @@ export function accessLog(app: AppLike, options: AccessLogOptions = {}): App {
   const stream = options.stream ?? process.stdout;
   const now = options.now ?? ((): Date => new Date());
 
-  return function logged(environ: Environ, startResponse: StartResponse) {
+  return wrapApp(app, function logged(environ: Environ, startResponse: StartResponse) {
     const record = new AccessRecord(environ, startResponse, now(), format, stream);
     let body: Body | Promise<Body>;
     try {
@@ -87,7 +87,7 @@ export function accessLog(app: AppLike, options: AccessLogOptions = {}): App {
     }
     if (body instanceof Promise) return body.then((resolved) => record.observe(resolved), (error: unknown) => record.rejected(error));
     return record.observe(body);
-  };
+  });
 }
 
 /**

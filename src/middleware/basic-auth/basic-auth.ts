@@ -5,7 +5,7 @@
  */
 import { logError } from '../../gateway/errors.js';
 import type { App, AppLike, Environ, StartResponse } from '../../gateway/types.js';
-import { toApp } from '../../gateway/app.js';
+import { toApp, wrapApp } from '../../gateway/app.js';
 import { parseBasicAuth, type VerifyCredentials } from './credentials.js';
 
 /**
@@ -55,7 +55,7 @@ export function basicAuth(app: AppLike, options: BasicAuthOptions): App {
   const challenge = `Basic realm=${quoteString(options.realm)}, charset="UTF-8"`;
   const verify = options.verify;
 
-  return async function basicAuthenticated(environ: Environ, startResponse: StartResponse) {
+  return wrapApp(app, async function basicAuthenticated(environ: Environ, startResponse: StartResponse) {
     const credentials = parseBasicAuth(environ.HTTP_AUTHORIZATION);
     let granted = false;
     if (credentials !== undefined) {
@@ -69,7 +69,7 @@ export function basicAuth(app: AppLike, options: BasicAuthOptions): App {
     environ.REMOTE_USER = credentials.user;
     environ.AUTH_TYPE = 'Basic';
     return inner(environ, startResponse);
-  };
+  });
 }
 
 function unauthorized(environ: Environ, startResponse: StartResponse, challenge: string): string[] {

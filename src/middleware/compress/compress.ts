@@ -4,7 +4,7 @@
  *
  * @module
  */
-import { toApp } from '../../gateway/app.js';
+import { toApp, wrapApp } from '../../gateway/app.js';
 import { chunkBytes, chunkLength } from '../../gateway/body.js';
 import { HeaderList } from '../../gateway/header-list.js';
 import { proxyBody, type BodyHooks } from '../../gateway/response/body-proxy.js';
@@ -85,7 +85,7 @@ export function compress(app: AppLike, options: CompressOptions = {}): App {
     return negotiated;
   };
 
-  return function compressed(environ: Environ, startResponse: StartResponse) {
+  return wrapApp(app, function compressed(environ: Environ, startResponse: StartResponse) {
     const header = environ.HTTP_ACCEPT_ENCODING;
     const negotiated = header === undefined ? undefined : choose(header);
     const choice = negotiated?.choice;
@@ -97,7 +97,7 @@ export function compress(app: AppLike, options: CompressOptions = {}): App {
     const exchange = new CompressingExchange(startResponse, choice, settings, negotiated.identityRefused, isHead);
     const body = inner(environ, exchange.startResponse);
     return body instanceof Promise ? body.then((resolved) => exchange.wrap(resolved)) : exchange.wrap(body);
-  };
+  });
 }
 
 interface Negotiated {
@@ -117,6 +117,8 @@ interface Settings {
  * must repeat the Vary its 200 would have had (RFC 9110 §15.4.5).
  */
 function withVary(status: string, headers: ResponseHeaders): ResponseHeaders {
+  // A malformed call is the next startResponse's to refuse, under its own rule.
+  if (typeof status !== 'string' || !Array.isArray(headers)) return headers;
   if (!status.startsWith('304') && !isCompressible(new HeaderList(headers).get('Content-Type'))) return headers;
   const list = new HeaderList([...headers]);
   addVary(list, 'Accept-Encoding');

@@ -4,8 +4,8 @@
  *
  * @module
  */
-import { randomUUID } from 'node:crypto';
-import { toApp } from '../../gateway/app.js';
+import { randomBytes } from 'node:crypto';
+import { toApp, wrapApp } from '../../gateway/app.js';
 import { chunkLength, isBody } from '../../gateway/body.js';
 import { logError } from '../../gateway/errors.js';
 import { proxyBody, type BodyHooks } from '../../gateway/response/body-proxy.js';
@@ -52,7 +52,7 @@ type Describe = (error: unknown, environ: Environ) => RenderedError | undefined;
  * ```
  */
 export function httpErrors(app: AppLike): App {
-  return catching(toApp(app), (error, environ) =>
+  return catching(app, (error, environ) =>
     error instanceof HttpError ? renderError(logged(error, environ), environ.HTTP_ACCEPT) : undefined,
   );
 }
@@ -75,10 +75,11 @@ export function httpErrors(app: AppLike): App {
  */
 export function showErrors(app: AppLike, options: ShowErrorsOptions = {}): App {
   const debug = options.debug ?? false;
-  return catching(toApp(app), (error, environ) => {
+  return catching(app, (error, environ) => {
     if (error instanceof HttpError) return renderError(logged(error, environ), environ.HTTP_ACCEPT);
-    const reference = randomUUID().slice(0, 8);
-    logError(environ['tsgi.errors'], error, `showErrors [${reference}] ${environ.REQUEST_METHOD} ${environ.REQUEST_URI}`);
+    const reference = randomBytes(4).toString('hex');
+    // Laid out as the server's own 500 log line, so one search finds both.
+    logError(environ['tsgi.errors'], error, `${environ.REQUEST_METHOD} ${environ.REQUEST_URI} [reference ${reference}]`);
     if (!debug) return renderError(new HttpError(500, 'The server could not complete this request.'), environ.HTTP_ACCEPT, { reference });
     const detail = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
     const stack = error instanceof Error ? (error.stack ?? detail) : detail;
@@ -91,9 +92,10 @@ function logged(error: HttpError, environ: Environ): HttpError {
   return error;
 }
 
-function catching(inner: App, describe: Describe): App {
-  return function errorsCaught(environ: Environ, startResponse: StartResponse) {
-    const state = new ExchangeState(environ, startResponse, describe);
+function catching(app: AppLike, describe: Describe): App {
+  const inner = toApp(app);
+  return wrapApp(app, function errorsCaught(environ: Environ, startResponse: StartResponse) {
+    const state = new CaughtResponse(environ, startResponse, describe);
     let body: Body | Promise<Body>;
     try {
       body = inner(environ, state.startResponse);
@@ -107,7 +109,7 @@ function catching(inner: App, describe: Describe): App {
       );
     }
     return state.wrap(body);
-  };
+  });
 }
 
 /**
@@ -115,7 +117,7 @@ function catching(inner: App, describe: Describe): App {
  * first output, so an error before that replaces it outright; the body goes
  * through proxyBody, whose `fail` hook answers an error from it.
  */
-class ExchangeState implements BodyHooks {
+class CaughtResponse implements BodyHooks {
   readonly #environ: Environ;
   readonly #held: HeldResponse;
   readonly #describe: Describe;

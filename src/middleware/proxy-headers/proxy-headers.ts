@@ -3,7 +3,7 @@
  *
  * @module
  */
-import { toApp } from '../../gateway/app.js';
+import { toApp, wrapApp } from '../../gateway/app.js';
 import type { App, AppLike, Environ, StartResponse } from '../../gateway/types.js';
 import { forwardedHops, parseHost, parsePrefix, parseProto, xForwardedHops, type Hop } from './parse.js';
 import { compileTrust, unmapIPv4, type ProxyTrust } from './trust.js';
@@ -66,11 +66,11 @@ export function proxyHeaders(app: AppLike, options: ProxyHeadersOptions): App {
   const trusted = compileTrust(options.trust);
   const mode = options.header ?? 'x-forwarded';
 
-  return function proxied(environ: Environ, startResponse: StartResponse) {
+  return wrapApp(app, function proxied(environ: Environ, startResponse: StartResponse) {
     const peer = unmapIPv4(environ.REMOTE_ADDR);
     if (trusted(peer, 0)) apply(environ, mode, trusted, peer);
     return inner(environ, startResponse);
-  };
+  });
 }
 
 function apply(environ: Environ, mode: 'x-forwarded' | 'forwarded', trusted: (address: string, hop: number) => boolean, peer: string): void {

@@ -5,7 +5,7 @@
  * @module
  */
 import { parseCookie, stringifySetCookie } from 'cookie';
-import { toApp } from '../../gateway/app.js';
+import { toApp, wrapApp } from '../../gateway/app.js';
 import { chunkLength, isBody } from '../../gateway/body.js';
 import { logError } from '../../gateway/errors.js';
 import { proxyBody, type BodyHooks, type BodyOutcome } from '../../gateway/response/body-proxy.js';
@@ -133,7 +133,7 @@ export function sessions(app: AppLike, options: SessionOptions): App {
     return { cookiePresent: true, cookieId: verified.id, rotated: verified.rotated, record: live };
   }
 
-  return async function withSession(environ: Environ, startResponse: StartResponse): Promise<Body> {
+  return wrapApp(app, async function withSession(environ: Environ, startResponse: StartResponse): Promise<Body> {
     // An outer sessions layer already serves this request: a second cookie
     // of the same name would fight it, so this layer steps aside.
     if (environ['tsgi.session'] !== undefined) return inner(environ, startResponse);
@@ -195,7 +195,7 @@ export function sessions(app: AppLike, options: SessionOptions): App {
       return (await commit()) ?? body;
     }
     return proxyBody(body, new SessionSaving(response, commit, isHead), { async: true });
-  };
+  });
 }
 
 /** The options checked, with defaults filled in. */
