@@ -207,7 +207,7 @@ describe('errors of a BaseHandler in the middleware around it, over a real socke
     expect(page).toMatch(/<pre>TypeError: the &lt;config&gt; is missing\n\s+at .*errors\.test\.ts/);
     const reference = /Reference: <code>([0-9a-f]{8})<\/code>/.exec(page)![1]!;
     // showErrors logged it under that reference; the handler logged nothing of its own.
-    expect(errors.text).toContain(`[${reference}]`);
+    expect(errors.text).toContain(`GET / [reference ${reference}]`);
     expect(errors.text.split('the <config> is missing').length - 1).toBe(1);
     const json = await fetch(url, { headers: { Accept: 'application/json' } });
     expect((await json.json()) as unknown).toMatchObject({ status: 500, detail: 'TypeError: the <config> is missing' });

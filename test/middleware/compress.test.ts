@@ -387,7 +387,7 @@ describe('compress and a malformed startResponse', () => {
       startResponse(42 as unknown as string, [['Content-Type', 'text/plain']]);
       return ['x'];
     };
-    for (const headers of [{}, { 'Accept-Encoding': 'identity' }]) {
+    for (const headers of [{}, { 'Accept-Encoding': 'identity' }] as Record<string, string>[]) {
       const res = await new TestClient(compress(broken), { validate: false, catchErrors: true }).get('/', { headers });
       expect(res.status).toBe(500);
       expect(res.errors).toContain('[status-format]');

@@ -5,17 +5,16 @@
  *
  * @module
  */
-import { randomBytes } from 'node:crypto';
 import { chunkBytes, chunkLength, type BodyReader } from '../body.js';
 import { GatewayError } from '../spec.js';
 import type { Chunk, StartResponse, Write } from '../types.js';
 import type { BodyOutcome } from './body-proxy.js';
 import { checkChunk, type ResponseHead } from './head.js';
+import { internalError, newReference } from './internal-error.js';
 import { ResponseStart } from './start.js';
 import type { Transport } from './transport.js';
 
 const RESOLVED: Promise<void> = Promise.resolve();
-const ERROR_TYPE = 'text/plain; charset=utf-8';
 
 /**
  * What the body pump does after a chunk: pull the next one now
@@ -120,7 +119,7 @@ export class ResponseCycle {
     const transport = this.#transport;
     if (!this.#ended && !transport.gone()) {
       if (this.#sent === undefined) {
-        const reference = randomBytes(4).toString('hex');
+        const reference = newReference();
         transport.log(error, `[reference ${reference}]`);
         this.#sendError(reference);
       } else {
@@ -134,26 +133,12 @@ export class ResponseCycle {
   }
 
   #sendError(reference: string): void {
-    const text = `Internal Server Error (reference ${reference})\n`;
-    const length = Buffer.byteLength(text);
-    const isHead = this.#start.isHead;
-    const head: ResponseHead = {
-      status: '500 Internal Server Error',
-      code: 500,
-      reason: 'Internal Server Error',
-      headers: [
-        ['Content-Type', ERROR_TYPE],
-        ['Content-Length', String(length)],
-      ],
-      declared: length,
-      sendsBody: !isHead,
-      bodyLimit: isHead ? 0 : length,
-    };
+    const { head, text } = internalError(reference, this.#start.isHead);
     this.#start.committed = true;
     this.#sent = head;
     this.#ended = true;
     this.#transport.head(head, -1);
-    this.#transport.end(isHead ? undefined : text);
+    this.#transport.end(head.sendsBody ? text : undefined);
   }
 
   /** Commits the head: after this, its status can no longer change. */

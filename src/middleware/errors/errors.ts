@@ -4,8 +4,8 @@
  *
  * @module
  */
-import { randomBytes } from 'node:crypto';
 import { toApp, wrapApp } from '../../gateway/app.js';
+import { newReference } from '../../gateway/response/internal-error.js';
 import { chunkLength, isBody } from '../../gateway/body.js';
 import { logError } from '../../gateway/errors.js';
 import { proxyBody, type BodyHooks } from '../../gateway/response/body-proxy.js';
@@ -77,7 +77,7 @@ export function showErrors(app: AppLike, options: ShowErrorsOptions = {}): App {
   const debug = options.debug ?? false;
   return catching(app, (error, environ) => {
     if (error instanceof HttpError) return renderError(logged(error, environ), environ.HTTP_ACCEPT);
-    const reference = randomBytes(4).toString('hex');
+    const reference = newReference();
     // Laid out as the server's own 500 log line, so one search finds both.
     logError(environ['tsgi.errors'], error, `${environ.REQUEST_METHOD} ${environ.REQUEST_URI} [reference ${reference}]`);
     if (!debug) return renderError(new HttpError(500, 'The server could not complete this request.'), environ.HTTP_ACCEPT, { reference });
