@@ -1,0 +1,8 @@
+/**
+ * Cross-origin request protection, with optional session-bound form tokens.
+ *
+ * @module
+ */
+export { csrf, type CsrfOptions, type CsrfToken } from './csrf.js';
+export type { BypassRule } from './origin-check.js';
+export type { CsrfTokenOptions } from './tokens.js';
