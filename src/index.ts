@@ -28,7 +28,6 @@ export * from './handler/index.js';
 export * from './middleware/url-map/index.js';
 export * from './middleware/stack/index.js';
 export * from './middleware/basic-auth/index.js';
-export * from './middleware/rate-limit/index.js';
 export * from './middleware/compress/index.js';
 export * from './middleware/access-log/index.js';
 export * from './middleware/errors/index.js';
