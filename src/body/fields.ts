@@ -10,7 +10,7 @@ import { collectMultipart } from './form-collect.js';
 import { parseMediaType } from './media-type.js';
 import type { MultipartLimits } from './multipart-limits.js';
 import { readBody, type ReadBodyOptions } from './read.js';
-import { parseUrlEncoded, type FieldRecord, type UrlEncodedOptions } from './urlencoded.js';
+import { parseUrlEncoded, parseUrlEncodedBytes, type FieldRecord, type UrlEncodedOptions } from './urlencoded.js';
 
 /**
  * Options for {@link parseFields}.
@@ -38,7 +38,8 @@ const TEXT_CHARSETS = new Set(['utf-8', 'utf8', 'us-ascii']);
  *
  * @throws {@link HttpError} 415 for another Content-Type or charset, 413 for a
  *   body over the limit (default 1 MiB), too many fields or another multipart
- *   limit, 400 for malformed encoding.
+ *   limit, 400 for malformed percent-encoding or a field that is not UTF-8
+ *   (naming it).
  * @example
  * ```ts
  * const fields = await parseFields(environ);
@@ -58,7 +59,7 @@ export async function parseFields(environ: Environ, options: ParseFieldsOptions 
   const body = await readBody(environ, options);
   if (body.length === 0) return parseUrlEncoded('');
   if (type === undefined) throw unsupported(undefined);
-  return parseUrlEncoded(body.toString('utf8'), options);
+  return parseUrlEncodedBytes(body, options);
 }
 
 function unsupported(contentType: string | undefined): HttpError {

@@ -8,9 +8,11 @@ import type { Readable } from 'node:stream';
 import busboy, { type Busboy, type FieldInfo, type FileInfo } from 'busboy';
 import { HttpError } from '../gateway/http-error.js';
 import type { Environ } from '../gateway/types.js';
+import { refuseEncodedBody } from './content-encoding.js';
 import { parseMediaType } from './media-type.js';
 import { limitExceeded, resolveMultipartLimits, type MultipartOptions, type ResolvedMultipartLimits } from './multipart-limits.js';
 import { PartHeaderGuard } from './part-header-guard.js';
+import { PartTextCheck } from './part-text.js';
 import { bodyTooLarge, declaredLength } from './read.js';
 
 /**
@@ -123,7 +125,8 @@ export function multipartBoundary(environ: Environ): string {
  * `options.limit`, by default as large as the limits allow.
  *
  * @throws {@link HttpError} (from the iteration, and into a file stream being
- *   read) 415 for another type; 400 for a missing boundary, bad framing, a
+ *   read) 415 for another type or a body still in a content coding; 400 for a missing boundary, bad framing,
+ *   a field name, file name or text field that is not UTF-8 (naming the field), a
  *   truncated body or a client that went away; 413 naming the limit passed.
  * @example
  * ```ts
@@ -215,6 +218,7 @@ class MultipartReader implements MultipartIterator {
   #start(): void {
     const environ = this.#environ;
     const boundary = multipartBoundary(environ);
+    refuseEncodedBody(environ);
     const limits = resolveMultipartLimits(this.#options);
     this.#limits = limits;
     const declared = declaredLength(environ);
@@ -242,7 +246,9 @@ class MultipartReader implements MultipartIterator {
       this.#resumePump();
       this.#wakeConsumer();
     });
-    const guard = new PartHeaderGuard(boundary, limits);
+    // The parser would decode bytes that are not UTF-8 to U+FFFD; the check
+    // sees the same bytes first-hand and refuses them instead.
+    const guard = new PartHeaderGuard(boundary, limits, new PartTextCheck());
     void this.#pump(parser, guard, limits.limit);
   }
 

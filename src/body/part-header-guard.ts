@@ -6,6 +6,7 @@
  */
 import { Buffer } from 'node:buffer';
 import { limitExceeded } from './multipart-limits.js';
+import type { PartTextCheck } from './part-text.js';
 
 const CR = 0x0d;
 const LF = 0x0a;
@@ -65,10 +66,19 @@ export class PartHeaderGuard {
   #lineLength = 0;
   /** Whether the header bytes so far end in CR, for a CRLF split across chunks. */
   #endsInCR = false;
+  /** Told each part's header block and data, when given. */
+  readonly #text: PartTextCheck | undefined;
+  /** The current header block's bytes, kept only for {@link PartTextCheck}. */
+  #headerChunks: Buffer[] = [];
 
-  constructor(boundary: string, limits: PartHeaderLimits) {
+  /**
+   * @param text Told each part's header block and every byte of its data, so
+   *   that it can hold text to UTF-8; its errors are thrown from {@link push}.
+   */
+  constructor(boundary: string, limits: PartHeaderLimits, text?: PartTextCheck) {
     this.#delimiter = Buffer.from(`\r\n--${boundary}`, 'latin1');
     this.#limits = limits;
+    this.#text = text;
     const keep = this.#delimiter.length - 1;
     this.#carry = Buffer.alloc(keep);
     this.#joined = Buffer.alloc(2 * keep);
@@ -137,6 +147,7 @@ export class PartHeaderGuard {
       bytes.copy(this.#joined, carried, from, from + head);
       const found = this.#joined.subarray(0, carried + head).indexOf(delimiter);
       if (found !== -1) {
+        this.#text?.data(this.#joined.subarray(0, found));
         this.#carryLength = 0;
         this.#state = AFTER_DELIMITER;
         return from + found + delimiter.length - carried;
@@ -147,6 +158,10 @@ export class PartHeaderGuard {
       this.#keepTail(bytes, from);
       return bytes.length;
     }
+    if (this.#text !== undefined) {
+      this.#text.data(this.#carry.subarray(0, carried));
+      this.#text.data(bytes.subarray(from, found));
+    }
     this.#carryLength = 0;
     this.#state = AFTER_DELIMITER;
     return found + delimiter.length;
@@ -156,12 +171,18 @@ export class PartHeaderGuard {
   #keepTail(bytes: Buffer, from: number): void {
     const keep = this.#carry.length;
     const rest = bytes.length - from;
+    // Bytes pushed out of the tail can no longer begin a delimiter: they are data.
     if (rest >= keep) {
+      if (this.#text !== undefined) {
+        this.#text.data(this.#carry.subarray(0, this.#carryLength));
+        this.#text.data(bytes.subarray(from, bytes.length - keep));
+      }
       bytes.copy(this.#carry, 0, bytes.length - keep);
       this.#carryLength = keep;
       return;
     }
     const old = Math.min(this.#carryLength, keep - rest);
+    this.#text?.data(this.#carry.subarray(0, this.#carryLength - old));
     this.#carry.copy(this.#carry, 0, this.#carryLength - old, this.#carryLength);
     bytes.copy(this.#carry, old, from);
     this.#carryLength = old + rest;
@@ -174,20 +195,27 @@ export class PartHeaderGuard {
         this.#firstAfter = byte;
         return pos + 1;
       }
+      this.#text?.data(this.#delimiter);
       this.#state = SEARCH;
       return pos;
     }
     const first = this.#firstAfter;
     this.#firstAfter = -1;
     if (first === DASH && byte === DASH) {
+      this.#text?.end();
       this.#state = EPILOGUE;
       return bytes.length;
     }
     if (first === CR && byte === LF) {
+      this.#text?.end();
       this.#beginPart();
       return pos + 1;
     }
     // Not a boundary after all: the bytes were part data.
+    if (this.#text !== undefined) {
+      this.#text.data(this.#delimiter);
+      this.#text.data(Buffer.of(first));
+    }
     this.#state = SEARCH;
     return pos;
   }
@@ -199,6 +227,7 @@ export class PartHeaderGuard {
     this.#headerLines = 0;
     this.#lineLength = 0;
     this.#endsInCR = false;
+    this.#headerChunks = [];
   }
 
   #headers(bytes: Buffer, from: number): number {
@@ -211,6 +240,8 @@ export class PartHeaderGuard {
       if (this.#headerBytes > headerSize) {
         throw limitExceeded('headerSize', headerSize, 'A part header block is too large');
       }
+      // Copied: the chunk may be reused once the parser is done with it.
+      if (this.#text !== undefined) this.#headerChunks.push(Buffer.from(bytes.subarray(pos, end)));
       if (lf === -1) {
         this.#lineLength += end - pos;
         this.#endsInCR = bytes[end - 1] === CR;
@@ -222,6 +253,8 @@ export class PartHeaderGuard {
       this.#endsInCR = false;
       if (content === 0) {
         this.#state = SEARCH;
+        if (this.#text !== undefined) this.#text.header(Buffer.concat(this.#headerChunks));
+        this.#headerChunks = [];
         return end;
       }
       if (++this.#headerLines > headerPairs) {

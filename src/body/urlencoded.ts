@@ -3,6 +3,7 @@
  *
  * @module
  */
+import { Buffer, isUtf8 } from 'node:buffer';
 import { HttpError } from '../gateway/http-error.js';
 
 /**
@@ -44,10 +45,12 @@ export const DEFAULT_MAX_FIELDS = 1000;
 /**
  * Parses `a=1&b=two+words&a=3` into a {@link FieldRecord}. `+` is a space,
  * percent-escapes are UTF-8, blank values are kept (`a=` gives `['']`) and
- * empty pairs (`&&`) are skipped.
+ * empty pairs (`&&`) are skipped. Escapes that do not spell UTF-8 (`a=%ff`)
+ * are refused rather than replaced with U+FFFD, so no byte the client sent
+ * is lost unnoticed.
  *
- * @throws {@link HttpError} 400 for malformed percent-encoding, naming the
- *   field; 413 for more than `maxFields` pairs.
+ * @throws {@link HttpError} 400 for malformed percent-encoding or escapes
+ *   that are not UTF-8, naming the field; 413 for more than `maxFields` pairs.
  * @example
  * ```ts
  * parseUrlEncoded('myparam=42&note=hi+there');
@@ -70,7 +73,7 @@ export function parseUrlEncoded(text: string, options: UrlEncodedOptions = {}): 
     const eq = pair.indexOf('=');
     const rawName = eq === -1 ? pair : pair.slice(0, eq);
     const rawValue = eq === -1 ? '' : pair.slice(eq + 1);
-    const name = decodeComponent(rawName, rawName);
+    const name = decodeComponent(rawName, rawName, true);
     const value = decodeComponent(rawValue, rawName);
     if (Object.hasOwn(fields, name)) (fields[name] as string[]).push(value);
     else if (name === '__proto__') Object.defineProperty(fields, name, { value: [value], writable: true, enumerable: true, configurable: true });
@@ -79,12 +82,54 @@ export function parseUrlEncoded(text: string, options: UrlEncodedOptions = {}): 
   return Object.setPrototypeOf(fields, null) as FieldRecord;
 }
 
-function decodeComponent(raw: string, fieldName: string): string {
+/**
+ * Parses an urlencoded body from its bytes, which must be UTF-8 (the only
+ * charset form bodies are read in): raw bytes that are not UTF-8 are a 400
+ * naming the field they are in, as escapes that are not are in
+ * {@link parseUrlEncoded}.
+ *
+ * @throws {@link HttpError} 400 for bytes or escapes that are not UTF-8 and for
+ *   malformed percent-encoding, naming the field; 413 for more than `maxFields` pairs.
+ * @example
+ * ```ts
+ * parseUrlEncodedBytes(Buffer.from('note=caf%C3%A9')); // { note: ['café'] }
+ * parseUrlEncodedBytes(Buffer.from([0x61, 0x3d, 0xff])); // throws 400 field "a" is not valid UTF-8
+ * ```
+ */
+export function parseUrlEncodedBytes(bytes: Uint8Array, options: UrlEncodedOptions = {}): FieldRecord {
+  const buffer = Buffer.isBuffer(bytes) ? bytes : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.length);
+  if (isUtf8(buffer)) return parseUrlEncoded(buffer.toString('utf8'), options);
+  // Rare, so found the slow way: Latin-1 keeps one character per byte, so
+  // each pair's bytes can be checked on their own to name the culprit.
+  for (const pair of buffer.toString('latin1').split('&')) {
+    const eq = pair.indexOf('=');
+    const rawName = eq === -1 ? pair : pair.slice(0, eq);
+    if (!isUtf8(Buffer.from(rawName, 'latin1'))) throw badFieldName(Buffer.from(rawName, 'latin1').toString('utf8'));
+    if (!isUtf8(Buffer.from(pair, 'latin1'))) throw notUtf8(decodeComponent(rawName, rawName));
+  }
+  throw new HttpError(400, 'Form body is not valid UTF-8');
+}
+
+const WELL_FORMED_ESCAPES = /^(?:[^%]|%[0-9A-Fa-f]{2})*$/;
+
+function decodeComponent(raw: string, rawName: string, isName = false): string {
   const spaced = raw.includes('+') ? raw.replace(/\+/g, ' ') : raw;
   if (!spaced.includes('%')) return spaced;
   try {
     return decodeURIComponent(spaced);
   } catch {
-    throw new HttpError(400, `Malformed percent-encoding in field ${JSON.stringify(fieldName.slice(0, 100))}`);
+    if (!WELL_FORMED_ESCAPES.test(spaced)) {
+      throw new HttpError(400, `Malformed percent-encoding in field ${JSON.stringify(rawName.slice(0, 100))}`);
+    }
+    // Well-formed escapes that still fail to decode spell bytes that are not UTF-8.
+    throw isName ? badFieldName(rawName) : notUtf8(decodeComponent(rawName, rawName, true));
   }
+}
+
+function notUtf8(name: string): HttpError {
+  return new HttpError(400, `field ${JSON.stringify(name.slice(0, 100))} is not valid UTF-8`);
+}
+
+function badFieldName(shown: string): HttpError {
+  return new HttpError(400, `field name ${JSON.stringify(shown.slice(0, 100))} is not valid UTF-8`);
 }
