@@ -5,6 +5,7 @@
  */
 export * from './media-type.js';
 export * from './read.js';
+export * from './content-encoding.js';
 export * from './text.js';
 export * from './json.js';
 export * from './json-syntax.js';

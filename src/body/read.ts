@@ -7,6 +7,7 @@ import { Buffer } from 'node:buffer';
 import { HttpError } from '../gateway/http-error.js';
 import { hasRequestBody } from '../gateway/request-body.js';
 import type { Environ } from '../gateway/types.js';
+import { refuseEncodedBody } from './content-encoding.js';
 
 /**
  * The default limit, in bytes, for bodies that are buffered whole: 1 MiB.
@@ -67,7 +68,11 @@ export function declaredLength(environ: Environ): number | undefined {
  * length exceeds the limit is refused before any of it is read; a chunked
  * body is refused as soon as it passes the limit, so neither is buffered.
  *
- * @throws {@link HttpError} 413 when the body is too large, 400 for a bad `Content-Length`.
+ * A body in a content coding (`Content-Encoding: gzip`…) is refused with 415
+ * unless a decoder such as `decompress` has decoded it.
+ *
+ * @throws {@link HttpError} 413 when the body is too large, 400 for a bad
+ *   `Content-Length`, 415 for a body still in a content coding.
  * @example
  * ```ts
  * const bytes = await readBody(environ, { limit: 10_000 });
@@ -76,6 +81,7 @@ export function declaredLength(environ: Environ): number | undefined {
  */
 export async function readBody(environ: Environ, options: ReadBodyOptions = {}): Promise<Buffer> {
   const limit = options.limit ?? DEFAULT_BODY_LIMIT;
+  refuseEncodedBody(environ);
   const declared = declaredLength(environ);
   if (declared !== undefined && declared > limit) throw tooLarge(limit, `${declared} bytes`);
   if (!hasRequestBody(environ)) return Buffer.alloc(0);
