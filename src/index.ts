@@ -37,6 +37,7 @@ export * from './middleware/static-files/index.js';
 export * from './middleware/session/index.js';
 export * from './middleware/security-headers/index.js';
 export * from './middleware/csrf/index.js';
+export * from './middleware/cors/index.js';
 export * from './gateway/validator/index.js';
 export * from './testing/index.js';
 export * from './server/index.js';
