@@ -9,28 +9,21 @@ import { newSessionId } from './signing.js';
 import type { SessionRecord } from './store.js';
 
 /**
- * What the request brought: the id its cookie named (if the signature held)
- * and that session's record (if the store still had it, unexpired).
+ * What the request brought: the id its cookie named (if the signature or
+ * seal held) and that session's record (from the store, or sealed in the
+ * cookie itself), unexpired.
  */
 export interface LoadedSession {
   /** A cookie with the session's name was present at all, valid or not. */
   readonly cookiePresent: boolean;
-  /** The id a validly signed cookie named. */
+  /** The id a valid cookie named. */
   readonly cookieId: string | undefined;
-  /** The cookie was signed with an older secret. */
+  /** The cookie was signed or sealed with an older secret. */
   readonly rotated: boolean;
   /** The unexpired record for `cookieId`. */
   readonly record: SessionRecord | undefined;
-}
-
-/** What to write when the request is done. */
-export interface SavePlan {
-  /** Ids whose records must go (a regenerated or destroyed session's old id). */
-  readonly obsolete: readonly string[];
-  /** The record to store under `id`, when there is one to store. */
-  readonly record: SessionRecord | undefined;
-  /** The id to store it under. */
-  readonly id: string;
+  /** Where `record` came from: the store (the cookie held a signed id) or the cookie itself (sealed). */
+  readonly source?: 'store' | 'cookie' | undefined;
 }
 
 /** The session of one request, as apps see it at `environ['tsgi.session']`. */
@@ -44,12 +37,13 @@ export class SessionState implements Session {
   /** Made on first use: most requests never need one, and randomBytes is not free. */
   #id: string | undefined;
   #created: number;
-  /** The current id has a record in the store. */
-  #stored: boolean;
+  /** The current id names the session the visitor already holds (in the store or sealed in their cookie). */
+  #held: boolean;
   #modified = false;
   #accessed = false;
   /** regenerate() asked for the session to live on, even empty. */
   #wanted = false;
+  #regenerated = false;
 
   constructor(loaded: LoadedSession, now: number) {
     this.#loaded = loaded;
@@ -58,7 +52,7 @@ export class SessionState implements Session {
       this.#id = loaded.cookieId;
       this.#data = new Map(Object.entries(record.data));
       this.#created = record.created;
-      this.#stored = true;
+      this.#held = true;
       // Primitive values cannot be changed in place, so only a record
       // holding objects needs the JSON snapshot (costly on every request).
       this.#loadedJson = holdsObjects(record.data) ? JSON.stringify(record.data) : undefined;
@@ -68,10 +62,10 @@ export class SessionState implements Session {
       this.#id = undefined;
       this.#data = new Map();
       this.#created = now;
-      this.#stored = false;
+      this.#held = false;
       this.#loadedJson = undefined;
       // An expired session's leftover record goes at the end of the request.
-      if (loaded.cookieId !== undefined) this.#obsolete.push(loaded.cookieId);
+      if (loaded.cookieId !== undefined && loaded.source === 'store') this.#obsolete.push(loaded.cookieId);
     }
   }
 
@@ -96,6 +90,26 @@ export class SessionState implements Session {
   /** Whether the app called any method of the session. */
   get accessed(): boolean {
     return this.#accessed;
+  }
+
+  /** Whether the app called regenerate(), as it does at login. */
+  get regenerated(): boolean {
+    return this.#regenerated;
+  }
+
+  /** What the request brought. */
+  get loaded(): LoadedSession {
+    return this.#loaded;
+  }
+
+  /** Whether the current id has a record in the store (loaded from it, not retired). */
+  get inStore(): boolean {
+    return this.#held && this.#loaded.source === 'store';
+  }
+
+  /** Ids whose records must leave the store (a regenerated or destroyed session's old id, an expired one). */
+  get obsolete(): readonly string[] {
+    return this.#obsolete;
   }
 
   get(key: string): unknown {
@@ -142,6 +156,7 @@ export class SessionState implements Session {
 
   regenerate(): void {
     this.#accessed = true;
+    this.#regenerated = true;
     this.#retireId();
     this.#wanted = true;
     this.#modified = true;
@@ -161,41 +176,38 @@ export class SessionState implements Session {
    * `undefined` when it must hold no session cookie at all.
    */
   cookieTarget(): string | undefined {
-    return this.#stored || this.#wanted || this.#data.size > 0 ? this.id : undefined;
+    return this.#held || this.#wanted || this.#data.size > 0 ? this.id : undefined;
+  }
+
+  /** Whether the data differs from what the request brought (including in-place changes to objects read from it). */
+  dirty(): boolean {
+    if (this.#modified) return true;
+    if (this.#loadedJson === undefined || !this.#accessed) return false;
+    return JSON.stringify(Object.fromEntries(this.#data)) !== this.#loadedJson;
   }
 
   /**
-   * The `Set-Cookie` this response needs: `'set'` to issue (or re-sign) the
-   * cookie for {@link cookieTarget}, `'expire'` to remove the client's
-   * cookie, or `undefined` when the client's cookie is right as it is.
+   * Whether an unmodified session the app used is due to be written again
+   * to renew its idle timeout: `touchAfter` has passed since the last write.
    */
-  cookieAction(): 'set' | 'expire' | undefined {
-    const target = this.cookieTarget();
-    if (target === undefined) return this.#loaded.cookiePresent ? 'expire' : undefined;
-    if (target !== this.#loaded.cookieId || this.#loaded.rotated) return 'set';
-    return undefined;
-  }
-
-  /**
-   * What to write to the store once the response is done. An unmodified
-   * stored session is rewritten only to renew its idle timeout, and only
-   * when the app used it and `touchAfter` has passed since the last write.
-   */
-  savePlan(now: number, touchAfter: number): SavePlan {
+  due(now: number, touchAfter: number): boolean {
     const previous = this.#loaded.record;
-    let dirty = this.#modified;
-    if (!dirty && this.#loadedJson !== undefined && this.#accessed) {
-      dirty = JSON.stringify(Object.fromEntries(this.#data)) !== this.#loadedJson;
-    }
-    const due = this.#stored && this.#accessed && previous !== undefined && now - previous.touched >= touchAfter;
-    const keep = this.cookieTarget() !== undefined;
-    const record = keep && (dirty || due) ? { data: Object.fromEntries(this.#data), created: this.#created, touched: now } : undefined;
-    return { obsolete: [...this.#obsolete], record, id: this.id };
+    return this.#held && this.#accessed && previous !== undefined && now - previous.touched >= touchAfter;
+  }
+
+  /** The record to write now. */
+  snapshot(now: number): SessionRecord {
+    return { data: Object.fromEntries(this.#data), created: this.#created, touched: now };
+  }
+
+  /** The id and data as one string, to notice changes made after a cookie carrying them left. */
+  fingerprint(): string {
+    return JSON.stringify([this.cookieTarget() ?? null, Object.fromEntries(this.#data)]);
   }
 
   #retireId(): void {
-    if (this.#stored) this.#obsolete.push(this.id);
-    this.#stored = false;
+    if (this.inStore) this.#obsolete.push(this.id);
+    this.#held = false;
     this.#id = undefined;
   }
 }

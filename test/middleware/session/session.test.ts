@@ -12,6 +12,8 @@ import {
 import { counter, counterApp, OLD_SECRET, SECRET, SlowStore, SpyStore } from './helpers.js';
 
 const COOKIE = 'tsgi_sid';
+/** Stores a new session at once, for tests of the store's side of things. */
+const AT_ONCE = { deferNewSessions: false } as const;
 
 function setCookies(response: { headers: { getAll(name: string): string[] } }): string[] {
   return response.headers.getAll('Set-Cookie');
@@ -26,7 +28,7 @@ describe('session middleware, in process', () => {
   });
 
   it('sends the cookie once, HttpOnly, SameSite=Lax, Path=/, no Secure over http', async () => {
-    const client = new TestClient(counter());
+    const client = new TestClient(counter(AT_ONCE));
     const first = await client.get('/');
     const [cookie] = setCookies(first);
     expect(cookie).toMatch(/^tsgi_sid=[A-Za-z0-9_-]{32}\.[A-Za-z0-9_-]{43}; Path=\/; HttpOnly; SameSite=Lax$/);
@@ -116,7 +118,7 @@ describe('session middleware, in process', () => {
       start('200 OK', [['Content-Type', 'text/plain']]);
       return ['ok'];
     };
-    const client = new TestClient(sessions(app, { secrets: [SECRET], store }));
+    const client = new TestClient(sessions(app, { secrets: [SECRET], store, ...AT_ONCE }));
     await client.get('/');
     expect(store.calls.filter((c) => c.startsWith('set'))).toHaveLength(1);
     write = false;
@@ -221,7 +223,7 @@ describe('session middleware, in process', () => {
         }
       })();
     };
-    const client = new TestClient(sessions(app, { secrets: [SECRET], store }));
+    const client = new TestClient(sessions(app, { secrets: [SECRET], store, ...AT_ONCE }));
     expect((await client.get('/')).text()).toBe('n=1.');
     expect(events).toEqual(['yielded, stored: 0', 'app body closed']);
     expect(store.size).toBe(1);
@@ -301,7 +303,7 @@ describe('session middleware, in process', () => {
 });
 
 describe('session lifetime: regenerate and destroy', () => {
-  function accountApp(store: SpyStore) {
+  function accountApp(store: SpyStore, options: { deferNewSessions?: boolean } = {}) {
     const app: App = (environ, start) => {
       const s = environ['tsgi.session']!;
       let text: string;
@@ -319,12 +321,12 @@ describe('session lifetime: regenerate and destroy', () => {
       start('200 OK', [['Content-Type', 'text/plain']]);
       return [text];
     };
-    return sessions(app, { secrets: [SECRET], store });
+    return sessions(app, { secrets: [SECRET], store, ...options });
   }
 
   it('regenerate() issues a new id, keeps the data and deletes the old record', async () => {
     const store = new SpyStore();
-    const client = new TestClient(accountApp(store));
+    const client = new TestClient(accountApp(store, AT_ONCE));
     await client.get('/');
     const before = client.cookies.get(COOKIE)!.split('.')[0]!;
     const login = await client.get('/login');
@@ -336,15 +338,21 @@ describe('session lifetime: regenerate and destroy', () => {
     expect((await client.get('/')).text()).toBe('ada 2');
   });
 
-  it('an attacker who planted their own session id gains nothing after the victim logs in', async () => {
+  it.each([
+    ['stored at once', AT_ONCE, 'anonymous 1'],
+    // The attacker's sealed cookie cannot be revoked, but it only ever
+    // carries the attacker's own anonymous session.
+    ['sealed in its cookie first', {}, 'anonymous 2'],
+  ])('an attacker who planted their own session cookie gains nothing after the victim logs in (%s)', async (_label, options, expected) => {
     const store = new SpyStore();
-    const app = accountApp(store);
+    const app = accountApp(store, options);
     const attacker = new TestClient(app);
     await attacker.get('/');
     const victim = new TestClient(app);
     victim.cookies.set(COOKIE, attacker.cookies.get(COOKIE)!);
     await victim.get('/login');
-    expect((await attacker.get('/')).text()).toBe('anonymous 1');
+    expect((await victim.get('/')).text()).toBe('ada 2');
+    expect((await attacker.get('/')).text()).toBe(expected);
   });
 
   it('destroy() deletes the record and expires the cookie', async () => {
@@ -449,7 +457,7 @@ describe('session cookies: bad input gets a new empty session', () => {
 describe('session key rotation', () => {
   it('verifies cookies signed by an older secret and re-signs them with the first', async () => {
     const store = new MemoryStore();
-    const before = sessions(counterApp, { secrets: [OLD_SECRET], store });
+    const before = sessions(counterApp, { secrets: [OLD_SECRET], store, ...AT_ONCE });
     const client = new TestClient(before);
     await client.get('/');
     const oldCookie = client.cookies.get(COOKIE)!;
@@ -504,7 +512,7 @@ describe('session expiry', () => {
       start('200 OK', [['Content-Type', 'text/plain']]);
       return [String(s.get('n'))];
     };
-    const client = new TestClient(sessions(app, { secrets: [SECRET], store, idleTimeout: 200, touchAfter: 50 }));
+    const client = new TestClient(sessions(app, { secrets: [SECRET], store, idleTimeout: 200, touchAfter: 50, ...AT_ONCE }));
     await client.get('/');
     await client.get('/');
     expect(store.calls.filter((c) => c.startsWith('set'))).toHaveLength(1);
@@ -541,23 +549,26 @@ describe('session store failures', () => {
       { secrets: [SECRET], store },
     );
     const client = new TestClient(app);
+    // The second visit moves the new session from its cookie to the store.
     await client.get('/');
+    await client.get('/');
+    expect(store.size).toBe(1);
     store.failGet = true;
     const response = await client.get('/');
     expect(response.status).toBe(503);
     expect(response.headers.get('Retry-After')).toBe('5');
     expect(response.text()).toContain('session store could not be reached');
     expect(response.errors).toContain('store down (get)');
-    expect(ran).toBe(1);
+    expect(ran).toBe(2);
     expect(setCookies(response)).toEqual([]);
     store.failGet = false;
-    expect((await client.get('/')).text()).toContain('2 times');
+    expect((await client.get('/')).text()).toContain('3 times');
   });
 
   it('a failed write answers 503 instead of the response when nothing has been sent', async () => {
     const store = new SpyStore();
     store.failSet = true;
-    const client = new TestClient(counter({}, store));
+    const client = new TestClient(counter(AT_ONCE, store));
     const response = await client.get('/');
     expect(response.status).toBe(503);
     expect(setCookies(response)).toEqual([]);
@@ -574,7 +585,7 @@ describe('session store failures', () => {
         yield 'partial';
       })();
     };
-    const client = new TestClient(sessions(app, { secrets: [SECRET], store }));
+    const client = new TestClient(sessions(app, { secrets: [SECRET], store, ...AT_ONCE }));
     await expect(client.get('/')).rejects.toThrow('store down (set)');
   });
 });
