@@ -15,6 +15,7 @@ import type { Environ, ErrorStream, InputStream } from '../gateway/types.js';
  * const context: ServerContext = {
  *   errors: streamErrors(), urlScheme: 'http', multiprocess: false, scriptName: '',
  *   serverName: '127.0.0.1', serverPort: '8080', closing: false, closeIdle: () => {},
+ *   allowsHost: () => true,
  * };
  * ```
  */
@@ -35,6 +36,12 @@ export interface ServerContext {
   closing: boolean;
   /** Closes the server's idle connections. */
   readonly closeIdle: () => void;
+  /**
+   * Whether a request may name this host: its name lower-cased, without
+   * the port. The request is passed for checks that depend on the
+   * connection, such as the address it reached.
+   */
+  readonly allowsHost: (name: string, req: IncomingMessage) => boolean;
 }
 
 const VERSION: readonly [number, number] = Object.freeze([1, 0] as const);

@@ -9,6 +9,8 @@ import { hasRequestBody } from '../gateway/request-body.js';
 import { runResponse } from '../gateway/response/lifecycle.js';
 import type { App } from '../gateway/types.js';
 import { makeEnviron, type ServerContext } from './environ.js';
+import { parseHost, type HostParts } from './allowed-hosts.js';
+import { hostHeader, hostRefusal, notAllowed, refuseHead, type Refusal } from './refusals.js';
 import { SocketTransport } from './socket-transport.js';
 import { decodePath, splitAbsoluteTarget } from './target.js';
 
@@ -62,27 +64,54 @@ export function createListener(
 ): RequestListener {
   return function handleRequest(req: IncomingMessage, res: ServerResponse): void {
     const transport = new SocketTransport(req, res, context, expectContinue);
+    const refuse = (refusal: Refusal): void => {
+      // An unread body is not drained for a refusal: the connection closes.
+      transport.bodyPending = req.headers['content-length'] !== undefined || req.headers['transfer-encoding'] !== undefined;
+      if (refusal.close) res.shouldKeepAlive = false;
+      transport.reply(refusal.code, refusal.reason, refusal.text);
+    };
+    const refused = refuseHead(req);
+    if (refused !== undefined) return refuse(refused);
+    const hostValue = hostHeader(req);
+    if (typeof hostValue === 'object') return refuse(hostValue);
     const mount = mountOf?.(req);
     const url = mount === undefined ? (req.url as string) : mount.rest;
-    let path: string;
-    let query: string;
+    if ((mount?.requestUri ?? url).includes('#')) {
+      // A client never sends the fragment (RFC 9110 §7.1); one that does
+      // would otherwise see it land in PATH_INFO.
+      return refuse({ code: 400, reason: 'Bad Request', text: 'Bad Request: a fragment (#) in the request target\n', close: false });
+    }
+    const star = mount === undefined && url === '*' && req.method === 'OPTIONS';
+    let path = '';
+    let query = '';
     let host: string | undefined;
     if (mount !== undefined || url.charCodeAt(0) === 0x2f /* '/' */) {
       const question = url.indexOf('?');
       path = question === -1 ? url : url.slice(0, question);
       query = question === -1 ? '' : url.slice(question + 1);
-    } else if (url === '*' && req.method === 'OPTIONS') {
-      // A question about the server, not about any resource of the app, and
-      // there is no PATH_INFO that could say `*`.
-      transport.reply(204, 'No Content', '');
-      return;
-    } else {
+    } else if (!star) {
       const target = splitAbsoluteTarget(url);
       if (target === undefined) {
         transport.reply(400, 'Bad Request', 'Bad Request: unsupported request target\n');
         return;
       }
+      const malformed = hostRefusal(target.host as string, 'the authority');
+      if (malformed !== undefined) return refuse(malformed);
       ({ path, query, host } = target);
+    }
+    // The absolute form's authority replaces Host (RFC 9112 §3.2.2), so it is
+    // the one vetted; without either (HTTP/1.0), links fall back on the
+    // server's own SERVER_NAME.
+    const authority = host ?? hostValue;
+    if (authority !== undefined) {
+      const name = (parseHost(authority) as HostParts).name;
+      if (!context.allowsHost(name, req)) return refuse(notAllowed(name));
+    }
+    if (star) {
+      // A question about the server, not about any resource of the app, and
+      // there is no PATH_INFO that could say `*`.
+      transport.reply(204, 'No Content', '');
+      return;
     }
     let pathInfo = decodePath(path);
     if (pathInfo === undefined) {

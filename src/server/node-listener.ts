@@ -11,6 +11,7 @@ import { toApp } from '../gateway/app.js';
 import { streamErrors } from '../gateway/errors.js';
 import type { AppLike, ErrorStream } from '../gateway/types.js';
 import type { ServerContext } from './environ.js';
+import { listenerHostCheck } from './allowed-hosts.js';
 import { createListener, type Mount } from './listener.js';
 import { checkScriptName } from './options.js';
 
@@ -38,6 +39,14 @@ export interface NodeListenerOptions {
    * else `http`.
    */
   urlScheme?: string;
+  /**
+   * The host names requests may name, as for `makeServer`: any other gets
+   * `400` before the app runs. Entries are names or addresses without a
+   * port, `*.example.com` for subdomains, or `*` for any host. Default:
+   * `localhost`, `127.0.0.1`, `[::1]` and the address the connection
+   * reached, since the listener cannot know the server's names; list them.
+   */
+  allowedHosts?: readonly string[];
 }
 
 /**
@@ -76,6 +85,7 @@ export function toNodeListener(
   const errors = options.errors ?? streamErrors();
   const scriptName = checkScriptName(options.scriptName ?? '');
   const multiprocess = options.multiprocess ?? false;
+  const allowsHost = listenerHostCheck(options.allowedHosts);
   const makeContext = (urlScheme: string): ServerContext => ({
     errors,
     urlScheme,
@@ -86,6 +96,7 @@ export function toNodeListener(
     // The server belongs to someone else, who decides when it closes.
     closing: false,
     closeIdle: () => {},
+    allowsHost,
   });
   const plain = makeContext(options.urlScheme ?? 'http');
   const secure = makeContext(options.urlScheme ?? 'https');

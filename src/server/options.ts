@@ -54,6 +54,17 @@ export interface ServerOptions {
   connectionsCheckingInterval?: number;
   /** The error log, `environ['tsgi.errors']`. Default: {@link streamErrors} on `process.stderr`. */
   errors?: ErrorStream;
+  /**
+   * The host names requests may name in `Host` (or an absolute-form
+   * target); any other gets `400 Bad Request: host "…" is not allowed`
+   * before the app runs, so links and `Location` headers built from
+   * `HTTP_HOST` name only these. Entries are names or addresses without a
+   * port (`example.com`, `[::1]`), `*.example.com` for subdomains, or `*`
+   * for any host. Default: the bound host, `localhost`, `127.0.0.1` and
+   * `[::1]`; bound to all interfaces, also the machine's host name and
+   * interface addresses, with a warning in `errors`.
+   */
+  allowedHosts?: readonly string[];
   /** `environ['tsgi.url_scheme']`, e.g. `https` behind a TLS-terminating proxy. Default: `http`. */
   urlScheme?: string;
   /** `environ['tsgi.multiprocess']`: whether other processes serve the same app. Default: false. */

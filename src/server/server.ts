@@ -4,17 +4,17 @@
  *
  * @module
  */
-import { Buffer } from 'node:buffer';
-import { createServer, type IncomingMessage, type Server } from 'node:http';
+import { createServer, type Server } from 'node:http';
 import { createServer as createSecureServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
-import type { Duplex } from 'node:stream';
 import { hostname } from 'node:os';
 import { appName, toApp } from '../gateway/app.js';
 import { streamErrors } from '../gateway/errors.js';
 import type { App, AppLike } from '../gateway/types.js';
 import type { ServerContext } from './environ.js';
 import { createListener } from './listener.js';
+import { serverHostCheck } from './allowed-hosts.js';
+import { answerClientErrors } from './client-error.js';
 import { checkScriptName, DEFAULT_CLOSE_TIMEOUT, type LogSink, type ServerOptions } from './options.js';
 
 /**
@@ -108,6 +108,8 @@ export class TsgiServer {
       requestTimeout: options.requestTimeout,
       keepAliveTimeout: options.keepAliveTimeout,
       connectionsCheckingInterval: options.connectionsCheckingInterval,
+      // The listener answers a missing Host itself, with a body saying so.
+      requireHostHeader: false,
     };
     // An https.Server is an http.Server underneath (same request handling,
     // timeouts and connection tracking); only its typings part ways.
@@ -117,8 +119,9 @@ export class TsgiServer {
         : (createSecureServer({ ...serverOptions, ...options.tls }) as unknown as Server);
     this.httpServer = httpServer;
     this.#secure = options.tls !== undefined;
+    const errors = options.errors ?? streamErrors();
     this.#context = {
-      errors: options.errors ?? streamErrors(),
+      errors,
       urlScheme: options.urlScheme ?? (this.#secure ? 'https' : 'http'),
       multiprocess: options.multiprocess ?? false,
       scriptName: checkScriptName(options.scriptName ?? ''),
@@ -126,12 +129,11 @@ export class TsgiServer {
       serverPort: String(port),
       closing: false,
       closeIdle: () => httpServer.closeIdleConnections(),
+      allowsHost: serverHostCheck(host, options.allowedHosts, errors),
     };
     httpServer.on('request', createListener(this.app, this.#context, false));
     httpServer.on('checkContinue', createListener(this.app, this.#context, true));
-    // Node hands CONNECT to its own event, and closes the socket silently
-    // when nobody listens; the gateway has no tunnels, so it is a 400.
-    httpServer.on('connect', refuseConnect);
+    answerClientErrors(httpServer);
   }
 
   /**
@@ -267,14 +269,4 @@ export class TsgiServer {
     this.#info = { url: `${this.#secure ? 'https' : 'http'}://${shown}:${port}/`, host: this.host, port };
     return this.#info;
   }
-}
-
-const CONNECT_REFUSAL = 'Bad Request: CONNECT is not supported by this server\n';
-
-function refuseConnect(_req: IncomingMessage, socket: Duplex): void {
-  socket.on('error', () => socket.destroy());
-  socket.end(
-    `HTTP/1.1 400 Bad Request\r\nContent-Type: text/plain; charset=utf-8\r\nContent-Length: ${Buffer.byteLength(CONNECT_REFUSAL)}\r\n` +
-      `Connection: close\r\n\r\n${CONNECT_REFUSAL}`,
-  );
 }

@@ -1,0 +1,185 @@
+/**
+ * Answering what Node's parser refuses (its `clientError` event) and
+ * `CONNECT` (its `connect` event), each with a status and a one-line body
+ * that names the problem, and only after the responses already owed on
+ * the connection.
+ *
+ * Node's own answer to a parse error is a bare `400` written at once,
+ * after which it destroys the socket: a request that had been read and is
+ * being served (a complete PUT followed by junk) ran, yet its client never
+ * learns the outcome. Here the responses in flight go out first, complete;
+ * then the error response, and the connection closes.
+ *
+ * @module
+ */
+import { Buffer } from 'node:buffer';
+import type { IncomingMessage, Server, ServerResponse } from 'node:http';
+import type { Duplex } from 'node:stream';
+import { versionRefusal, type Refusal } from './refusals.js';
+
+/** What Node's parser attaches to the error it reports. */
+interface ParseError extends Error {
+  code?: string;
+  reason?: string;
+  bytesParsed?: number;
+  rawPacket?: Buffer;
+}
+
+// The responses each connection still owes, so that an error response
+// waits for them; a WeakMap, so a connection's entry goes with it.
+const owed = new WeakMap<Duplex, Set<ServerResponse>>();
+// The error response waiting on a connection, told each time one of its
+// responses is done.
+const waiting = new WeakMap<Duplex, () => void>();
+const answered = new WeakSet<Duplex>();
+// How long a connection may stay open after its error response, for the
+// client to read it, before it is cut.
+const LINGER_MS = 5_000;
+const TOKEN = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
+
+/**
+ * Makes `server` answer parse errors and `CONNECT` itself. It also tracks
+ * each connection's responses, so must be called before the server takes
+ * requests.
+ *
+ * @example
+ * ```ts
+ * const server = http.createServer(toNodeListener(app));
+ * answerClientErrors(server);
+ * ```
+ */
+export function answerClientErrors(server: Server): void {
+  server.prependListener('request', track);
+  server.prependListener('checkContinue', track);
+  server.on('clientError', onClientError);
+  // Node hands CONNECT to its own event, and closes the socket silently
+  // when nobody listens; the gateway has no tunnels, so it is a 400.
+  server.on('connect', refuseConnect);
+}
+
+function track(req: IncomingMessage, res: ServerResponse): void {
+  const socket = req.socket;
+  let responses = owed.get(socket);
+  if (responses === undefined) {
+    responses = new Set();
+    owed.set(socket, responses);
+  }
+  const set = responses;
+  set.add(res);
+  res.once('close', () => {
+    set.delete(res);
+    waiting.get(socket)?.();
+  });
+}
+
+function onClientError(error: ParseError, socket: Duplex): void {
+  if (answered.has(socket)) return;
+  answered.add(socket);
+  socket.on('error', () => socket.destroy());
+  const code = error.code ?? '';
+  if (!code.startsWith('HPE_') && code !== 'ERR_HTTP_REQUEST_TIMEOUT') {
+    // A broken connection (ECONNRESET, EPIPE): there is nobody to answer.
+    socket.destroy();
+    return;
+  }
+  const refusal = describe(error);
+  // Whatever else the client sends cannot be parsed any more.
+  socket.pause();
+  const responses = owed.get(socket) ?? new Set<ServerResponse>();
+  const settle = (): void => {
+    const open = [...responses];
+    // A request cut off by the error (junk inside its chunked body) never
+    // completes, so its response is not waited for; the others are.
+    if (open.some((res) => res.req.complete)) return;
+    waiting.delete(socket);
+    if (open.length === 0) send(socket, refusal);
+    else if (open.every((res) => !res.headersSent)) {
+      // Its app waits for a body that will not come; the client still
+      // learns why, as long as nothing of its response went out yet.
+      send(socket, refusal);
+    } else socket.destroy();
+  };
+  waiting.set(socket, settle);
+  settle();
+}
+
+/** The status and message for a parse error, from Node's code and the offending line. */
+function describe(error: ParseError): Refusal {
+  const line = failingLine(error);
+  switch (error.code) {
+    case 'ERR_HTTP_REQUEST_TIMEOUT':
+      return refusal(408, 'Request Timeout', 'Request Timeout: the request was not received in time');
+    case 'HPE_HEADER_OVERFLOW': {
+      // A request line has its first space before any colon; a header line
+      // has its colon first.
+      const space = line.indexOf(' ');
+      const colon = line.indexOf(':');
+      return space > 0 && (colon === -1 || space < colon) && TOKEN.test(line.slice(0, space))
+        ? refusal(414, 'URI Too Long', 'URI Too Long: the request target is longer than this server accepts')
+        : refusal(431, 'Request Header Fields Too Large', 'Request Header Fields Too Large: the request head is larger than this server accepts');
+    }
+    case 'HPE_INVALID_VERSION': {
+      const version = / (HTTP\/[0-9.]{1,8})$/.exec(line)?.[1];
+      return version === undefined ? versionRefusal('an unknown HTTP version') : versionRefusal(version);
+    }
+    case 'HPE_INVALID_METHOD': {
+      const parts = line.split(' ');
+      // A well-formed request line with a method Node does not know (RFC
+      // 9110 §9.1: 501); anything else is not a request line at all.
+      if (parts.length === 3 && TOKEN.test(parts[0]!) && /^HTTP\/\d\.\d$/.test(parts[2]!)) {
+        return refusal(501, 'Not Implemented', `Not Implemented: method ${JSON.stringify(parts[0]!.slice(0, 40))} is not supported by this server`);
+      }
+      return refusal(400, 'Bad Request', 'Bad Request: malformed request line');
+    }
+    case 'HPE_INVALID_CONSTANT':
+    case 'HPE_INVALID_URL':
+      return refusal(400, 'Bad Request', 'Bad Request: malformed request line');
+    default:
+      return refusal(400, 'Bad Request', `Bad Request: ${(error.reason ?? error.code ?? 'malformed request').slice(0, 100)}`);
+  }
+}
+
+/** The line of the raw packet where the parser stopped, without its line break. */
+function failingLine(error: ParseError): string {
+  const raw = error.rawPacket;
+  if (raw === undefined) return '';
+  const at = Math.min(error.bytesParsed ?? 0, raw.length);
+  const start = raw.lastIndexOf(0x0a, at - 1) + 1;
+  let end = raw.indexOf(0x0a, at);
+  if (end === -1) end = raw.length;
+  return raw.subarray(start, Math.min(end, start + 32_768)).toString('latin1').replace(/\r$/, '');
+}
+
+function refusal(code: number, reason: string, message: string): Refusal {
+  return { code, reason, text: `${message}\n`, close: true };
+}
+
+function send(socket: Duplex, refusal: Refusal): void {
+  if (!socket.writable || socket.destroyed) {
+    socket.destroy();
+    return;
+  }
+  socket.end(
+    `HTTP/1.1 ${refusal.code} ${refusal.reason}\r\nDate: ${new Date().toUTCString()}\r\n` +
+      `Content-Type: text/plain; charset=utf-8\r\nContent-Length: ${Buffer.byteLength(refusal.text)}\r\n` +
+      `Connection: close\r\n\r\n${refusal.text}`,
+  );
+  // The end half-closes; what the client sends meanwhile is read and
+  // dropped (the parser, already failed, ignores it), as an unread receive
+  // buffer would turn the close into a reset that can take the response
+  // with it.
+  socket.resume();
+  const timer = setTimeout(() => socket.destroy(), LINGER_MS);
+  timer.unref();
+  socket.once('close', () => clearTimeout(timer));
+}
+
+const CONNECT_REFUSAL = 'Bad Request: CONNECT is not supported by this server\n';
+
+function refuseConnect(_req: IncomingMessage, socket: Duplex): void {
+  socket.on('error', () => socket.destroy());
+  socket.end(
+    `HTTP/1.1 400 Bad Request\r\nContent-Type: text/plain; charset=utf-8\r\nContent-Length: ${Buffer.byteLength(CONNECT_REFUSAL)}\r\n` +
+      `Connection: close\r\n\r\n${CONNECT_REFUSAL}`,
+  );
+}
