@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { mkdtemp, readdir, readFile, rm, utimes, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -123,8 +124,12 @@ storeContract(
 describe('FileStore', () => {
   let dir: string;
   const stores: FileStore[] = [];
-  const open = (options: { sweepInterval?: number; subdir?: string } = {}) => {
-    const store = new FileStore({ dir: options.subdir === undefined ? dir : join(dir, options.subdir), sweepInterval: options.sweepInterval });
+  const open = (options: { sweepInterval?: number; subdir?: string; maxSessions?: number } = {}) => {
+    const store = new FileStore({
+      dir: options.subdir === undefined ? dir : join(dir, options.subdir),
+      sweepInterval: options.sweepInterval,
+      maxSessions: options.maxSessions,
+    });
     stores.push(store);
     return store;
   };
@@ -214,8 +219,70 @@ describe('FileStore', () => {
     expect(left).toEqual([]);
   });
 
-  it('refuses an empty directory name', () => {
+  it('refuses an empty directory name and a bad cap', () => {
     expect(() => new FileStore({ dir: '' })).toThrow(/dir/);
+    expect(() => new FileStore({ dir, maxSessions: 0 })).toThrow(/maxSessions/);
+  });
+
+  it('is capped: past maxSessions the least recently touched sessions go, down to nine tenths', async () => {
+    const store = open({ maxSessions: 10 });
+    await store.sweep();
+    const ids = Array.from({ length: 10 }, () => randomBytes(24).toString('base64url'));
+    for (const id of ids) {
+      await store.set(id, record({ id }), 60_000);
+      await sleep(3);
+    }
+    // The three oldest are touched again, so they are now the newest.
+    for (const id of ids.slice(0, 3)) {
+      await store.set(id, record({ id, again: true }), 60_000);
+      await sleep(3);
+    }
+    expect(store.size).toBe(10);
+    const newcomer = randomBytes(24).toString('base64url');
+    await store.set(newcomer, record({}), 60_000);
+    const left = (await readdir(dir)).map((name) => name.slice(0, -'.json'.length));
+    expect(left).toHaveLength(9);
+    expect(store.size).toBe(9);
+    // ids[3..4] were the least recently touched: they went.
+    expect(left.sort()).toEqual([...ids.slice(0, 3), ...ids.slice(5), newcomer].sort());
+    expect((await store.get(ids[0]!))?.data.again).toBe(true);
+  });
+
+  it('stores the expiry as the file time, so a sweep needs no reads; an older file gets its time corrected, not deleted', async () => {
+    const store = open();
+    await store.sweep();
+    const before = Date.now();
+    await store.set(ID_A, record({}), 60_000);
+    const { stat } = await import('node:fs/promises');
+    const mtime = (await stat(join(dir, `${ID_A}.json`))).mtimeMs;
+    expect(mtime).toBeGreaterThanOrEqual(before + 59_000);
+    // A file from before: its time is when it was written, its content says it is live.
+    const expires = Date.now() + 60_000;
+    await writeFile(join(dir, `${ID_B}.json`), JSON.stringify({ expires, record: record({ kept: true }) }));
+    expect(await store.sweep()).toBe(0);
+    expect(Math.abs((await stat(join(dir, `${ID_B}.json`))).mtimeMs - expires)).toBeLessThan(1000);
+    expect((await store.get(ID_B))?.data.kept).toBe(true);
+  });
+
+  it('close() stops the periodic sweep', async () => {
+    const store = open({ sweepInterval: 20 });
+    await store.sweep();
+    await store.set(ID_A, record({}), 10);
+    await store.close();
+    await sleep(80);
+    expect(await readdir(dir)).toEqual([`${ID_A}.json`]);
+  });
+
+  it('a flood of 2,000 cookieless visits to a counter through the middleware writes no file', async () => {
+    const store = open();
+    const app = sessions(counterApp, { secrets: [SECRET], store });
+    const user = new TestClient(app);
+    await user.get('/');
+    await user.get('/');
+    expect(await readdir(dir)).toHaveLength(1);
+    for (let i = 0; i < 2000; i++) await new TestClient(app).get('/');
+    expect(await readdir(dir)).toHaveLength(1);
+    expect((await user.get('/')).text()).toContain('3 times');
   });
 });
 
