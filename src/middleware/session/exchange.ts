@@ -27,6 +27,8 @@ export class SessionExchange {
   readonly #environ: Environ;
   readonly #isHead: boolean;
   #settlement: Settlement | undefined;
+  /** The session did not fit in its cookie and a 500 replaced the response: nothing is saved. */
+  #refused = false;
 
   constructor(state: SessionState, config: SessionConfig, environ: Environ, startResponse: StartResponse, isHead: boolean) {
     this.#state = state;
@@ -63,6 +65,7 @@ export class SessionExchange {
    * early, so nothing is passed on.
    */
   async commit(closing = false): Promise<Chunk[] | undefined> {
+    if (this.#refused) return undefined;
     let settlement: Settlement;
     if (closing && !this.response.released) {
       // No cookie will go out: only the session the client's cookie already
@@ -97,6 +100,7 @@ export class SessionExchange {
       return undefined;
     } catch (error) {
       if (!(error instanceof CookieTooLarge)) throw error;
+      this.#refused = true;
       logError(this.#environ['tsgi.errors'], error, 'session: answered 500');
       const text = `Internal Server Error: the session is too large for its cookie (${error.bytes} bytes; the limit is ${error.limit} bytes, RFC 6265 §6.1).\n`;
       this.response.replace('500 Internal Server Error', plainHeaders(text, []));

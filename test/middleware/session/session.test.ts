@@ -665,3 +665,87 @@ describe('session behind a reverse proxy', () => {
     expect(cookie).toContain('Path=/app;');
   });
 });
+
+describe('new sessions wait sealed in their cookie until the visitor sends it back', () => {
+  it('the first write seals the session into the cookie; the next visit that writes moves it to the store under a signed id', async () => {
+    const store = new SpyStore();
+    const client = new TestClient(counter({}, store));
+    const first = await client.get('/');
+    expect(first.text()).toContain('1 times');
+    expect(store.calls).toEqual([]);
+    expect(client.cookies.get(COOKIE)).not.toContain('.');
+    const second = await client.get('/');
+    expect(second.text()).toContain('2 times');
+    expect(store.size).toBe(1);
+    expect(client.cookies.get(COOKIE)).toMatch(/^[A-Za-z0-9_-]{32}\.[A-Za-z0-9_-]{43}$/);
+    expect((await client.get('/')).text()).toContain('3 times');
+    expect(store.calls.filter((call) => call.startsWith('set'))).toHaveLength(2);
+  });
+
+  it('visits that only read a waiting session store nothing and send no cookie', async () => {
+    const store = new SpyStore();
+    const app: App = (environ, start) => {
+      const s = environ['tsgi.session']!;
+      if (environ.PATH_INFO === '/set') s.set('n', 1);
+      start('200 OK', [['Content-Type', 'text/plain']]);
+      return [String(s.get('n') ?? 'none')];
+    };
+    const client = new TestClient(sessions(app, { secrets: [SECRET], store }));
+    await client.get('/set');
+    for (let i = 0; i < 3; i++) {
+      const response = await client.get('/');
+      expect(response.text()).toBe('1');
+      expect(setCookies(response)).toEqual([]);
+    }
+    expect(store.calls).toEqual([]);
+  });
+
+  it('a thousand cookieless visits that each write store nothing; a replayed sealed cookie makes one record, not many', async () => {
+    const store = new MemoryStore();
+    const app = counter({}, store);
+    for (let i = 0; i < 1000; i++) await new TestClient(app).get('/');
+    expect(store.size).toBe(0);
+    const sealed = await new TestClient(app).get('/');
+    const value = sealed.headers.getAll('Set-Cookie')[0]!.split(';')[0]!.slice(COOKIE.length + 1);
+    for (let i = 0; i < 50; i++) {
+      const replay = new TestClient(app);
+      replay.cookies.set(COOKIE, value);
+      await replay.get('/');
+    }
+    expect(store.size).toBe(1);
+  });
+
+  it('a new session too large for a cookie is stored at once', async () => {
+    const store = new SpyStore();
+    const app: App = (environ, start) => {
+      environ['tsgi.session']!.set('blob', 'z'.repeat(5000));
+      start('200 OK', [['Content-Type', 'text/plain']]);
+      return ['ok'];
+    };
+    const client = new TestClient(sessions(app, { secrets: [SECRET], store }));
+    expect((await client.get('/')).status).toBe(200);
+    expect(store.size).toBe(1);
+    expect(client.cookies.get(COOKIE)).toMatch(/^[A-Za-z0-9_-]{32}\.[A-Za-z0-9_-]{43}$/);
+  });
+
+  it('a login (regenerate) goes to the store at once, so that logging out revokes it', async () => {
+    const store = new SpyStore();
+    const app: App = (environ, start) => {
+      const s = environ['tsgi.session']!;
+      if (environ.PATH_INFO === '/login') {
+        s.regenerate();
+        s.set('user', 'ada');
+      } else if (environ.PATH_INFO === '/logout') s.destroy();
+      start('200 OK', [['Content-Type', 'text/plain']]);
+      return [String(s.get('user') ?? 'anonymous')];
+    };
+    const client = new TestClient(sessions(app, { secrets: [SECRET], store }));
+    await client.get('/login');
+    expect(store.size).toBe(1);
+    const stolen = client.cookies.get(COOKIE)!;
+    await client.get('/logout');
+    const thief = new TestClient(sessions(app, { secrets: [SECRET], store }));
+    thief.cookies.set(COOKIE, stolen);
+    expect((await thief.get('/')).text()).toBe('anonymous');
+  });
+});
