@@ -2,20 +2,20 @@
  * Every example on one server, as `npm start` serves it: each mounted under
  * its own prefix, plus an index page at `/` linking to them.
  */
-import { BaseHandler, HttpError, sessions, urlMap, type App } from '../src/index.js';
+import { BaseHandler, HttpError, securityHeaders, sessions, urlMap, type App } from '../src/index.js';
 import { blogSite } from './blog/app.js';
-import { GuessHandler } from './guess/app.js';
+import { guessApp } from './guess/app.js';
 import { simpleApp } from './hello/app.js';
 import { privateApp } from './protected/app.js';
-import { UploadHandler } from './upload/app.js';
+import { uploadApp } from './upload/app.js';
 import { VisitCounter } from './session/app.js';
 import { sessionSetupFromEnv } from './session/config.js';
 
 /** The examples, by mount prefix, with a line saying what each shows. */
 export const EXAMPLES = [
   { prefix: '/hello', title: 'hello', about: 'the smallest app: a function returning "Hello world!"', app: simpleApp },
-  { prefix: '/guess', title: 'guess', about: 'the number-guessing game, a BaseHandler subclass', app: GuessHandler },
-  { prefix: '/upload', title: 'upload', about: 'file uploads streamed to disk with saveFiles, and the list of stored files', app: UploadHandler },
+  { prefix: '/guess', title: 'guess', about: 'the number-guessing game, a BaseHandler subclass; forms posted from other origins refused (csrf)', app: guessApp },
+  { prefix: '/upload', title: 'upload', about: 'file uploads streamed to disk with saveFiles, and the list of stored files; uploads from other origins refused (csrf)', app: uploadApp },
   { prefix: '/private', title: 'private', about: 'a page behind HTTP Basic authentication (basicAuth); demo account demo / tsgi-demo unless DEMO_USER / DEMO_PASS are set', app: privateApp },
   { prefix: '/session', title: 'session', about: 'the article\'s myapp2: "You have been here N times!", counted in a signed-cookie session', app: VisitCounter },
   { prefix: '/blog', title: 'blog', about: 'the REST blog: PUT, GET and DELETE entries as files, listed as xhtml, XML or an Atom feed, with conditional requests', app: blogSite },
@@ -57,11 +57,17 @@ ${items}
  */
 export const siteSessions = sessionSetupFromEnv();
 
-/** The whole site, every example sharing one session per visitor. */
-export const site: App = sessions(
-  urlMap({
-    ...Object.fromEntries(EXAMPLES.map(({ prefix, app }) => [prefix, app])),
-    '/': IndexPage,
-  }),
-  siteSessions.options,
+/**
+ * The whole site, every example sharing one session per visitor, and every
+ * page sent with the security headers (nosniff, Referrer-Policy, framing
+ * only by this origin).
+ */
+export const site: App = securityHeaders(
+  sessions(
+    urlMap({
+      ...Object.fromEntries(EXAMPLES.map(({ prefix, app }) => [prefix, app])),
+      '/': IndexPage,
+    }),
+    siteSessions.options,
+  ),
 );

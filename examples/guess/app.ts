@@ -2,7 +2,7 @@
  * The article's number-guessing game as a BaseHandler: GET shows the form,
  * POST judges the `myparam` field and shows the form again with a message.
  */
-import { BaseHandler, field } from '../../src/index.js';
+import { BaseHandler, csrf, field, type App } from '../../src/index.js';
 import { Game, HIGHEST, LOWEST, parseGuess } from './game.js';
 import { renderPage } from './page.js';
 
@@ -60,3 +60,10 @@ export class GuessHandler extends BaseHandler {
     return this.doGET();
   }
 }
+
+/**
+ * The game as the examples serve it: a guess posted from a page of another
+ * origin is refused with 403. Its form needs no token, since every browser
+ * in use sends `Sec-Fetch-Site` or `Origin` with a form post.
+ */
+export const guessApp: App = csrf(GuessHandler);

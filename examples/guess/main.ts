@@ -1,4 +1,5 @@
 import { serveExample } from '../serve.js';
-import { GuessHandler } from './app.js';
+import { securityHeaders } from '../../src/index.js';
+import { guessApp } from './app.js';
 
-await serveExample(GuessHandler);
+await serveExample(securityHeaders(guessApp));

@@ -3,7 +3,7 @@
  * POST streams the upload to disk with `saveFiles` and redirects back to the
  * list (303, so a reload does not upload again).
  */
-import { BaseHandler, HttpError, saveFiles, statusLine, type MultipartLimits, type SavedForm } from '../../src/index.js';
+import { BaseHandler, csrf, HttpError, saveFiles, statusLine, type App, type MultipartLimits, type SavedForm } from '../../src/index.js';
 import { renderPage } from './page.js';
 import { describeUpload, listUploads } from './store.js';
 
@@ -57,3 +57,9 @@ export class UploadHandler extends BaseHandler {
     return this.doGETALL();
   }
 }
+
+/**
+ * The upload page as the examples serve it: an upload posted from a page of
+ * another origin is refused with 403 before a byte of it is stored.
+ */
+export const uploadApp: App = csrf(UploadHandler);

@@ -1,4 +1,5 @@
 import { serveExample } from '../serve.js';
-import { UploadHandler } from './app.js';
+import { securityHeaders } from '../../src/index.js';
+import { uploadApp } from './app.js';
 
-await serveExample(UploadHandler);
+await serveExample(securityHeaders(uploadApp));

@@ -60,7 +60,7 @@ describe('cors', () => {
   });
 
   it('gives a disallowed origin, and a request without Origin, no CORS headers but Vary: Origin', async () => {
-    for (const headers of [{ Origin: 'https://evil.test' }, {}]) {
+    for (const headers of [{ Origin: 'https://evil.test' }, {}] as Record<string, string>[]) {
       const response = await client.get('/api', { headers });
       expect(response.status).toBe(200);
       expect([...response.headers].map(([name]) => name).filter((name) => name.toLowerCase().startsWith('access-control-'))).toEqual([]);
