@@ -4,13 +4,16 @@
  * - `SESSION_SECRET`: the signing secret, 32+ characters; several may be
  *   given separated by commas, newest first, to rotate keys. Without it a
  *   random secret is made for this run, with a warning.
- * - `SESSION_STORE`: `memory` (default), `file` or `redis`.
+ * - `SESSION_STORE`: `cookie` (default: each session sealed in its own
+ *   cookie, nothing kept on the server), `memory`, `file` or `redis`.
  * - `SESSION_DIR`: the FileStore's directory (default `./sessions`).
+ * - `SESSION_MAX`: the most sessions the memory or file store keeps
+ *   (default 10000).
  * - `REDIS_URL`: the RedisStore's server (default `redis://127.0.0.1:6379`).
  */
 import { randomBytes } from 'node:crypto';
 import { Redis } from 'ioredis';
-import { FileStore, MemoryStore, RedisStore, type SessionOptions } from '../../src/index.js';
+import { CookieStore, FileStore, MemoryStore, RedisStore, type SessionOptions } from '../../src/index.js';
 
 /** Options for `sessions(...)`, and how to release what they hold. */
 export interface SessionSetup {
@@ -24,14 +27,22 @@ export interface SessionSetup {
 /** Reads the environment; throws with a readable message for bad settings. */
 export function sessionSetupFromEnv(env: NodeJS.ProcessEnv = process.env): SessionSetup {
   const secrets = secretsFromEnv(env);
-  const kind = (env.SESSION_STORE ?? 'memory').toLowerCase();
+  const kind = (env.SESSION_STORE ?? 'cookie').toLowerCase();
+  if (kind === 'cookie') {
+    return {
+      options: { secrets, store: new CookieStore() },
+      description: 'sessions sealed in their cookies (AES-256-GCM; nothing kept on the server)',
+      close: () => Promise.resolve(),
+    };
+  }
+  const maxSessions = maxSessionsFromEnv(env);
   if (kind === 'memory') {
-    const store = new MemoryStore();
+    const store = new MemoryStore({ maxSessions });
     return { options: { secrets, store }, description: 'sessions in memory (this process only)', close: () => store.close() };
   }
   if (kind === 'file') {
     const dir = env.SESSION_DIR ?? './sessions';
-    const store = new FileStore({ dir });
+    const store = new FileStore({ dir, maxSessions });
     return { options: { secrets, store }, description: `sessions in files under ${dir}`, close: () => store.close() };
   }
   if (kind === 'redis') {
@@ -49,7 +60,15 @@ export function sessionSetupFromEnv(env: NodeJS.ProcessEnv = process.env): Sessi
       },
     };
   }
-  throw new Error(`SESSION_STORE must be memory, file or redis, got ${JSON.stringify(env.SESSION_STORE)}`);
+  throw new Error(`SESSION_STORE must be cookie, memory, file or redis, got ${JSON.stringify(env.SESSION_STORE)}`);
+}
+
+function maxSessionsFromEnv(env: NodeJS.ProcessEnv): number {
+  const given = env.SESSION_MAX;
+  if (given === undefined || given === '') return 10_000;
+  const max = Number(given);
+  if (!Number.isSafeInteger(max) || max < 1) throw new Error(`SESSION_MAX must be a positive whole number, got ${JSON.stringify(given)}`);
+  return max;
 }
 
 function secretsFromEnv(env: NodeJS.ProcessEnv): string[] {

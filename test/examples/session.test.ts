@@ -1,5 +1,6 @@
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, readdirSync } from 'node:fs';
+import { Agent, request } from 'node:http';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -232,10 +233,11 @@ describe('session example with SESSION_STORE=file', () => {
 
   it('exits with a message for a short SESSION_SECRET or an unknown store', async () => {
     await expect(startExample({ SESSION_SECRET: 'short' })).rejects.toThrow(/at least 32 characters/);
-    expect(() => sessionSetupFromEnv({ SESSION_SECRET: SECRET, SESSION_STORE: 'mongo' })).toThrow(/memory, file or redis/);
+    expect(() => sessionSetupFromEnv({ SESSION_SECRET: SECRET, SESSION_STORE: 'mongo' })).toThrow(/cookie, memory, file or redis/);
+    expect(() => sessionSetupFromEnv({ SESSION_SECRET: SECRET, SESSION_STORE: 'memory', SESSION_MAX: '0' })).toThrow(/SESSION_MAX/);
   });
 
-  it('warns when it makes up a secret, and still serves from memory', async () => {
+  it('warns when it makes up a secret, and still serves, from sealed cookies by default', async () => {
     const example = await startExample({ SESSION_SECRET: '' });
     try {
       expect((await visit(example.url, undefined)).text).toBe('You have been here 1 times!\n');
@@ -243,7 +245,7 @@ describe('session example with SESSION_STORE=file', () => {
       await example.stop();
     }
     expect(example.log()).toContain('WARNING: SESSION_SECRET is not set');
-    expect(example.log()).toContain('sessions in memory');
+    expect(example.log()).toContain('sessions sealed in their cookies');
   });
 
   it('takes several comma-separated secrets, newest first', () => {
@@ -389,4 +391,84 @@ describe.runIf(chromiumAvailable())('guessing game with sessions, in Chromium', 
       await close();
     }
   }, 30_000);
+});
+
+describe('session example under a flood of cookieless requests, over a real socket', () => {
+  const USERS = 20;
+  const agent = new Agent({ keepAlive: true, maxSockets: 16 });
+  afterAll(() => agent.destroy());
+
+  /** One GET through the keep-alive agent; resolves to the body and the cookie to send next. */
+  function get(url: string, cookie: string | undefined): Promise<{ status: number; text: string; cookie: string | undefined }> {
+    return new Promise((resolvePromise, reject) => {
+      const req = request(url, { agent, headers: cookie === undefined ? {} : { Cookie: cookie }, timeout: 5000 }, (res) => {
+        let text = '';
+        res.setEncoding('utf8');
+        res.on('data', (chunk: string) => (text += chunk));
+        res.on('end', () => {
+          const setCookie = res.headers['set-cookie']?.[0]?.split(';')[0];
+          resolvePromise({ status: res.statusCode ?? 0, text, cookie: setCookie ?? cookie });
+        });
+        res.on('error', reject);
+      });
+      req.on('timeout', () => req.destroy(new Error('request timed out')));
+      req.on('error', reject);
+      req.end();
+    });
+  }
+
+  /** `total` cookieless GETs, 16 at a time over kept-alive connections. */
+  async function flood(url: string, total: number): Promise<void> {
+    let sent = 0;
+    const worker = async () => {
+      while (sent < total) {
+        sent++;
+        const answer = await get(url, undefined);
+        if (answer.status !== 200) throw new Error(`flood request answered ${answer.status}`);
+      }
+    };
+    await Promise.all(Array.from({ length: 16 }, worker));
+  }
+
+  const cases: Array<{ store: string; requests: number; count: (setup: ReturnType<typeof sessionSetupFromEnv>, dir: string) => number }> = [
+    // Nothing is kept on the server at all: fewer requests show that as well.
+    { store: 'cookie', requests: 2_000, count: () => 0 },
+    { store: 'memory', requests: 10_000, count: (setup) => (setup.options.store as MemoryStore).size },
+    { store: 'file', requests: 2_000, count: (_setup, dir) => readdirSync(dir).filter((name) => name.endsWith('.json')).length },
+  ];
+
+  for (const { store, requests, count } of cases) {
+    it(`SESSION_STORE=${store}: ${requests} cookieless requests evict none of ${USERS} users, and store no session`, async () => {
+      const dir = await mkdtemp(join(tmpdir(), 'tsgi-flood-'));
+      const setup = sessionSetupFromEnv({ SESSION_SECRET: SECRET, SESSION_STORE: store, SESSION_DIR: dir });
+      const server = makeServer('127.0.0.1', 0, sessions(VisitCounter, setup.options), { log: null });
+      await server.listen();
+      try {
+        const users: Array<{ cookie: string | undefined; visits: number }> = [];
+        for (let i = 0; i < USERS; i++) {
+          let cookie: string | undefined;
+          // Between two and four visits each, so every user has a count of their own.
+          const visits = 2 + (i % 3);
+          for (let n = 1; n <= visits; n++) {
+            const answer = await get(server.url, cookie);
+            expect(answer.text).toBe(`You have been here ${n} times!\n`);
+            cookie = answer.cookie;
+          }
+          users.push({ cookie, visits });
+        }
+        const before = count(setup, dir);
+        expect(before).toBe(store === 'cookie' ? 0 : USERS);
+        await flood(server.url, requests);
+        expect(count(setup, dir)).toBe(before);
+        for (const user of users) {
+          const answer = await get(server.url, user.cookie);
+          expect(answer.text).toBe(`You have been here ${user.visits + 1} times!\n`);
+        }
+      } finally {
+        await server.close();
+        await setup.close();
+        await rm(dir, { recursive: true, force: true });
+      }
+    }, 120_000);
+  }
 });
