@@ -38,10 +38,24 @@ export interface LogSink {
 export interface ServerOptions {
   /**
    * Milliseconds a client has to send the complete request head; after that
-   * the connection gets `408` and is closed. Node's default: 60 000 (or
+   * the connection gets `408` and is closed. Default: 30 000 (or
    * `requestTimeout` if smaller). Must not exceed `requestTimeout`.
    */
   headersTimeout?: number;
+  /**
+   * Milliseconds a client may send no byte of a request body it announced
+   * (the time between two reads, not for the whole body). Then it gets
+   * `408` if nothing of the response went out yet, else the connection is
+   * dropped. A body the app has not read yet never counts against the
+   * client. Default: 30 000; 0 disables it.
+   */
+  bodyTimeout?: number;
+  /**
+   * Milliseconds a client may accept no byte of a response. Then the
+   * connection is destroyed and the body's `return()` called. A client that
+   * reads slowly but reads is not cut. Default: 30 000; 0 disables it.
+   */
+  sendTimeout?: number;
   /** Milliseconds a client has to send the whole request, body included. Node's default: 300 000; 0 disables it. */
   requestTimeout?: number;
   /** Milliseconds an idle keep-alive connection is kept open. Node's default: 5 000. */
@@ -49,9 +63,22 @@ export interface ServerOptions {
   /**
    * How often, in milliseconds, Node checks connections against
    * `headersTimeout` and `requestTimeout`, and so how late a timeout may
-   * fire. Node's default: 30 000.
+   * fire. Default: 5 000.
    */
   connectionsCheckingInterval?: number;
+  /**
+   * Pipelined requests a connection may have waiting behind the one being
+   * answered. The app runs for one request of a connection at a time; with
+   * this many waiting, the server stops reading the connection until
+   * responses go out, so a client that sends without reading is held back
+   * by TCP. Default: 16.
+   */
+  maxPipelined?: number;
+  /**
+   * Connections open at once; more are closed as soon as they are accepted.
+   * Default: 1024; 0 means no cap.
+   */
+  maxConnections?: number;
   /** The error log, `environ['tsgi.errors']`. Default: {@link streamErrors} on `process.stderr`. */
   errors?: ErrorStream;
   /**

@@ -4,6 +4,7 @@
  * @module
  */
 import type { IncomingMessage } from 'node:http';
+import { ClientGoneError } from './client-abort.js';
 
 type Result = IteratorResult<Uint8Array, undefined>;
 
@@ -82,7 +83,7 @@ export class RequestChunks implements AsyncIterator<Uint8Array, undefined> {
       return DONE;
     }
     if (req.errored !== null && req.errored !== undefined) return this.#fail(req.errored);
-    if (req.destroyed) return this.#fail(new Error('the client disconnected before the request body was complete'));
+    if (req.destroyed) return this.#fail(new ClientGoneError('the client disconnected before the request body was complete'));
     return undefined;
   }
 

@@ -12,6 +12,7 @@ import { appName, toApp } from '../gateway/app.js';
 import { streamErrors } from '../gateway/errors.js';
 import type { App, AppLike } from '../gateway/types.js';
 import type { ServerContext } from './environ.js';
+import { gateRequests, installLimits, resolveLimits, DEFAULT_LIMITS } from './limits.js';
 import { createListener } from './listener.js';
 import { serverHostCheck } from './allowed-hosts.js';
 import { answerClientErrors } from './client-error.js';
@@ -103,11 +104,12 @@ export class TsgiServer {
     this.#closed = new Promise((resolve) => {
       this.#markClosed = resolve;
     });
+    const limits = resolveLimits(options);
     const serverOptions = {
-      headersTimeout: options.headersTimeout,
+      headersTimeout: limits.headersTimeout,
       requestTimeout: options.requestTimeout,
       keepAliveTimeout: options.keepAliveTimeout,
-      connectionsCheckingInterval: options.connectionsCheckingInterval,
+      connectionsCheckingInterval: options.connectionsCheckingInterval ?? DEFAULT_LIMITS.connectionsCheckingInterval,
       // The listener answers a missing Host itself, with a body saying so.
       requireHostHeader: false,
     };
@@ -131,8 +133,9 @@ export class TsgiServer {
       closeIdle: () => httpServer.closeIdleConnections(),
       allowsHost: serverHostCheck(host, options.allowedHosts, errors),
     };
-    httpServer.on('request', createListener(this.app, this.#context, false));
-    httpServer.on('checkContinue', createListener(this.app, this.#context, true));
+    installLimits(httpServer, limits, this.#secure);
+    httpServer.on('request', gateRequests(createListener(this.app, this.#context, false)));
+    httpServer.on('checkContinue', gateRequests(createListener(this.app, this.#context, true)));
     answerClientErrors(httpServer);
   }
 

@@ -12,11 +12,14 @@ import type { BodyOutcome } from '../gateway/response/body-proxy.js';
 import type { ResponseHead } from '../gateway/response/head.js';
 import type { Transport } from '../gateway/response/transport.js';
 import type { Chunk } from '../gateway/types.js';
+import { ClientGoneError, formatSize, isClientAbort } from './client-abort.js';
+import { connectionOf, type Connection, type ConnectionUser } from './connection.js';
 import type { ServerContext } from './environ.js';
 import { RequestChunks } from './request-chunks.js';
 
 const RESOLVED: Promise<void> = Promise.resolve();
 const NON_ASCII = /[\u0080-\u00ff]/;
+const BODY_TIMEOUT_TEXT = 'Request Timeout: the request body stopped arriving\n';
 
 /**
  * One request on a Node HTTP connection, from the host's side.
@@ -27,14 +30,24 @@ const NON_ASCII = /[\u0080-\u00ff]/;
  * runResponse(app, makeEnviron(req, context, '', '/', '', undefined, new ChunkInput(transport)), transport);
  * ```
  */
-export class SocketTransport implements Transport, AsyncIterable<Uint8Array> {
+export class SocketTransport implements Transport, AsyncIterable<Uint8Array>, ConnectionUser {
   readonly #req: IncomingMessage;
   readonly #res: ServerResponse;
   readonly #context: ServerContext;
   readonly #expectContinue: boolean;
-  /** Whether the request announced a body; set once the environ is known. */
-  bodyPending = false;
+  /** The server's state for the connection; none under a framework's server. */
+  readonly #connection: Connection | undefined;
+  #bodyPending = false;
   #inputOpened = false;
+  /** Whether the response was ended or cut short. */
+  #ended = false;
+  /** Whether the body timed out and the server answered 408 in the app's place. */
+  #timedOut = false;
+  /** Whether the socket's timer runs on the body timeout instead of the send timeout. */
+  #bodyClock = false;
+  #goneLogged = false;
+  /** The connection's byte count when this response's head went out. */
+  #startBytes = 0;
   #closeSent = false;
   // Node writes the head in the encoding of a string chunk sent with it, so
   // a Latin-1 header value would go out as UTF-8; such a chunk goes as bytes.
@@ -49,12 +62,29 @@ export class SocketTransport implements Transport, AsyncIterable<Uint8Array> {
     this.#res = res;
     this.#context = context;
     this.#expectContinue = expectContinue;
+    const connection = connectionOf(req.socket);
+    this.#connection = connection;
+    if (connection !== undefined) connection.current = this;
+  }
+
+  /** Whether the request announced a body; set once the environ is known. */
+  get bodyPending(): boolean {
+    return this.#bodyPending;
+  }
+
+  set bodyPending(pending: boolean) {
+    this.#bodyPending = pending;
+    // Under Expect: 100-continue the client waits for the app to ask.
+    if (pending && !this.#expectContinue) this.#watchBody();
   }
 
   /** Opens the request body for `tsgi.input`: only now is `100 Continue` sent. */
   [Symbol.asyncIterator](): AsyncIterator<Uint8Array> {
     this.#inputOpened = true;
-    if (this.#expectContinue && !this.#res.headersSent) this.#res.writeContinue();
+    if (this.#expectContinue && !this.#res.headersSent) {
+      this.#res.writeContinue();
+      if (this.#bodyPending) this.#watchBody();
+    }
     return new RequestChunks(this.#req);
   }
 
@@ -64,10 +94,12 @@ export class SocketTransport implements Transport, AsyncIterable<Uint8Array> {
    * that its connection closed.
    */
   gone(): boolean {
-    return this.#res.destroyed || this.#req.socket.destroyed;
+    return this.#timedOut || this.#res.destroyed || this.#req.socket.destroyed;
   }
 
   head(head: ResponseHead, length: number): void {
+    if (this.#timedOut) return;
+    this.#sendPhase();
     const headers = head.headers;
     const flat: string[] = [];
     let nonAscii = false;
@@ -86,10 +118,13 @@ export class SocketTransport implements Transport, AsyncIterable<Uint8Array> {
   }
 
   send(chunk: Chunk): boolean {
+    if (this.#timedOut) return true;
     return this.#res.write(this.#firstBytes(chunk));
   }
 
   end(last: Chunk | undefined): void {
+    if (this.#timedOut) return;
+    this.#ended = true;
     const res = this.#res;
     if (last === undefined) res.end();
     else res.end(this.#firstBytes(last));
@@ -103,6 +138,8 @@ export class SocketTransport implements Transport, AsyncIterable<Uint8Array> {
   }
 
   abort(): void {
+    this.#ended = true;
+    if (this.#timedOut) return;
     // Node corks the socket until the next tick; hand what was already
     // written to the kernel first, or the client would not see even that.
     const socket = this.#res.socket;
@@ -125,11 +162,19 @@ export class SocketTransport implements Transport, AsyncIterable<Uint8Array> {
     });
   }
 
-  finished(_outcome: BodyOutcome, _error: unknown): void {
-    // The log already has every failure; a socket needs nothing more.
+  finished(outcome: BodyOutcome, _error: unknown): void {
+    // Failures are already in the log; a body stopped because the client
+    // left is not, and gets its one line here.
+    if (outcome === 'gone') this.#logGone();
   }
 
   log(error: unknown, what: string): void {
+    // Whatever the app made of a client that left (a failed write, a body
+    // read cut short) is that one event, not a failure of the app.
+    if (this.gone() && isClientAbort(error)) {
+      this.#logGone();
+      return;
+    }
     try {
       logError(this.#context.errors, error, `${this.#req.method} ${this.#req.url}${what === '' ? '' : ` ${what}`}`);
     } catch {
@@ -144,11 +189,95 @@ export class SocketTransport implements Transport, AsyncIterable<Uint8Array> {
   reply(code: number, reason: string, text: string): void {
     const res = this.#res;
     if (res.headersSent || this.gone()) return;
+    this.#sendPhase();
     const flat = text === '' ? [] : ['Content-Type', 'text/plain; charset=utf-8', 'Content-Length', String(Buffer.byteLength(text))];
     if (this.bodyPending && !this.#req.complete) this.#markClose(flat);
     if (this.#context.closing) res.shouldKeepAlive = false;
     res.writeHead(code, reason, flat);
     this.end(text === '' ? undefined : text);
+  }
+
+  /**
+   * Judges an idle period of the connection while this is its response: a
+   * body that stopped arriving gets 408 (or, once the head is out, the
+   * connection is dropped); an app still working is left alone.
+   */
+  onIdle(): 'handled' | 'working' | 'idle' {
+    const req = this.#req;
+    if (this.#bodyPending && !req.complete && (!this.#expectContinue || this.#inputOpened)) {
+      // Bytes the app has not read yet mean the app is behind, not the client.
+      if (req.readableLength > 0 || this.#connection === undefined || this.#connection.limits.bodyTimeout === 0) return 'working';
+      this.#bodyStalled(this.#connection);
+      return 'handled';
+    }
+    return this.#ended ? 'idle' : 'working';
+  }
+
+  dropped(): void {
+    this.#logGone();
+  }
+
+  #bodyStalled(connection: Connection): void {
+    connection.reason ??= 'body timeout';
+    const res = this.#res;
+    if (res.headersSent) {
+      connection.drop('body timeout');
+      return;
+    }
+    // The app may still answer later; nothing of that can go out now.
+    this.#timedOut = true;
+    res.shouldKeepAlive = false;
+    res.writeHead(408, 'Request Timeout', [
+      'Content-Type',
+      'text/plain; charset=utf-8',
+      'Content-Length',
+      String(Buffer.byteLength(BODY_TIMEOUT_TEXT)),
+      'Connection',
+      'close',
+    ]);
+    res.end(BODY_TIMEOUT_TEXT);
+    // Node forgets a request once its response is out; a read still waiting
+    // for the rest of the body must fail instead of waiting for ever.
+    const req = this.#req;
+    res.once('finish', () => req.destroy(new ClientGoneError('the request body timed out')));
+  }
+
+  /** The body phase: the socket's idle timer follows the body timeout when it differs. */
+  #watchBody(): void {
+    const connection = this.#connection;
+    if (connection === undefined || this.#req.complete) return;
+    const { bodyTimeout, sendTimeout } = connection.limits;
+    if (bodyTimeout === sendTimeout || bodyTimeout === 0) return;
+    this.#bodyClock = true;
+    this.#req.socket.setTimeout(bodyTimeout);
+  }
+
+  /** The response starts: its head's byte mark, and the send timeout again. */
+  #sendPhase(): void {
+    const socket = this.#req.socket;
+    if (this.#connection !== undefined) this.#startBytes = socket.bytesWritten;
+    if (!this.#bodyClock) return;
+    this.#bodyClock = false;
+    socket.setTimeout(this.#connection?.limits.sendTimeout ?? 0);
+  }
+
+  /** One short line for a client that went away; never a stack, never twice. */
+  #logGone(): void {
+    if (this.#goneLogged) return;
+    this.#goneLogged = true;
+    const req = this.#req;
+    const code = (req.errored as NodeJS.ErrnoException | null | undefined)?.code;
+    const reason = this.#connection?.reason ?? code ?? 'connection closed';
+    const sent = this.#timedOut
+      ? '; answered 408'
+      : this.#res.headersSent
+        ? ` after ${formatSize(Math.max(0, (req.socket.bytesWritten ?? 0) - this.#startBytes))} of the response`
+        : ' before the response';
+    try {
+      this.#context.errors.write(`[${new Date().toISOString()}] ${req.method} ${req.url}: client went away (${reason})${sent}\n`);
+    } catch {
+      // A broken error stream must not stop the server from answering.
+    }
   }
 
   #firstBytes(chunk: Chunk): Chunk {
