@@ -25,7 +25,9 @@ interface Entry {
 
 /**
  * Keeps sessions in this process, bounded in number: when full, the least
- * recently used session is dropped. Records expire after their ttl. For a
+ * recently used session is dropped, so visitors who keep coming back outlast
+ * a burst of new ones (and the middleware stores no session for clients
+ * that send no cookies back). Records expire after their ttl. For a
  * single process only; sessions are lost on restart (use {@link FileStore}
  * or {@link RedisStore} to keep them).
  *
