@@ -24,7 +24,7 @@ import { blogBase, entryUrl, STATIC_PREFIX } from './links.js';
 import { entryNameFromPath } from './names.js';
 import { parsePaging } from './paging.js';
 import { renderEntry, renderList, type PageContext } from './render.js';
-import type { Entry, EntryStore } from './store.js';
+import { EntryBusyError, type Entry, type EntryStore } from './store.js';
 
 /** How a blog is set up. */
 export interface BlogOptions {
@@ -106,7 +106,7 @@ abstract class BlogHandler extends BaseHandler {
       throw new HttpError(400, 'Entry text must be UTF-8');
     }
     if (hasNonXmlChar(text)) throw new HttpError(400, 'Entry text contains control characters; only tab, line feed and carriage return are allowed');
-    const { created } = await this.#blog.store.put(name, bytes, (current) => this.#checkWrite(current));
+    const { created } = await busyAsUnavailable(this.#blog.store.put(name, bytes, (current) => this.#checkWrite(current)));
     if (created) this.statusOverride = '201 Created';
     return this.doGET();
   }
@@ -114,7 +114,7 @@ abstract class BlogHandler extends BaseHandler {
   /** DELETE /<name>: 204, or 404 when there is no such entry. */
   async doDELETE(): Promise<string> {
     const name = entryNameFromPath(this.pathInfo);
-    const deleted = await this.#blog.store.delete(name, (current) => this.#checkWrite(current));
+    const deleted = await busyAsUnavailable(this.#blog.store.delete(name, (current) => this.#checkWrite(current)));
     if (!deleted) throw new HttpError(404, `${name} not found`);
     this.start('204 No Content', []);
     return '';
@@ -156,6 +156,23 @@ function entryState(entry: Entry, format?: BlogFormat): CurrentState {
       return tag.opaque.slice(0, tag.opaque.lastIndexOf('.')) === entry.version;
     },
   };
+}
+
+/** Seconds a client is asked to wait after a 503 for a busy entry: writes hold its lock for milliseconds. */
+const BUSY_RETRY_AFTER = '1';
+
+// An entry whose lock stays taken past the store's timeout: nothing was
+// written, so the client may simply send the same request again.
+async function busyAsUnavailable<T>(write: Promise<T>): Promise<T> {
+  try {
+    return await write;
+  } catch (error) {
+    if (!(error instanceof EntryBusyError)) throw error;
+    throw new HttpError(503, `${error.entry} is being changed by other requests; nothing was written, try again shortly`, {
+      headers: [['Retry-After', BUSY_RETRY_AFTER]],
+      cause: error,
+    });
+  }
 }
 
 function validatorHeaders(etag: EntityTag, lastModified: Date): ResponseHeaders {

@@ -12,14 +12,26 @@ import { join } from 'node:path';
  */
 export const TEMP_PREFIX = '.tmp-';
 
+/** How {@link writeFileAtomic} puts the file in place. */
+export interface AtomicWriteOptions {
+  /** Keep an existing target and return false (link() fails where rename() would replace). */
+  exclusive?: boolean;
+  /**
+   * Runs once the data is on disk, just before it takes the target's name;
+   * throwing cancels the write. A lock holder checks here that it still holds
+   * the lock.
+   */
+  beforeCommit?: () => Promise<void>;
+}
+
 /**
  * Writes `data` to `dir/fileName` atomically: a temp file in the same
  * directory (so the rename cannot cross file systems), flushed with fsync,
  * renamed over the target, then the directory flushed so the rename itself
- * survives a power cut. With `exclusive`, an existing target is kept and
- * false returned (link() fails where rename() would replace).
+ * survives a power cut. Returns false when `exclusive` kept an existing target.
  */
-export async function writeFileAtomic(dir: string, fileName: string, data: Uint8Array, exclusive = false): Promise<boolean> {
+export async function writeFileAtomic(dir: string, fileName: string, data: Uint8Array, options: AtomicWriteOptions = {}): Promise<boolean> {
+  const { exclusive = false, beforeCommit } = options;
   const temp = join(dir, `${TEMP_PREFIX}${randomBytes(8).toString('hex')}`);
   const handle = await open(temp, 'wx', 0o644);
   try {
@@ -29,6 +41,7 @@ export async function writeFileAtomic(dir: string, fileName: string, data: Uint8
     } finally {
       await handle.close();
     }
+    await beforeCommit?.();
     if (exclusive) {
       try {
         await link(temp, join(dir, fileName));

@@ -7,8 +7,10 @@ import { lstat, mkdir, open, readdir, readFile, rm, stat, unlink } from 'node:fs
 import { join } from 'node:path';
 import { syncDirectory, TEMP_PREFIX, writeFileAtomic } from './atomic-file.js';
 import { EntryIndex, type IndexedEntry } from './entry-index.js';
+import { EntryLocks, isLockFile, type EntryLockOptions } from './entry-locks.js';
+import { LockTimeoutError, type FileLock } from './file-lock.js';
 import { isEntryName } from './names.js';
-import type { Entry, EntryPage, EntryStore, WriteCheck } from './store.js';
+import { EntryBusyError, type Entry, type EntryPage, type EntryStore, type WriteCheck } from './store.js';
 
 /** Options for a {@link FileEntryStore}. */
 export interface FileEntryStoreOptions {
@@ -18,6 +20,8 @@ export interface FileEntryStoreOptions {
    * compares the directory's mtime instead.
    */
   watch?: boolean;
+  /** How long a write waits for the entry's lock, and when a lock is stale; see entry-locks.ts. */
+  locks?: EntryLockOptions;
 }
 
 const SUFFIX = '.txt';
@@ -44,15 +48,17 @@ const TEXT_CACHE_BYTES = 16 * 1024 * 1024;
  *   list re-read it. That misses an existing file edited in place, which
  *   is why watching comes first.
  *
- * Writes to one name are serialized within the process, so a conditional
- * write's check and the write itself cannot interleave with another
- * request's; another process writing the same name can still race.
+ * Writes to one name are serialized across every process using the
+ * directory, by a lock file beside the entry (see entry-locks.ts), so a
+ * conditional write's check and the write itself cannot interleave with
+ * another request's, in this process or another. A write that cannot get the
+ * lock in time rejects with {@link EntryBusyError}.
  */
 export class FileEntryStore implements EntryStore {
   /** The directory holding the entries. */
   readonly dir: string;
   readonly #index = new EntryIndex();
-  readonly #locks = new Map<string, Promise<void>>();
+  readonly #locks: EntryLocks;
   readonly #pending = new Set<string>();
   readonly #useWatch: boolean;
   #ready: Promise<void> | undefined;
@@ -70,6 +76,7 @@ export class FileEntryStore implements EntryStore {
   constructor(dir: string, options: FileEntryStoreOptions = {}) {
     this.dir = dir;
     this.#useWatch = options.watch ?? true;
+    this.#locks = new EntryLocks(dir, options.locks);
   }
 
   /** Stops watching the directory. The store still works, without the watcher. */
@@ -113,10 +120,10 @@ export class FileEntryStore implements EntryStore {
 
   async put(name: string, text: Uint8Array, check?: WriteCheck): Promise<{ created: boolean; entry: Entry }> {
     await this.#prepare();
-    return this.#withLock(name, async () => {
+    return this.#withLock(name, async (lock) => {
       const current = await this.get(name);
       check?.(current);
-      await writeFileAtomic(this.dir, name + SUFFIX, text);
+      await writeFileAtomic(this.dir, name + SUFFIX, text, { beforeCommit: () => lock.verify() });
       const info = await stat(this.#path(name), { bigint: true });
       const mtimeMs = Number(info.mtimeNs / 1000n) / 1000;
       this.#index.set({ name, mtimeMs, size: Number(info.size) });
@@ -130,10 +137,11 @@ export class FileEntryStore implements EntryStore {
 
   async delete(name: string, check?: WriteCheck): Promise<boolean> {
     await this.#prepare();
-    return this.#withLock(name, async () => {
+    return this.#withLock(name, async (lock) => {
       const current = await this.get(name);
       if (current === undefined) return false;
       check?.(current);
+      await lock.verify();
       try {
         await unlink(this.#path(name));
       } catch (error) {
@@ -252,7 +260,7 @@ export class FileEntryStore implements EntryStore {
     // during the read leaves a newer mtime and the next list reads again.
     const dirInfo = await stat(this.dir, { bigint: true });
     const files = await readdir(this.dir);
-    await this.#removeStaleTempFiles(files);
+    await this.#removeLeftovers(files);
     const names = files
       .filter((file) => file.endsWith(SUFFIX))
       .map((file) => file.slice(0, -SUFFIX.length))
@@ -279,11 +287,16 @@ export class FileEntryStore implements EntryStore {
    * A write killed between creating its temp file and renaming it leaves the
    * temp file behind. It can never be read as an entry (see TEMP_PREFIX);
    * this only reclaims the space, and only from temp files an hour old, so a
-   * write still in progress in another process keeps its file.
+   * write still in progress in another process keeps its file. A writer
+   * killed while holding an entry's lock leaves the lock file: the next write
+   * of that entry takes it over, and this removes those of entries no one
+   * writes again, once stale.
    */
-  async #removeStaleTempFiles(files: string[]): Promise<void> {
+  async #removeLeftovers(files: string[]): Promise<void> {
     const cutoff = Date.now() - STALE_TEMP_MS;
     for (const file of files) {
+      // Best effort, like the temp files: a lock that cannot be swept now is tried at the next scan.
+      if (isLockFile(file)) await this.#locks.sweep(file).catch(() => undefined);
       if (!file.startsWith(TEMP_PREFIX)) continue;
       const path = join(this.dir, file);
       try {
@@ -332,20 +345,12 @@ export class FileEntryStore implements EntryStore {
     this.#dirMtimeNs = (await stat(this.dir, { bigint: true })).mtimeNs;
   }
 
-  async #withLock<T>(name: string, action: () => Promise<T>): Promise<T> {
-    const previous = this.#locks.get(name) ?? Promise.resolve();
-    let release!: () => void;
-    const mine = new Promise<void>((resolve) => {
-      release = resolve;
-    });
-    const tail = previous.then(() => mine);
-    this.#locks.set(name, tail);
-    await previous;
+  async #withLock<T>(name: string, action: (lock: FileLock) => Promise<T>): Promise<T> {
     try {
-      return await action();
-    } finally {
-      release();
-      if (this.#locks.get(name) === tail) this.#locks.delete(name);
+      return await this.#locks.hold(name + SUFFIX, action);
+    } catch (error) {
+      if (error instanceof LockTimeoutError) throw new EntryBusyError(name, { cause: error });
+      throw error;
     }
   }
 
@@ -361,7 +366,7 @@ export class FileEntryStore implements EntryStore {
         if (!isMissing(error)) throw error;
       }
       // Created exclusively: two processes starting together agree on one id.
-      await writeFileAtomic(this.dir, BLOG_ID_FILE, Buffer.from(`${randomUUID()}\n`), true);
+      await writeFileAtomic(this.dir, BLOG_ID_FILE, Buffer.from(`${randomUUID()}\n`), { exclusive: true });
     }
     throw new Error(`cannot create ${file}`);
   }

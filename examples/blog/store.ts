@@ -37,13 +37,29 @@ export interface EntryPage {
 
 /**
  * Checks an entry as it is just before a write, under the store's lock for
- * that name, so the check and the write cannot be split by another request
- * of this process. Throwing cancels the write. `current` is undefined for a
- * new entry.
+ * that name, so the check and the write cannot be split by another request,
+ * of this process or another. Throwing cancels the write. `current` is
+ * undefined for a new entry.
  */
 export type WriteCheck = (current: Entry | undefined) => void;
 
-/** Entry storage. */
+/**
+ * A write that could not get its entry's lock in time: other writers keep
+ * it busy, or one is stuck. Nothing was written; trying again later may
+ * succeed.
+ */
+export class EntryBusyError extends Error {
+  /** The entry that was busy. */
+  readonly entry: string;
+
+  constructor(entry: string, options?: ErrorOptions) {
+    super(`${entry} is busy with other writes`, options);
+    this.name = 'EntryBusyError';
+    this.entry = entry;
+  }
+}
+
+/** Entry storage. Writes (put, delete) may reject with {@link EntryBusyError}. */
 export interface EntryStore {
   /** The blog's permanent UUID, created on first use. */
   blogId(): Promise<string>;
