@@ -16,7 +16,7 @@ const root = join(dirname(fileURLToPath(import.meta.url)), '../..');
 
 // The apps, in plain JavaScript:
 // - /big: 1 MiB made afresh for each request, returned whole (as a rendered page is);
-// - /stream: 1 MiB in 64 KiB chunks from an async generator (as a file is streamed);
+// - /stream?chunk=N: 1 MiB in N-byte chunks (64 KiB by default) from an async generator, as a file is streamed;
 // - /upload: reads the whole body, then answers its size;
 // - /stats: the open connection count, for the tests to watch;
 // - anything else: a short text.
@@ -25,8 +25,8 @@ import { streamErrors } from './gateway/errors.js';
 const options = JSON.parse(process.argv[2]);
 let server;
 const MiB = 1024 * 1024;
-async function* stream() {
-  for (let i = 0; i < 16; i++) yield Buffer.alloc(64 * 1024, 0x61 + (i % 26));
+async function* stream(size) {
+  for (let sent = 0; sent < MiB; sent += size) yield Buffer.alloc(size, 0x61);
 }
 async function app(environ, startResponse) {
   const path = environ.PATH_INFO;
@@ -36,7 +36,8 @@ async function app(environ, startResponse) {
   }
   if (path === '/stream') {
     startResponse('200 OK', [['Content-Type', 'text/plain'], ['Content-Length', String(MiB)]]);
-    return stream();
+    const size = Number(/(?:^|&)chunk=(\d+)/.exec(environ.QUERY_STRING)?.[1] ?? 65536);
+    return stream(size);
   }
   if (path === '/upload') {
     let size = 0;
