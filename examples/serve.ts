@@ -1,6 +1,8 @@
 /**
  * Runs an example the same way for every `npm run example:<name>`: at the
- * root of http://localhost:8080, with `HOST` and `PORT` overriding that.
+ * root of http://localhost:8080, with `HOST` and `PORT` overriding that,
+ * and `ALLOWED_HOSTS` (comma-separated, e.g. `example.com,*.example.com`)
+ * naming the hosts it answers for beyond the bound one and loopback.
  */
 import { makeServer, type AppLike } from '../src/index.js';
 
@@ -16,5 +18,15 @@ export async function serveExample(app: AppLike, name?: string): Promise<void> {
     console.error(`PORT must be a number from 0 to 65535, got ${JSON.stringify(process.env.PORT)}`);
     process.exit(2);
   }
-  await makeServer(host, port, app, name === undefined ? {} : { name }).serveForever();
+  const allowedHosts = allowedHostsFromEnv(process.env.ALLOWED_HOSTS);
+  await makeServer(host, port, app, { ...(name === undefined ? {} : { name }), ...(allowedHosts === undefined ? {} : { allowedHosts }) }).serveForever();
+}
+
+/**
+ * `ALLOWED_HOSTS` as the server's `allowedHosts`: the comma-separated
+ * names, or undefined (the server's default) when unset or empty.
+ */
+export function allowedHostsFromEnv(value: string | undefined): string[] | undefined {
+  const hosts = (value ?? '').split(',').map((host) => host.trim()).filter((host) => host !== '');
+  return hosts.length === 0 ? undefined : hosts;
 }

@@ -7,6 +7,7 @@
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { compileTrust } from '../middleware/proxy-headers/index.js';
+import { compileAllowedHosts } from '../server/allowed-hosts.js';
 
 /** The exit code for a bad command line: 2, as Unix tools use it for misuse. */
 export const EXIT_USAGE = 2;
@@ -48,6 +49,11 @@ export interface ServeConfig {
    * to believe none.
    */
   readonly trustProxy: readonly string[] | number | undefined;
+  /**
+   * The host names requests may name (`allowedHosts` of the server and of
+   * `proxyHeaders`), or undefined for the server's default.
+   */
+  readonly allowedHosts: readonly string[] | undefined;
   /** The TLS certificate and key, read from their files, for HTTPS. */
   readonly tls: { readonly cert: Buffer; readonly key: Buffer } | undefined;
 }
@@ -99,6 +105,9 @@ Options:
   --trust-proxy <list>      believe X-Forwarded-For/-Proto/-Host/-Prefix from these
                             proxies: addresses, CIDR subnets, loopback, private,
                             comma-separated; or a number of hops (default: none)
+  --allowed-hosts <list>    host names requests may name, comma-separated; *.example.com
+                            for subdomains, * for any (default: the bound host, localhost,
+                            127.0.0.1, [::1]); others get 400
   --access-log              log one line per request to stdout (Common Log Format + ms)
   --graceful-timeout <s>    seconds shutdown waits for requests in flight (default 10)
   --keep-alive-timeout <s>  seconds an idle keep-alive connection stays open (default 5)
@@ -139,6 +148,7 @@ export function parseCommandLine(argv: readonly string[]): Command {
         prefix: { type: 'string' },
         'access-log': { type: 'boolean' },
         'trust-proxy': { type: 'string' },
+        'allowed-hosts': { type: 'string' },
         'graceful-timeout': { type: 'string' },
         'keep-alive-timeout': { type: 'string' },
         'headers-timeout': { type: 'string' },
@@ -179,6 +189,7 @@ export function parseCommandLine(argv: readonly string[]): Command {
       prefix: prefixOption(values.prefix),
       accessLog: values['access-log'] === true,
       trustProxy: trustOption(values['trust-proxy']),
+      allowedHosts: allowedHostsOption(values['allowed-hosts']),
       gracefulTimeout: secondsOption('--graceful-timeout', values['graceful-timeout']) ?? 10_000,
       ...timeouts(values['keep-alive-timeout'], values['headers-timeout'], values['request-timeout']),
       tls:
@@ -187,6 +198,19 @@ export function parseCommandLine(argv: readonly string[]): Command {
           : { cert: readPem('--cert', values.cert), key: readPem('--key', values.key) },
     },
   };
+}
+
+/** `--allowed-hosts a,b`: each entry checked as the server would. */
+function allowedHostsOption(text: string | undefined): readonly string[] | undefined {
+  if (text === undefined) return undefined;
+  const entries = text.split(',').map((entry) => entry.trim()).filter((entry) => entry !== '');
+  if (entries.length === 0) throw new UsageError('--allowed-hosts needs host names, *.domain patterns, or *');
+  try {
+    compileAllowedHosts(entries);
+  } catch (error) {
+    throw new UsageError(`--allowed-hosts: ${(error as Error).message}`);
+  }
+  return entries;
 }
 
 /**

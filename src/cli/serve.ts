@@ -5,6 +5,7 @@
  * @module
  */
 import cluster from 'node:cluster';
+import { defaultAllowedHosts } from '../server/allowed-hosts.js';
 import { makeServer } from '../server/server.js';
 import type { App } from '../gateway/types.js';
 import { accessLog } from '../middleware/access-log/index.js';
@@ -67,9 +68,13 @@ export async function serveInProcess(config: ServeConfig): Promise<number> {
   let app: App = selection.kind === 'app' ? selection.app : exportsApp(selection.apps);
   if (config.accessLog) app = accessLog(app, { stream: process.stdout });
   // Outermost, so the access log and the app both see the real client.
-  if (config.trustProxy !== undefined) app = proxyHeaders(app, { trust: config.trustProxy });
+  // The server's list vets X-Forwarded-Host too, its default included, so
+  // a trusted proxy cannot pass on a host the server itself would refuse.
+  const allowedHosts = config.allowedHosts ?? defaultAllowedHosts(config.host).hosts;
+  if (config.trustProxy !== undefined) app = proxyHeaders(app, { trust: config.trustProxy, allowedHosts });
   const server = makeServer(config.host, config.port, app, {
     scriptName: config.prefix,
+    allowedHosts: config.allowedHosts,
     closeTimeout: config.gracefulTimeout,
     keepAliveTimeout: config.keepAliveTimeout,
     headersTimeout: config.headersTimeout,

@@ -6,7 +6,9 @@
 import { ChunkInput, emptyInput } from '../gateway/input.js';
 import { isContentLengthValue } from '../gateway/spec.js';
 import type { Environ, ErrorStream } from '../gateway/types.js';
+import type { HostCheck } from './allowed-hosts.js';
 import { headerKey } from './environ.js';
+import { notAllowed, type Refusal } from './refusals.js';
 import { decodePath } from './target.js';
 
 /**
@@ -26,21 +28,31 @@ export interface FetchSettings {
   readonly multiprocess: boolean;
   /** `REMOTE_ADDR` for a request and what the runtime passed with it. */
   readonly remoteAddress: (request: Request, context: unknown) => string | undefined;
+  /** The allowed hosts, or `undefined` to take the runtime's word for the host. */
+  readonly allowsHost?: HostCheck | undefined;
 }
 
 const VERSION: readonly [number, number] = Object.freeze([1, 0] as const);
 
 /**
- * The environ for `request`, or the status to answer instead: 400 for a
- * malformed path, 404 for a path outside the mount prefix.
+ * The environ for `request`, or what to answer instead: 400 for a
+ * malformed path, 404 for a path outside the mount prefix, and a
+ * {@link Refusal} for a host outside the allowed hosts or a `TRACE`
+ * (which a Fetch runtime should never pass on).
  *
  * @example
  * ```ts
  * const environ = fetchEnviron(new Request('http://x/a?b=1'), undefined, settings);
  * ```
  */
-export function fetchEnviron(request: Request, context: unknown, settings: FetchSettings): Environ | 400 | 404 {
+export function fetchEnviron(request: Request, context: unknown, settings: FetchSettings): Environ | 400 | 404 | Refusal {
   const url = new URL(request.url);
+  if (request.method === 'TRACE') {
+    return { code: 501, reason: 'Not Implemented', text: 'Not Implemented: TRACE is not supported by this server\n', close: false };
+  }
+  // The runtime built the URL from the Host header, already checked for
+  // syntax; its hostname is lower-cased, IPv6 in brackets.
+  if (settings.allowsHost !== undefined && !settings.allowsHost(url.hostname)) return notAllowed(url.hostname);
   let pathInfo = decodePath(url.pathname);
   if (pathInfo === undefined) return 400;
   const prefix = settings.scriptName;

@@ -12,8 +12,10 @@ import type { ResponseHead } from '../gateway/response/head.js';
 import { runResponse } from '../gateway/response/lifecycle.js';
 import type { Transport } from '../gateway/response/transport.js';
 import type { AppLike, Chunk, ErrorStream } from '../gateway/types.js';
+import { compileAllowedHosts } from './allowed-hosts.js';
 import { fetchEnviron } from './fetch-environ.js';
 import { checkScriptName } from './options.js';
+import { isRefusal } from './refusals.js';
 
 /**
  * Options for {@link toFetchHandler}; every field is optional.
@@ -46,6 +48,13 @@ export interface FetchHandlerOptions {
    * `context`. Default: `''`.
    */
   remoteAddress?: (request: Request, context: unknown) => string | undefined;
+  /**
+   * The host names requests may name, as for `makeServer`: any other gets
+   * `400` before the app runs. Default: none, every host is taken as the
+   * runtime reports it, since Fetch runtimes usually route by host already;
+   * give the list when yours does not (a self-hosted `Deno.serve`).
+   */
+  allowedHosts?: readonly string[];
 }
 
 /**
@@ -87,9 +96,11 @@ export function toFetchHandler(app: AppLike, options: FetchHandlerOptions = {}):
     scriptName: checkScriptName(options.scriptName ?? ''),
     multiprocess: options.multiprocess ?? false,
     remoteAddress: options.remoteAddress ?? (() => undefined),
+    allowsHost: options.allowedHosts === undefined ? undefined : compileAllowedHosts(options.allowedHosts),
   };
   return async function tsgiFetchHandler(request: Request, context?: unknown): Promise<Response> {
     const built = fetchEnviron(request, context, settings);
+    if (typeof built === 'object' && isRefusal(built)) return plain(built.code, built.reason, built.text);
     if (typeof built === 'number') {
       return built === 400
         ? plain(400, 'Bad Request', 'Bad Request: malformed percent-encoding in the path\n')

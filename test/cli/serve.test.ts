@@ -98,7 +98,7 @@ describe.concurrent('tsgi serve: serving', () => {
     let received = '';
     socket.setEncoding('latin1').on('data', (data: string) => (received += data));
     const closed = new Promise<number>((resolve) => socket.on('close', () => resolve(Date.now())));
-    socket.write('GET / HTTP/1.1\r\nHost: x\r\n\r\n');
+    socket.write('GET / HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n');
     await waitFor(() => received.includes('Hello world!'), 'the response');
     const answeredAt = Date.now();
     const closedAt = await closed;

@@ -40,10 +40,12 @@ describe.runIf(daemonsAvailable(NGINX))('behind a real nginx', () => {
     dir = mkdtempSync(join(tmpdir(), 'tsgi-nginx-'));
     // The article's setup: one module, its apps under /test/foo, the prefix
     // passed through to the app; only nginx (on 127.0.0.1) is believed.
-    multi = runCli(['serve', MULTI, '--port', '0', '--prefix', '/test/foo', '--trust-proxy', '127.0.0.1']);
+    // nginx passes the client's Host on, so the names its clients use are listed.
+    const allowed = ['--allowed-hosts', 'localhost,127.0.0.1,www.example.test,blog.example.test'];
+    multi = runCli(['serve', MULTI, '--port', '0', '--prefix', '/test/foo', '--trust-proxy', '127.0.0.1', ...allowed]);
     // The blog mounted by nginx alone: the path arrives without the prefix,
     // which comes back through X-Forwarded-Prefix, as does the public scheme.
-    blog = runCli(['serve', 'dist/examples/blog/app.js:Blog', '--port', '0', '--trust-proxy', '127.0.0.1'], { BLOG_DIR: join(dir, 'blog') });
+    blog = runCli(['serve', 'dist/examples/blog/app.js:Blog', '--port', '0', '--trust-proxy', '127.0.0.1', ...allowed], { BLOG_DIR: join(dir, 'blog') });
     const [multiUrl, blogUrl] = await Promise.all([startedUrl(multi), startedUrl(blog)]);
     nginx = await startNginx(dir, (port) => `
   upstream tsgi_multi { server 127.0.0.1:${portOf(multiUrl)}; }

@@ -27,7 +27,10 @@ afterEach(async () => {
 /** Starts `app` on 127.0.0.1 with an ephemeral port; closed after the test. */
 export async function serve(app: AppLike, options: ServerOptions = {}): Promise<Served> {
   const errors = new MemoryErrors();
-  const server = makeServer('127.0.0.1', 0, app, { log: null, errors, closeTimeout: 2_000, ...options });
+  // The raw-socket tests name hosts `x` and `example.com` (absolute form),
+  // so those are allowed on top of the defaults.
+  const allowedHosts = ['localhost', '127.0.0.1', '[::1]', 'x', 'example.com'];
+  const server = makeServer('127.0.0.1', 0, app, { log: null, errors, closeTimeout: 2_000, allowedHosts, ...options });
   open.push(server);
   const info = await server.listen();
   return { server, errors, port: info.port, url: info.url };

@@ -3,7 +3,9 @@
  *
  * @module
  */
+import { Buffer } from 'node:buffer';
 import { toApp, wrapApp } from '../../gateway/app.js';
+import { compileAllowedHosts, parseHost as parseHostName, type HostCheck } from '../../server/allowed-hosts.js';
 import type { App, AppLike, Environ, StartResponse } from '../../gateway/types.js';
 import { forwardedHops, parseHost, parsePrefix, parseProto, xForwardedHops, type Hop } from './parse.js';
 import { compileTrust, unmapIPv4, type ProxyTrust } from './trust.js';
@@ -26,6 +28,15 @@ export interface ProxyHeadersOptions {
    * client could otherwise forge whichever one the proxy does not overwrite.
    */
   header?: 'x-forwarded' | 'forwarded';
+  /**
+   * The host names a trusted proxy may forward (`X-Forwarded-Host`,
+   * `host=`), with the server's `allowedHosts` syntax: names or addresses
+   * without a port, `*.example.com`, or `*`. Another host gets `400` here,
+   * before the app can build a link from it. Default: none, any well-formed
+   * host is believed; give the list whenever the proxy passes on the
+   * client's Host (nginx's `$host` does).
+   */
+  allowedHosts?: readonly string[];
 }
 
 /**
@@ -65,19 +76,37 @@ export function proxyHeaders(app: AppLike, options: ProxyHeadersOptions): App {
   const inner = toApp(app);
   const trusted = compileTrust(options.trust);
   const mode = options.header ?? 'x-forwarded';
+  const allows = options.allowedHosts === undefined ? undefined : compileAllowedHosts(options.allowedHosts);
 
   return wrapApp(app, function proxied(environ: Environ, startResponse: StartResponse) {
     const peer = unmapIPv4(environ.REMOTE_ADDR);
-    if (trusted(peer, 0)) apply(environ, mode, trusted, peer);
+    if (trusted(peer, 0)) {
+      const refused = apply(environ, mode, trusted, peer, allows);
+      if (refused !== undefined) {
+        const text = `Bad Request: forwarded host ${JSON.stringify(refused.slice(0, 100))} is not allowed\n`;
+        startResponse('400 Bad Request', [
+          ['Content-Type', 'text/plain; charset=utf-8'],
+          ['Content-Length', String(Buffer.byteLength(text))],
+        ]);
+        return [text];
+      }
+    }
     return inner(environ, startResponse);
   });
 }
 
-function apply(environ: Environ, mode: 'x-forwarded' | 'forwarded', trusted: (address: string, hop: number) => boolean, peer: string): void {
+/** Applies the chosen hop to `environ`; returns the forwarded host name when `allows` refuses it. */
+function apply(
+  environ: Environ,
+  mode: 'x-forwarded' | 'forwarded',
+  trusted: (address: string, hop: number) => boolean,
+  peer: string,
+  allows: HostCheck | undefined,
+): string | undefined {
   const hops = mode === 'forwarded' ? forwardedHops(environ.HTTP_FORWARDED) : xForwardedHops(environ);
   if (hops === undefined) {
     warn(environ, 'Forwarded header does not parse; ignored');
-    return;
+    return undefined;
   }
   let address = peer;
   let chosen: Hop | undefined;
@@ -86,7 +115,7 @@ function apply(environ: Environ, mode: 'x-forwarded' | 'forwarded', trusted: (ad
     if (chosen.for === undefined) break;
     address = chosen.for;
   }
-  if (chosen === undefined) return;
+  if (chosen === undefined) return undefined;
   environ.REMOTE_ADDR = address;
 
   if (chosen.proto !== undefined) {
@@ -103,6 +132,8 @@ function apply(environ: Environ, mode: 'x-forwarded' | 'forwarded', trusted: (ad
     const host = parseHost(chosen.host);
     if (host === undefined) warn(environ, `forwarded host ${JSON.stringify(chosen.host.slice(0, 100))} is not a valid host; ignored`);
     else {
+      const name = (parseHostName(host.host) ?? { name: host.name }).name;
+      if (allows !== undefined && !allows(name)) return name;
       environ.HTTP_HOST = host.host;
       environ.SERVER_NAME = host.name.replace(/^\[|\]$/g, '');
       environ.SERVER_PORT = host.port ?? (environ['tsgi.url_scheme'] === 'https' ? '443' : '80');
@@ -113,6 +144,7 @@ function apply(environ: Environ, mode: 'x-forwarded' | 'forwarded', trusted: (ad
     if (prefix === undefined) warn(environ, `X-Forwarded-Prefix ${JSON.stringify(chosen.prefix.slice(0, 100))} is not a clean path; ignored`);
     else environ.SCRIPT_NAME = prefix + environ.SCRIPT_NAME;
   }
+  return undefined;
 }
 
 function warn(environ: Environ, message: string): void {
