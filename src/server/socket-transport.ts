@@ -163,9 +163,10 @@ export class SocketTransport implements Transport, AsyncIterable<Uint8Array>, Co
   }
 
   finished(outcome: BodyOutcome, _error: unknown): void {
-    // Failures are already in the log; a body stopped because the client
-    // left is not, and gets its one line here.
-    if (outcome === 'gone') this.#logGone();
+    // Failures are already in the log. A body stopped because the client
+    // left gets its one line here when something went wrong on the way (a
+    // reset, a broken pipe, a timeout); a client that simply closed is normal.
+    if (outcome === 'gone' && this.#knownReason() !== undefined) this.#logGone();
   }
 
   log(error: unknown, what: string): void {
@@ -261,13 +262,17 @@ export class SocketTransport implements Transport, AsyncIterable<Uint8Array>, Co
     socket.setTimeout(this.#connection?.limits.sendTimeout ?? 0);
   }
 
+  /** Why the client went away, when the socket or request said so. */
+  #knownReason(): string | undefined {
+    return this.#connection?.reason ?? (this.#req.errored as NodeJS.ErrnoException | null | undefined)?.code;
+  }
+
   /** One short line for a client that went away; never a stack, never twice. */
   #logGone(): void {
     if (this.#goneLogged) return;
     this.#goneLogged = true;
     const req = this.#req;
-    const code = (req.errored as NodeJS.ErrnoException | null | undefined)?.code;
-    const reason = this.#connection?.reason ?? code ?? 'connection closed';
+    const reason = this.#knownReason() ?? 'connection closed';
     const sent = this.#timedOut
       ? '; answered 408'
       : this.#res.headersSent
