@@ -92,7 +92,7 @@ function count(name: string, value: number, min: number): number {
  *
  * @example
  * ```ts
- * installLimits(httpServer, resolveLimits(options));
+ * installLimits(httpServer, resolveLimits(options), false);
  * ```
  */
 export function installLimits(server: Server, limits: Limits, secure: boolean): void {
