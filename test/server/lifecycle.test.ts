@@ -23,10 +23,10 @@ describe('options', () => {
     expect(server.httpServer.keepAliveTimeout).toBe(910);
   });
 
-  it('keeps Node\'s timeout defaults when none are given', async () => {
+  it('keeps Node\'s request and keep-alive timeouts, and a header timeout of 30 s, when none are given', async () => {
     const { server } = await serve(hello);
     expect(server.httpServer.requestTimeout).toBe(300_000);
-    expect(server.httpServer.headersTimeout).toBe(60_000);
+    expect(server.httpServer.headersTimeout).toBe(30_000);
     expect(server.httpServer.keepAliveTimeout).toBe(5_000);
   });
 
