@@ -353,6 +353,24 @@ const minRss = Math.min(...rss);
 const maxRss = Math.max(...rss);
 const spread = rss.length > 0 ? (maxRss - minRss) / minRss : NaN;
 const flat = rss.length >= 2 && spread <= TOLERANCE;
+// Not part of the verdict, but it tells a leak (a steady climb) from the
+// garbage collector's saw-tooth (a spread with no trend): the least-squares
+// slope, and the medians of the first and last third of the samples.
+const slopePerMinute = (() => {
+  if (after.length < 2) return NaN;
+  const mt = after.reduce((a, s) => a + s.t, 0) / after.length;
+  const mr = rss.reduce((a, r) => a + r, 0) / rss.length;
+  const num = after.reduce((a, s) => a + (s.t - mt) * (s.rssMiB - mr), 0);
+  const den = after.reduce((a, s) => a + (s.t - mt) ** 2, 0);
+  return Math.round((num / den) * 60 * 100) / 100;
+})();
+const median = (values) => {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted.length === 0 ? NaN : sorted[Math.floor(sorted.length / 2)];
+};
+const third = Math.max(1, Math.floor(rss.length / 3));
+const firstThird = median(rss.slice(0, third));
+const lastThird = median(rss.slice(-third));
 
 function percentile(p) {
   const total = stats.latencies.reduce((a, b) => a + b, 0);
@@ -377,7 +395,7 @@ const summary = {
   unexpected: stats.unexpected,
   byStatus: stats.byStatus,
   byOperation: stats.byOperation,
-  rss: { samples, afterWarmup: { minMiB: minRss, maxMiB: maxRss, spread: Math.round(spread * 1000) / 1000, flat } },
+  rss: { samples, afterWarmup: { minMiB: minRss, maxMiB: maxRss, spread: Math.round(spread * 1000) / 1000, flat, slopeMiBPerMinute: slopePerMinute, medianFirstThirdMiB: firstThird, medianLastThirdMiB: lastThird } },
   serverAliveAtEnd: alive,
   serverExit: exit,
   serverLogLines: site.log.lines,
@@ -395,6 +413,7 @@ console.log(`soak: rss MiB ${samples.map((s) => s.rssMiB).join(' ')}`);
 console.log(
   `soak: after ${WARMUP_SECONDS} s warm-up: min ${minRss} MiB, max ${maxRss} MiB, spread ${(spread * 100).toFixed(1)}% -> ${flat ? 'flat' : 'NOT flat'} within ${TOLERANCE * 100}%`,
 );
+console.log(`soak: trend after warm-up: ${slopePerMinute} MiB/min (least squares); median of the first third ${firstThird} MiB, of the last third ${lastThird} MiB`);
 console.log(`soak: server ${alive ? 'was up to the end' : `DIED: ${JSON.stringify(exit)}`}; it wrote ${site.log.lines} log lines`);
 for (const failure of stats.failures.slice(0, 20)) console.log(`  failure at ${failure.at} s [${failure.kind}] ${failure.operation}: ${failure.detail}`);
 if (site.log.lines > 2) for (const line of site.log.tail.slice(-10)) console.log(`  server log: ${line}`);
