@@ -35,24 +35,16 @@ export interface FetchSettings {
 const VERSION: readonly [number, number] = Object.freeze([1, 0] as const);
 
 /**
- * The environ for `request`, or what to answer instead: 400 for a
- * malformed path, 404 for a path outside the mount prefix, and a
- * {@link Refusal} for a host outside the allowed hosts or a `TRACE`
- * (which a Fetch runtime should never pass on).
+ * The environ for `request`, or the status to answer instead: 400 for a
+ * malformed path, 404 for a path outside the mount prefix.
  *
  * @example
  * ```ts
  * const environ = fetchEnviron(new Request('http://x/a?b=1'), undefined, settings);
  * ```
  */
-export function fetchEnviron(request: Request, context: unknown, settings: FetchSettings): Environ | 400 | 404 | Refusal {
+export function fetchEnviron(request: Request, context: unknown, settings: FetchSettings): Environ | 400 | 404 {
   const url = new URL(request.url);
-  if (request.method === 'TRACE') {
-    return { code: 501, reason: 'Not Implemented', text: 'Not Implemented: TRACE is not supported by this server\n', close: false };
-  }
-  // The runtime built the URL from the Host header, already checked for
-  // syntax; its hostname is lower-cased, IPv6 in brackets.
-  if (settings.allowsHost !== undefined && !settings.allowsHost(url.hostname)) return notAllowed(url.hostname);
   let pathInfo = decodePath(url.pathname);
   if (pathInfo === undefined) return 400;
   const prefix = settings.scriptName;
@@ -92,6 +84,27 @@ export function fetchEnviron(request: Request, context: unknown, settings: Fetch
   headers.HTTP_HOST ??= url.host;
   if (body !== null) frameBody(environ, request.headers);
   return environ;
+}
+
+/**
+ * What the server answers instead of the app: a host outside the allowed
+ * hosts (400), and `TRACE` (501), which a Fetch runtime should never pass
+ * on; `undefined` for a request the app may see.
+ *
+ * @example
+ * ```ts
+ * const refusal = fetchRefusal(new Request('http://evil.example/'), settings); // the 400
+ * ```
+ */
+export function fetchRefusal(request: Request, settings: FetchSettings): Refusal | undefined {
+  if (request.method === 'TRACE') {
+    return { code: 501, reason: 'Not Implemented', text: 'Not Implemented: TRACE is not supported by this server\n', close: false };
+  }
+  if (settings.allowsHost === undefined) return undefined;
+  // The runtime built the URL from the Host header, whose syntax it
+  // checked; the hostname is lower-cased, IPv6 in brackets.
+  const name = new URL(request.url).hostname;
+  return settings.allowsHost(name) ? undefined : notAllowed(name);
 }
 
 /**

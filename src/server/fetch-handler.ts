@@ -13,9 +13,8 @@ import { runResponse } from '../gateway/response/lifecycle.js';
 import type { Transport } from '../gateway/response/transport.js';
 import type { AppLike, Chunk, ErrorStream } from '../gateway/types.js';
 import { compileAllowedHosts } from './allowed-hosts.js';
-import { fetchEnviron } from './fetch-environ.js';
+import { fetchEnviron, fetchRefusal } from './fetch-environ.js';
 import { checkScriptName } from './options.js';
-import { isRefusal } from './refusals.js';
 
 /**
  * Options for {@link toFetchHandler}; every field is optional.
@@ -99,8 +98,9 @@ export function toFetchHandler(app: AppLike, options: FetchHandlerOptions = {}):
     allowsHost: options.allowedHosts === undefined ? undefined : compileAllowedHosts(options.allowedHosts),
   };
   return async function tsgiFetchHandler(request: Request, context?: unknown): Promise<Response> {
+    const refused = fetchRefusal(request, settings);
+    if (refused !== undefined) return plain(refused.code, refused.reason, refused.text);
     const built = fetchEnviron(request, context, settings);
-    if (typeof built === 'object' && isRefusal(built)) return plain(built.code, built.reason, built.text);
     if (typeof built === 'number') {
       return built === 400
         ? plain(400, 'Bad Request', 'Bad Request: malformed percent-encoding in the path\n')

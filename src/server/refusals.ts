@@ -135,16 +135,3 @@ export function hostRefusal(value: string, what = 'Host'): Refusal | undefined {
 export function notAllowed(name: string): Refusal {
   return badRequest(`host ${quote(name)} is not allowed`);
 }
-
-/**
- * Whether `value` is a {@link Refusal} rather than an environ (whose keys
- * are upper-case or `tsgi.`-led, never `code`).
- *
- * @example
- * ```ts
- * if (isRefusal(built)) return plain(built.code, built.reason, built.text);
- * ```
- */
-export function isRefusal(value: object): value is Refusal {
-  return typeof (value as { code?: unknown }).code === 'number' && typeof (value as { text?: unknown }).text === 'string';
-}
