@@ -41,8 +41,16 @@ export interface ServeConfig {
   readonly keepAliveTimeout: number | undefined;
   /** Milliseconds a client has for the whole request, or undefined for Node's default (300 s). */
   readonly requestTimeout: number | undefined;
-  /** Milliseconds a client has for the request head, or undefined for Node's default (60 s). */
+  /** Milliseconds a client has for the request head, or undefined for the server's default (30 s). */
   readonly headersTimeout: number | undefined;
+  /** Milliseconds a client may send no byte of a request body, or undefined for the server's default (30 s). */
+  readonly bodyTimeout: number | undefined;
+  /** Milliseconds a client may accept no byte of a response, or undefined for the server's default (30 s). */
+  readonly sendTimeout: number | undefined;
+  /** Pipelined requests that may wait per connection, or undefined for the server's default (16). */
+  readonly maxPipelined: number | undefined;
+  /** Connections open at once, or undefined for the server's default (1024). */
+  readonly maxConnections: number | undefined;
   /**
    * Which proxies' forwarding headers to believe (`proxyHeaders` trust: a
    * list of addresses, subnets and shorthands, or a hop count), or undefined
@@ -111,8 +119,12 @@ Options:
   --access-log              log one line per request to stdout (Common Log Format + ms)
   --graceful-timeout <s>    seconds shutdown waits for requests in flight (default 10)
   --keep-alive-timeout <s>  seconds an idle keep-alive connection stays open (default 5)
-  --headers-timeout <s>     seconds a client has to send the request head (default 60)
+  --headers-timeout <s>     seconds a client has to send the request head (default 30)
   --request-timeout <s>     seconds a client has to send the whole request (default 300)
+  --body-timeout <s>        seconds a client may send no byte of a request body; then 408 (default 30)
+  --send-timeout <s>        seconds a client may accept no byte of a response; then it is dropped (default 30)
+  --max-pipelined <n>       pipelined requests waiting per connection before it is no longer read (default 16)
+  --max-connections <n>     connections open at once; 0 for no cap (default 1024)
   --cert <file>, --key <file>
                             serve HTTPS with this PEM certificate and key
   -h, --help                show this help
@@ -153,6 +165,10 @@ export function parseCommandLine(argv: readonly string[]): Command {
         'keep-alive-timeout': { type: 'string' },
         'headers-timeout': { type: 'string' },
         'request-timeout': { type: 'string' },
+        'body-timeout': { type: 'string' },
+        'send-timeout': { type: 'string' },
+        'max-pipelined': { type: 'string' },
+        'max-connections': { type: 'string' },
         cert: { type: 'string' },
         key: { type: 'string' },
         help: { type: 'boolean', short: 'h' },
@@ -192,6 +208,11 @@ export function parseCommandLine(argv: readonly string[]): Command {
       allowedHosts: allowedHostsOption(values['allowed-hosts']),
       gracefulTimeout: secondsOption('--graceful-timeout', values['graceful-timeout']) ?? 10_000,
       ...timeouts(values['keep-alive-timeout'], values['headers-timeout'], values['request-timeout']),
+      bodyTimeout: secondsOption('--body-timeout', values['body-timeout']),
+      sendTimeout: secondsOption('--send-timeout', values['send-timeout']),
+      maxPipelined: values['max-pipelined'] === undefined ? undefined : integerOption('--max-pipelined', values['max-pipelined'], 16, 1, 10_000),
+      maxConnections:
+        values['max-connections'] === undefined ? undefined : integerOption('--max-connections', values['max-connections'], 1024, 0, 1_000_000),
       tls:
         values.cert === undefined || values.key === undefined
           ? undefined

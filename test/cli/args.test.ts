@@ -36,6 +36,10 @@ describe('parseCommandLine', () => {
     expect(serve(['serve', 'a.js', '--keep-alive-timeout', '65', '--headers-timeout', '10', '--request-timeout', '30'])).toMatchObject({
       keepAliveTimeout: 65_000, headersTimeout: 10_000, requestTimeout: 30_000,
     });
+    expect(
+      serve(['serve', 'a.js', '--body-timeout', '12', '--send-timeout', '7.5', '--max-pipelined', '4', '--max-connections', '0']),
+    ).toMatchObject({ bodyTimeout: 12_000, sendTimeout: 7_500, maxPipelined: 4, maxConnections: 0 });
+    expect(serve(['serve', 'a.js'])).toMatchObject({ bodyTimeout: undefined, sendTimeout: undefined, maxPipelined: undefined, maxConnections: undefined });
     expect(config).toMatchObject({
       module: 'app.js', exportName: 'simple_app', host: '', port: 0, workers: 4, prefix: '/test/foo', accessLog: true, gracefulTimeout: 2500,
     });
@@ -58,6 +62,9 @@ describe('parseCommandLine', () => {
     [['serve', 'a.js', '--keep-alive-timeout', '5s'], /--keep-alive-timeout must be a number of seconds/],
     [['serve', 'a.js', '--headers-timeout', '90', '--request-timeout', '30'], /--headers-timeout must not exceed --request-timeout/],
     [['serve', 'a.js', '--headers-timeout', '400'], /--headers-timeout must not exceed/],
+    [['serve', 'a.js', '--send-timeout', 'soon'], /--send-timeout must be a number of seconds/],
+    [['serve', 'a.js', '--max-pipelined', '0'], /--max-pipelined/],
+    [['serve', 'a.js', '--max-connections', 'lots'], /--max-connections/],
     [['serve', 'a.js', '--trust-proxy', 'everyone'], /--trust-proxy: /],
     [['serve', 'a.js', '--trust-proxy', ','], /--trust-proxy needs/],
     [['serve', 'a.js', '--cert', 'c.pem'], /--cert and --key go together/],
