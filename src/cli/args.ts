@@ -7,7 +7,7 @@
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { compileTrust } from '../middleware/proxy-headers/index.js';
-import { compileAllowedHosts } from '../server/allowed-hosts.js';
+import { compileAllowedHosts } from '../gateway/host.js';
 
 /** The exit code for a bad command line: 2, as Unix tools use it for misuse. */
 export const EXIT_USAGE = 2;

@@ -6,7 +6,7 @@
 import { ChunkInput, emptyInput } from '../gateway/input.js';
 import { isContentLengthValue } from '../gateway/spec.js';
 import type { Environ, ErrorStream } from '../gateway/types.js';
-import type { HostCheck } from './allowed-hosts.js';
+import type { HostCheck } from '../gateway/host.js';
 import { headerKey } from './environ.js';
 import { notAllowed, type Refusal } from './refusals.js';
 import { decodePath } from './target.js';

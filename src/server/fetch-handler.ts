@@ -12,7 +12,7 @@ import type { ResponseHead } from '../gateway/response/head.js';
 import { runResponse } from '../gateway/response/lifecycle.js';
 import type { Transport } from '../gateway/response/transport.js';
 import type { AppLike, Chunk, ErrorStream } from '../gateway/types.js';
-import { compileAllowedHosts } from './allowed-hosts.js';
+import { compileAllowedHosts } from '../gateway/host.js';
 import { fetchEnviron, fetchRefusal } from './fetch-environ.js';
 import { checkScriptName } from './options.js';
 

@@ -8,3 +8,4 @@ export { DEFAULT_CLOSE_TIMEOUT, type LogSink, type ServerOptions } from './optio
 export { toNodeListener, type NodeListenerOptions } from './node-listener.js';
 export { toFetchHandler, type FetchHandler, type FetchHandlerOptions } from './fetch-handler.js';
 export { fromFetchHandler } from './from-fetch.js';
+export { answerClientErrors } from './client-error.js';

@@ -9,7 +9,7 @@ import { hasRequestBody } from '../gateway/request-body.js';
 import { runResponse } from '../gateway/response/lifecycle.js';
 import type { App } from '../gateway/types.js';
 import { makeEnviron, type ServerContext } from './environ.js';
-import { parseHost, type HostParts } from './allowed-hosts.js';
+import { parseHost, type HostParts } from '../gateway/host.js';
 import { hostHeader, hostRefusal, notAllowed, refuseHead, type Refusal } from './refusals.js';
 import { SocketTransport } from './socket-transport.js';
 import { decodePath, splitAbsoluteTarget } from './target.js';

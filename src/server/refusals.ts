@@ -6,7 +6,7 @@
  * @module
  */
 import type { IncomingMessage } from 'node:http';
-import { parseHost } from './allowed-hosts.js';
+import { parseHost } from '../gateway/host.js';
 
 /**
  * A response of the server's own: status, reason phrase, a one-line

@@ -5,7 +5,7 @@
  */
 import { Buffer } from 'node:buffer';
 import { toApp, wrapApp } from '../../gateway/app.js';
-import { compileAllowedHosts, parseHost as parseHostName, type HostCheck } from '../../server/allowed-hosts.js';
+import { compileAllowedHosts, parseHost as parseHostName, type HostCheck } from '../../gateway/host.js';
 import type { App, AppLike, Environ, StartResponse } from '../../gateway/types.js';
 import { forwardedHops, parseHost, parsePrefix, parseProto, xForwardedHops, type Hop } from './parse.js';
 import { compileTrust, unmapIPv4, type ProxyTrust } from './trust.js';
