@@ -34,6 +34,8 @@ const CONCURRENCY = int('FUZZ_CONCURRENCY', 50);
 const TIMEOUT_MS = int('FUZZ_TIMEOUT_MS', 5000);
 const CHECK_EVERY = int('FUZZ_CHECK_EVERY', 1000);
 const IDLE_MS = int('FUZZ_IDLE_MS', 150);
+// The first request index, so that a stretch of a long run can be replayed.
+const FROM = int('FUZZ_FROM', 0);
 const SEED = int('FUZZ_SEED', Math.floor(Math.random() * 2 ** 31));
 const ENGINE = process.env.FUZZ_ENGINE ?? 'generator';
 const RATIO = process.env.FUZZ_RATIO ?? '0.01';
@@ -67,7 +69,7 @@ const repoRoot = new URL('../', import.meta.url).pathname;
 const strayBefore = ['data', 'sessions'].filter((name) => existsSync(join(repoRoot, name)));
 const site = await startSite({ cpu: 0, demo: DEMO, env: { LOGIN_LIMIT: '1000000' } });
 const all = corpus(`127.0.0.1:${site.port}`, DEMO);
-console.log(`fuzz: engine ${ENGINE}, seed ${SEED}, ${COUNT} requests, ${CONCURRENCY} at a time, timeout ${TIMEOUT_MS} ms; site pid ${site.pid} on ${site.url}; pinned: ${pinned}`);
+console.log(`fuzz: engine ${ENGINE}, seed ${SEED}, ${COUNT} requests from index ${FROM}, ${CONCURRENCY} at a time, timeout ${TIMEOUT_MS} ms; site pid ${site.pid} on ${site.url}; pinned: ${pinned}`);
 console.log(`fuzz: ${facts.node}, ${facts.nproc} cpus (${facts.cpu}), load average ${facts.loadavg}, commit ${facts.commit}`);
 
 function zzuf(index) {
@@ -150,8 +152,11 @@ const findings = [];
 const healthFailures = [];
 const inFlight = new Map();
 const refusalSamples = new Map();
+// Requests that got no byte within FUZZ_TIMEOUT_MS: not a failure (the
+// server may be right to wait), but worth a look, so the first few are kept.
+const timeouts = [];
 let done = 0;
-let next = 0;
+let next = FROM;
 let serverErrors = 0;
 const started = Date.now();
 
@@ -168,7 +173,7 @@ function save(kind, index, fuzz, result) {
 async function worker() {
   while (site.exit === undefined) {
     const index = next;
-    if (index >= COUNT) return;
+    if (index >= FROM + COUNT) return;
     next += 1;
     const fuzz = await makeCase(index);
     inFlight.set(index, fuzz);
@@ -180,17 +185,20 @@ async function worker() {
     for (const status of result.statuses) {
       if (REFUSALS.has(status) && !refusalSamples.has(status)) refusalSamples.set(status, { index, request: escape(fuzz.bytes, 200), answer: escape(result.answer, 300) });
     }
+    if (result.outcome === 'timeout' && timeouts.push(index) <= 20) save('timeout', index, fuzz, result);
     if (result.statuses.some(isFailure)) {
       serverErrors += 1;
       if (findings.length < 200) save('5xx', index, fuzz, result);
     }
     done += 1;
     if (done % CHECK_EVERY === 0) {
+      // Other workers count on while this one waits for the check.
+      const mark = done;
       const ok = await healthy();
-      if (!ok) healthFailures.push(done);
+      if (!ok) healthFailures.push(mark);
       const seconds = (Date.now() - started) / 1000;
-      if (done % (CHECK_EVERY * 10) === 0 || !ok) {
-        console.log(`fuzz: ${done}/${COUNT} in ${seconds.toFixed(0)} s (${Math.round(done / seconds)}/s), health ${ok ? 'ok' : 'FAILED'}, 5xx ${serverErrors}, ${JSON.stringify(counts)}`);
+      if (mark % (CHECK_EVERY * 10) === 0 || !ok) {
+        console.log(`fuzz: ${mark}/${COUNT} in ${seconds.toFixed(0)} s (${Math.round(done / seconds)}/s), health ${ok ? 'ok' : 'FAILED'}, 5xx ${serverErrors}, ${JSON.stringify(counts)}`);
       }
     }
   }
@@ -232,12 +240,13 @@ if (ENGINE === 'generator') {
   for (const [name, outcome] of Object.entries(byMutator)) console.log(`  ${name.padEnd(16)} ${JSON.stringify(outcome)}`);
 }
 for (const [status, sample] of refusalSamples) console.log(`fuzz: a ${status} refusal, request ${sample.index}:\n${sample.request}\n-> ${sample.answer}`);
+if (timeouts.length > 0) console.log(`fuzz: no answer within ${TIMEOUT_MS} ms for ${timeouts.length} requests, the first: ${timeouts.slice(0, 20).join(', ')}`);
 console.log(`fuzz: files written, by directory: ${JSON.stringify(written)}${strays.length ? ` STRAY: ${strays.join(', ')}` : ''}${strayAfter.length ? ` STRAY in the checkout: ${strayAfter.join(', ')}` : ''}`);
 console.log(`fuzz: 5xx failures (not 501/505) ${serverErrors}; 501/505 refusals ${[...REFUSALS].reduce((n, s) => n + (statusCounts[s] ?? 0), 0)}; health checks failed at ${JSON.stringify(healthFailures)}; final health ${finalHealth ? 'ok' : 'FAILED'}; server ${crashed ? `CRASHED ${JSON.stringify(exit)}` : 'never exited'}`);
 console.log(`fuzz: server wrote ${logLines} log lines; last ones:`);
 for (const line of logTail) console.log(`  ${line.slice(0, 300)}`);
 if (process.env.FUZZ_JSON) {
-  writeFileSync(process.env.FUZZ_JSON, `${JSON.stringify({ facts, engine: ENGINE, seed: SEED, ratio: ENGINE === 'zzuf' ? RATIO : undefined, count: done, seconds, counts, statusCounts, byMutator, serverErrors, refusalSamples: Object.fromEntries(refusalSamples), healthFailures, finalHealth, crashed, written, strays, strayAfter, logLines, logTail, findings }, null, 2)}\n`);
+  writeFileSync(process.env.FUZZ_JSON, `${JSON.stringify({ facts, engine: ENGINE, seed: SEED, ratio: ENGINE === 'zzuf' ? RATIO : undefined, count: done, seconds, counts, statusCounts, byMutator, serverErrors, timeouts: timeouts.slice(0, 1000), refusalSamples: Object.fromEntries(refusalSamples), healthFailures, finalHealth, crashed, written, strays, strayAfter, logLines, logTail, findings }, null, 2)}\n`);
 }
 const ok = serverErrors === 0 && !crashed && healthFailures.length === 0 && finalHealth && strays.length === 0 && strayAfter.length === 0 && done === COUNT;
 console.log(`fuzz: ${ok ? 'PASS' : 'FAIL'}`);
