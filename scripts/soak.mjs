@@ -56,10 +56,12 @@ const stats = {
 function record(operation, status, ms) {
   stats.requests += 1;
   stats.byStatus[status] = (stats.byStatus[status] ?? 0) + 1;
-  const op = (stats.byOperation[operation] ??= { count: 0, statuses: {} });
+  const op = (stats.byOperation[operation] ??= { count: 0, statuses: {}, latencies: new Uint32Array(10_001) });
   op.count += 1;
   op.statuses[status] = (op.statuses[status] ?? 0) + 1;
-  stats.latencies[Math.min(10_000, Math.round(ms))] += 1;
+  const bucket = Math.min(10_000, Math.round(ms));
+  stats.latencies[bucket] += 1;
+  op.latencies[bucket] += 1;
 }
 
 function fail(kind, operation, detail) {
@@ -372,11 +374,11 @@ const third = Math.max(1, Math.floor(rss.length / 3));
 const firstThird = median(rss.slice(0, third));
 const lastThird = median(rss.slice(-third));
 
-function percentile(p) {
-  const total = stats.latencies.reduce((a, b) => a + b, 0);
+function percentile(p, latencies = stats.latencies) {
+  const total = latencies.reduce((a, b) => a + b, 0);
   let seen = 0;
-  for (let ms = 0; ms < stats.latencies.length; ms += 1) {
-    seen += stats.latencies[ms];
+  for (let ms = 0; ms < latencies.length; ms += 1) {
+    seen += latencies[ms];
     if (seen >= total * p) return ms;
   }
   return NaN;
@@ -394,7 +396,9 @@ const summary = {
   networkErrors: stats.networkErrors,
   unexpected: stats.unexpected,
   byStatus: stats.byStatus,
-  byOperation: stats.byOperation,
+  byOperation: Object.fromEntries(
+    Object.entries(stats.byOperation).map(([name, { count, statuses, latencies }]) => [name, { count, statuses, p50Ms: percentile(0.5, latencies), p99Ms: percentile(0.99, latencies) }]),
+  ),
   rss: { samples, afterWarmup: { minMiB: minRss, maxMiB: maxRss, spread: Math.round(spread * 1000) / 1000, flat, slopeMiBPerMinute: slopePerMinute, medianFirstThirdMiB: firstThird, medianLastThirdMiB: lastThird } },
   serverAliveAtEnd: alive,
   serverExit: exit,
@@ -405,7 +409,7 @@ const summary = {
 if (process.env.SOAK_JSON) writeFileSync(process.env.SOAK_JSON, `${JSON.stringify(summary, null, 2)}\n`);
 
 console.log('\nsoak: per operation');
-for (const [name, op] of Object.entries(stats.byOperation).sort()) console.log(`  ${name.padEnd(18)} ${String(op.count).padStart(8)}  ${JSON.stringify(op.statuses)}`);
+for (const [name, op] of Object.entries(stats.byOperation).sort()) console.log(`  ${name.padEnd(18)} ${String(op.count).padStart(8)}  p50 ${String(percentile(0.5, op.latencies)).padStart(4)} ms  p99 ${String(percentile(0.99, op.latencies)).padStart(5)} ms  ${JSON.stringify(op.statuses)}`);
 console.log(`soak: statuses ${JSON.stringify(stats.byStatus)}`);
 console.log(`soak: ${stats.requests} requests in ${summary.loadSeconds} s = ${summary.requestsPerSecond} req/s; latency ms p50 ${summary.latencyMs.p50} p90 ${summary.latencyMs.p90} p99 ${summary.latencyMs.p99} p99.9 ${summary.latencyMs.p999}`);
 console.log(`soak: 5xx ${stats.serverErrors}, network errors ${stats.networkErrors}, unexpected statuses/content ${stats.unexpected}`);
