@@ -155,6 +155,8 @@ const refusalSamples = new Map();
 // Requests that got no byte within FUZZ_TIMEOUT_MS: not a failure (the
 // server may be right to wait), but worth a look, so the first few are kept.
 const timeouts = [];
+// Likewise connections the server closed without a byte of answer.
+const silent = [];
 let done = 0;
 let next = FROM;
 let serverErrors = 0;
@@ -166,6 +168,8 @@ function save(kind, index, fuzz, result) {
   writeFileSync(`${stem}.request`, fuzz.bytes);
   if (result !== undefined) writeFileSync(`${stem}.response`, result.answer);
   findings.push({ kind, index, steps: fuzz.steps, base: fuzz.base, file: relative(repoRoot, `${stem}.request`), statuses: result?.statuses ?? [] });
+  // Timeouts and silent closes are kept to be looked at, not shouted about.
+  if (kind === 'timeout' || kind === 'closed') return;
   console.log(`fuzz: FINDING ${kind} at request ${index} (corpus ${fuzz.base}, ${fuzz.steps.join(', ')}), saved ${stem}.request:\n${escape(fuzz.bytes)}`);
   if (result !== undefined) console.log(`fuzz: answer:\n${escape(result.answer, 1200)}`);
 }
@@ -186,6 +190,7 @@ async function worker() {
       if (REFUSALS.has(status) && !refusalSamples.has(status)) refusalSamples.set(status, { index, request: escape(fuzz.bytes, 200), answer: escape(result.answer, 300) });
     }
     if (result.outcome === 'timeout' && timeouts.push(index) <= 20) save('timeout', index, fuzz, result);
+    if (result.outcome === 'closed' && silent.push(index) <= 20) save('closed', index, fuzz, result);
     if (result.statuses.some(isFailure)) {
       serverErrors += 1;
       if (findings.length < 200) save('5xx', index, fuzz, result);
@@ -240,13 +245,14 @@ if (ENGINE === 'generator') {
   for (const [name, outcome] of Object.entries(byMutator)) console.log(`  ${name.padEnd(16)} ${JSON.stringify(outcome)}`);
 }
 for (const [status, sample] of refusalSamples) console.log(`fuzz: a ${status} refusal, request ${sample.index}:\n${sample.request}\n-> ${sample.answer}`);
+if (silent.length > 0) console.log(`fuzz: closed without an answer: ${silent.length} requests, the first: ${silent.slice(0, 20).join(', ')}`);
 if (timeouts.length > 0) console.log(`fuzz: no answer within ${TIMEOUT_MS} ms for ${timeouts.length} requests, the first: ${timeouts.slice(0, 20).join(', ')}`);
 console.log(`fuzz: files written, by directory: ${JSON.stringify(written)}${strays.length ? ` STRAY: ${strays.join(', ')}` : ''}${strayAfter.length ? ` STRAY in the checkout: ${strayAfter.join(', ')}` : ''}`);
 console.log(`fuzz: 5xx failures (not 501/505) ${serverErrors}; 501/505 refusals ${[...REFUSALS].reduce((n, s) => n + (statusCounts[s] ?? 0), 0)}; health checks failed at ${JSON.stringify(healthFailures)}; final health ${finalHealth ? 'ok' : 'FAILED'}; server ${crashed ? `CRASHED ${JSON.stringify(exit)}` : 'never exited'}`);
 console.log(`fuzz: server wrote ${logLines} log lines; last ones:`);
 for (const line of logTail) console.log(`  ${line.slice(0, 300)}`);
 if (process.env.FUZZ_JSON) {
-  writeFileSync(process.env.FUZZ_JSON, `${JSON.stringify({ facts, engine: ENGINE, seed: SEED, ratio: ENGINE === 'zzuf' ? RATIO : undefined, count: done, seconds, counts, statusCounts, byMutator, serverErrors, timeouts: timeouts.slice(0, 1000), refusalSamples: Object.fromEntries(refusalSamples), healthFailures, finalHealth, crashed, written, strays, strayAfter, logLines, logTail, findings }, null, 2)}\n`);
+  writeFileSync(process.env.FUZZ_JSON, `${JSON.stringify({ facts, engine: ENGINE, seed: SEED, ratio: ENGINE === 'zzuf' ? RATIO : undefined, count: done, seconds, counts, statusCounts, byMutator, serverErrors, timeouts: timeouts.slice(0, 1000), silent: silent.slice(0, 1000), refusalSamples: Object.fromEntries(refusalSamples), healthFailures, finalHealth, crashed, written, strays, strayAfter, logLines, logTail, findings }, null, 2)}\n`);
 }
 const ok = serverErrors === 0 && !crashed && healthFailures.length === 0 && finalHealth && strays.length === 0 && strayAfter.length === 0 && done === COUNT;
 console.log(`fuzz: ${ok ? 'PASS' : 'FAIL'}`);
