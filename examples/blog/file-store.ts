@@ -139,8 +139,10 @@ export class FileEntryStore implements EntryStore {
     await this.#prepare();
     return this.#withLock(name, async (lock) => {
       const current = await this.get(name);
-      if (current === undefined) return false;
+      // A precondition on a missing entry is judged too: If-Match fails
+      // there (RFC 9110 §13.1.1), which is a 412, not a 404.
       check?.(current);
+      if (current === undefined) return false;
       await lock.verify();
       try {
         await unlink(this.#path(name));

@@ -327,6 +327,10 @@ describe('blog: conditional requests', () => {
     expect(existsSync(join(blog.dir, 'nobody.txt'))).toBe(false);
     const current = (await client.get('/guarded')).headers.get('ETag')!;
     expect((await client.delete('/guarded', { headers: { 'If-Match': current } })).status).toBe(204);
+    // Gone now: a DELETE whose If-Match names it fails its precondition;
+    // one without a precondition is simply not found.
+    expect((await client.delete('/guarded', { headers: { 'If-Match': current } })).status).toBe(412);
+    expect((await client.delete('/guarded')).status).toBe(404);
   });
 
   it('refuses If-None-Match: * on a PUT to an existing entry with 412, and creates with it otherwise', async () => {
