@@ -7,7 +7,7 @@ import { randomBytes } from 'node:crypto';
 import { mkdir, open, readdir, readFile, rename, stat, unlink, utimes } from 'node:fs/promises';
 import { join } from 'node:path';
 import { isSessionId } from './signing.js';
-import { asRecord, type SessionRecord, type SessionStore } from './store.js';
+import { asRecord, parseJsonObject, type SessionRecord, type SessionStore } from './store.js';
 
 /**
  * Options for a {@link FileStore}.
@@ -246,13 +246,8 @@ async function readStored(path: string): Promise<StoredFile | undefined> {
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
     throw error;
   }
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(text);
-  } catch {
-    return undefined;
-  }
-  if (typeof parsed !== 'object' || parsed === null) return undefined;
+  const parsed = parseJsonObject(text);
+  if (parsed === undefined) return undefined;
   const { expires, record } = parsed as { expires?: unknown; record?: unknown };
   if (typeof expires !== 'number') return undefined;
   const parsedRecord = asRecord(record);

@@ -6,7 +6,7 @@
  */
 import { createCipheriv, createDecipheriv, hkdfSync, randomBytes } from 'node:crypto';
 import { isSessionId } from './signing.js';
-import { asRecord, type SessionRecord } from './store.js';
+import { asRecord, parseJsonObject, type SessionRecord } from './store.js';
 
 /** GCM's recommended nonce size: 96 random bits per cookie. */
 const IV_BYTES = 12;
@@ -118,13 +118,8 @@ function decrypt(key: Buffer, iv: Buffer, encrypted: Buffer, authTag: Buffer, co
 }
 
 function parseSealed(plain: string): SealedSession | undefined {
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(plain);
-  } catch {
-    return undefined;
-  }
-  if (typeof parsed !== 'object' || parsed === null) return undefined;
+  const parsed = parseJsonObject(plain);
+  if (parsed === undefined) return undefined;
   const { id, record, expires } = parsed as { id?: unknown; record?: unknown; expires?: unknown };
   if (typeof id !== 'string' || !isSessionId(id) || typeof expires !== 'number') return undefined;
   const checked = asRecord(record);

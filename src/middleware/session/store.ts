@@ -68,6 +68,27 @@ export function parseRecord(text: string): SessionRecord | undefined {
 }
 
 /**
+ * Parses JSON text that should hold an object (or array), returning
+ * `undefined` for malformed text or a primitive, so that bad stored data
+ * reads as absent rather than throwing.
+ *
+ * @example
+ * ```ts
+ * parseJsonObject('{"a":1}'); // { a: 1 }
+ * parseJsonObject('42');      // undefined
+ * ```
+ */
+export function parseJsonObject(text: string): Record<string, unknown> | undefined {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+  return typeof parsed === 'object' && parsed !== null ? (parsed as Record<string, unknown>) : undefined;
+}
+
+/**
  * The value itself when it has a record's shape, else `undefined`.
  *
  * @example
