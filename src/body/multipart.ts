@@ -223,8 +223,10 @@ class MultipartReader implements MultipartIterator {
     this.#limits = limits;
     const declared = declaredLength(environ);
     if (declared !== undefined && declared > limits.limit) throw bodyTooLarge(limits.limit, `${declared} bytes`);
-    const parser = busboy({
-      headers: { 'content-type': environ.CONTENT_TYPE as string },
+    const parser = startParser({
+      // Rebuilt from the boundary vetted above, quoted, so that busboy's
+      // stricter reading of the header can never disagree with it.
+      headers: { 'content-type': `${MULTIPART}; boundary="${boundary}"` },
       // Browsers send non-ASCII file names as raw UTF-8 in `filename="…"`.
       defParamCharset: 'utf8',
       // Room for a few socket reads, so a parser keeping up never makes the
@@ -410,4 +412,13 @@ function malformed(error: unknown): HttpError {
       ? 'a part has a malformed header'
       : message;
   return new HttpError(400, `Malformed multipart/form-data body: ${reason}`, { cause: error });
+}
+
+/** busboy, with a refusal of its own turned into the client's 400 rather than a 500. */
+function startParser(config: Parameters<typeof busboy>[0]): ReturnType<typeof busboy> {
+  try {
+    return busboy(config);
+  } catch (error) {
+    throw new HttpError(400, `Malformed ${MULTIPART} request: ${error instanceof Error ? error.message : String(error)}`);
+  }
 }
