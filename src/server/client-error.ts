@@ -118,10 +118,12 @@ function describe(error: ParseError): Refusal {
         ? refusal(414, 'URI Too Long', 'URI Too Long: the request target is longer than this server accepts')
         : refusal(431, 'Request Header Fields Too Large', 'Request Header Fields Too Large: the request head is larger than this server accepts');
     }
-    case 'HPE_INVALID_VERSION': {
-      const version = / (HTTP\/[0-9.]{1,8})$/.exec(line)?.[1];
-      return version === undefined ? versionRefusal('an unknown HTTP version') : versionRefusal(version);
-    }
+    case 'HPE_INVALID_VERSION':
+      return versionProblem(error);
+    case 'HPE_PAUSED_H2_UPGRADE':
+      // The HTTP/2 connection preface (`PRI * HTTP/2.0`): the parser stops
+      // on it so that an HTTP/2 server could take over, and there is none.
+      return versionRefusal('HTTP/2.0');
     case 'HPE_INVALID_METHOD': {
       const parts = line.split(' ');
       // A well-formed request line with a method Node does not know (RFC
@@ -137,6 +139,45 @@ function describe(error: ParseError): Refusal {
     default:
       return refusal(400, 'Bad Request', `Bad Request: ${(error.reason ?? error.code ?? 'malformed request').slice(0, 100)}`);
   }
+}
+
+/**
+ * The refusal for a version error. The parser reports a version it does
+ * not know and a request line that goes on after a good version (a bare LF,
+ * junk after `HTTP/1.1`) under the same code; only the first is a 505.
+ */
+function versionProblem(error: ParseError): Refusal {
+  const { line, bareLf } = requestLine(error);
+  const spoken = /^\S+ \S+ HTTP\/1\.[01](?![0-9.])/.exec(line);
+  if (spoken !== null) {
+    // RFC 9112 §2.2 lets a server refuse a bare LF with 400 instead of
+    // guessing where the line ends.
+    return spoken[0].length === line.length && bareLf ? bareLfRefusal() : refusal(400, 'Bad Request', 'Bad Request: malformed request line');
+  }
+  // The LF came in a packet of its own, after the version was read.
+  if (line === '' && bareLf) return bareLfRefusal();
+  const named = / (HTTP\/[0-9.]{1,8})$/.exec(line)?.[1];
+  return named === undefined ? versionRefusal('an unknown HTTP version') : versionRefusal(named);
+}
+
+/**
+ * The request line the parser stopped in, and whether a bare LF ended it.
+ * A version error is reported at the byte past the version, or past the LF
+ * that ended the line, so the line is the one holding the byte before.
+ */
+function requestLine(error: ParseError): { line: string; bareLf: boolean } {
+  const raw = error.rawPacket;
+  if (raw === undefined || raw.length === 0) return { line: '', bareLf: false };
+  const at = Math.max(0, Math.min((error.bytesParsed ?? 0) - 1, raw.length - 1));
+  const start = at === 0 ? 0 : raw.lastIndexOf(0x0a, at - 1) + 1;
+  const end = raw.indexOf(0x0a, at);
+  const stop = end === -1 ? raw.length : end;
+  const bareLf = end !== -1 && (end === 0 || raw[end - 1] !== 0x0d);
+  return { line: raw.subarray(start, Math.min(stop, start + 32_768)).toString('latin1').replace(/\r$/, ''), bareLf };
+}
+
+function bareLfRefusal(): Refusal {
+  return refusal(400, 'Bad Request', 'Bad Request: the request line ends with a bare LF; lines must end with CRLF');
 }
 
 /** The line of the raw packet where the parser stopped, without its line break. */

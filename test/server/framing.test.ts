@@ -7,7 +7,7 @@
 import { Buffer } from 'node:buffer';
 import { describe, expect, it } from 'vitest';
 import type { App } from '../../src/gateway/types.js';
-import { parseResponse, rawRequest, serve, type ParsedResponse } from './helpers.js';
+import { collect, openSocket, parseResponse, rawRequest, serve, type ParsedResponse } from './helpers.js';
 
 interface Seen {
   method: string;
@@ -87,6 +87,14 @@ describe('server framing refusals', () => {
     { name: 'HTTP/3.0', request: 'GET / HTTP/3.0\r\nHost: 127.0.0.1\r\n\r\n', status: 505, body: 'HTTP Version Not Supported: HTTP/3.0; use HTTP/1.1\n', closes: true },
     { name: 'HTTP/0.9, no version', request: 'GET /\r\n\r\n', status: 505, body: 'HTTP Version Not Supported: HTTP/0.9 (a request line without a version); use HTTP/1.1\n', closes: true },
     { name: 'HTTP/0.9 named', request: 'GET / HTTP/0.9\r\n\r\n', status: 505, body: 'HTTP Version Not Supported: HTTP/0.9 (a request line without a version); use HTTP/1.1\n', closes: true },
+    // The parser reports these under its version error; the version is one
+    // the server speaks, so the answer is 400, not 505.
+    { name: 'bare LF line endings', request: 'GET / HTTP/1.1\nHost: 127.0.0.1\n\n', status: 400, body: 'Bad Request: the request line ends with a bare LF; lines must end with CRLF\n', closes: true },
+    { name: 'a bare LF ending an HTTP/1.0 request line', request: 'GET / HTTP/1.0\nHost: 127.0.0.1\r\n\r\n', status: 400, body: 'Bad Request: the request line ends with a bare LF; lines must end with CRLF\n', closes: true },
+    { name: 'junk after the version', request: 'GET / HTTP/1.1x\r\nHost: 127.0.0.1\r\n\r\n', status: 400, body: 'Bad Request: malformed request line\n', closes: true },
+    { name: 'a space after the version', request: 'GET / HTTP/1.1 \r\nHost: 127.0.0.1\r\n\r\n', status: 400, body: 'Bad Request: malformed request line\n', closes: true },
+    { name: 'HTTP/1.10', request: 'GET / HTTP/1.10\r\nHost: 127.0.0.1\r\n\r\n', status: 505, body: 'HTTP Version Not Supported: HTTP/1.10; use HTTP/1.1\n', closes: true },
+    { name: 'the HTTP/2 connection preface', request: 'PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n', status: 505, body: 'HTTP Version Not Supported: HTTP/2.0; use HTTP/1.1\n', closes: true },
     {
       name: 'HTTP/1.0 with Transfer-Encoding, even asking for keep-alive',
       request: 'POST / HTTP/1.0\r\nHost: 127.0.0.1\r\nConnection: keep-alive\r\nTransfer-Encoding: chunked\r\n\r\n3\r\nabc\r\n0\r\n\r\n',
@@ -157,6 +165,21 @@ describe('server framing refusals', () => {
       const [response] = responses((await rawRequest(port, `GET / HTTP/1.1\r\nHost: ${host}\r\n${CLOSE}\r\n`)).bytes);
       expect(response!.status, host).toBe(200);
     }
+  });
+
+  it('a bare LF arriving in a packet of its own, after the version', async () => {
+    const { app, seen } = recorder();
+    const { port } = await serve(app);
+    const socket = await openSocket(port);
+    const result = collect(socket);
+    socket.write('GET / HTTP/1.1');
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    socket.end('\nHost: 127.0.0.1\n\n');
+    const [response, ...more] = responses((await result).bytes);
+    expect(response!.status).toBe(400);
+    expect(response!.body.toString()).toBe('Bad Request: the request line ends with a bare LF; lines must end with CRLF\n');
+    expect(more).toEqual([]);
+    expect(seen).toEqual([]);
   });
 
   it('serves HTTP/1.0 without Host', async () => {
