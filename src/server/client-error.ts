@@ -51,6 +51,7 @@ const TOKEN = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
 export function answerClientErrors(server: Server): void {
   server.prependListener('request', track);
   server.prependListener('checkContinue', track);
+  server.prependListener('checkExpectation', track);
   server.on('clientError', onClientError);
   // Node hands CONNECT to its own event, and closes the socket silently
   // when nobody listens; the gateway has no tunnels, so it is a 400.

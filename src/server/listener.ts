@@ -15,7 +15,7 @@ import { SocketTransport } from './socket-transport.js';
 import { decodePath, splitAbsoluteTarget } from './target.js';
 
 /**
- * A listener for Node's `request` (and `checkContinue`) events.
+ * A listener for Node's `request` (and `checkContinue`, `checkExpectation`) events.
  *
  * @example
  * ```ts

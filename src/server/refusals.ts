@@ -45,7 +45,15 @@ function quote(value: string): string {
  *   methods in `Allow`, which only the app knows, while 501 says the server
  *   supports the method for no resource (RFC 9110 §15.6.2);
  * - HTTP/1.0 with `Transfer-Encoding`, whose framing RFC 9112 §6.1 calls
- *   faulty: 400, then close.
+ *   faulty: 400, then close;
+ * - `Transfer-Encoding` without `chunked` last: 400, then close (RFC 9112
+ *   §6.3: the body's length is unknown);
+ * - a transfer coding other than `chunked` (`gzip, chunked`): 501, then
+ *   close (RFC 9112 §6.1). Only `chunked` is decoded, so the app would
+ *   read bytes still coded as if they were the body;
+ * - an expectation other than `100-continue` in HTTP/1.1 (`Expect: tea`):
+ *   417 (RFC 9110 §10.1.1), so the client does not wait for a `100` that
+ *   will never come.
  *
  * @example
  * ```ts
@@ -61,6 +69,50 @@ export function refuseHead(req: IncomingMessage): Refusal | undefined {
   }
   if (req.httpVersionMinor === 0 && req.headers['transfer-encoding'] !== undefined) {
     return badRequest('Transfer-Encoding in an HTTP/1.0 request (faulty framing)', true);
+  }
+  const codings = transferCodings(req.rawHeaders);
+  if (codings.length > 0) {
+    // Without chunked last nothing says where the body ends (RFC 9112 §6.3);
+    // the parser would fail on the body's first byte, after the app started.
+    if (codings[codings.length - 1] !== 'chunked') return badRequest('Transfer-Encoding without chunked last (the body length is unknown)', true);
+    const coding = codings.find((name) => name !== 'chunked');
+    if (coding !== undefined) {
+      return { code: 501, reason: 'Not Implemented', text: `Not Implemented: transfer coding ${quote(coding)} is not supported\n`, close: true };
+    }
+  }
+  const expectation = req.httpVersionMinor === 1 ? unknownExpectation(req.headers.expect) : undefined;
+  if (expectation !== undefined) {
+    return {
+      code: 417,
+      reason: 'Expectation Failed',
+      text: `Expectation Failed: ${quote(expectation)} is not an expectation this server meets (only 100-continue)\n`,
+      close: false,
+    };
+  }
+  return undefined;
+}
+
+/** The transfer codings of the request's `Transfer-Encoding` fields, in order, lower-cased. */
+function transferCodings(raw: readonly string[]): string[] {
+  const codings: string[] = [];
+  for (let i = 0; i < raw.length; i += 2) {
+    const name = raw[i] as string;
+    if (name.length !== 17 || name.toLowerCase() !== 'transfer-encoding') continue;
+    for (const member of (raw[i + 1] as string).split(',')) {
+      // A coding may carry parameters (`gzip;q=1`); empty list members are allowed (RFC 9110 §5.6.1).
+      const coding = member.split(';', 1)[0]!.trim().toLowerCase();
+      if (coding !== '') codings.push(coding);
+    }
+  }
+  return codings;
+}
+
+/** The first member of an `Expect` value other than `100-continue`. */
+function unknownExpectation(value: string | undefined): string | undefined {
+  if (value === undefined) return undefined;
+  for (const member of value.split(',')) {
+    const expectation = member.trim();
+    if (expectation !== '' && expectation.toLowerCase() !== '100-continue') return expectation;
   }
   return undefined;
 }

@@ -136,6 +136,9 @@ export class TsgiServer {
     installLimits(httpServer, limits, this.#secure);
     httpServer.on('request', gateRequests(createListener(this.app, this.#context, false)));
     httpServer.on('checkContinue', gateRequests(createListener(this.app, this.#context, true)));
+    // Node answers any other expectation with a bodiless 417 of its own
+    // unless this event is heard; the listener refuses it with a body.
+    httpServer.on('checkExpectation', gateRequests(createListener(this.app, this.#context, false)));
     answerClientErrors(httpServer);
   }
 

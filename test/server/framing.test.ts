@@ -110,6 +110,42 @@ describe('server framing refusals', () => {
       body: "Bad Request: Transfer-Encoding can't be present with Content-Length\n",
       closes: true,
     },
+    {
+      // RFC 9112 §6.1: only chunked is decoded; the app must not read gzip's bytes as the body.
+      name: 'a transfer coding before chunked',
+      request: 'PUT /entry HTTP/1.1\r\nHost: 127.0.0.1\r\nTransfer-Encoding: gzip, chunked\r\n\r\n3\r\nabc\r\n0\r\n\r\n',
+      status: 501,
+      body: 'Not Implemented: transfer coding "gzip" is not supported\n',
+      closes: true,
+    },
+    {
+      name: 'a transfer coding in a Transfer-Encoding field of its own',
+      request: 'PUT /entry HTTP/1.1\r\nHost: 127.0.0.1\r\nTransfer-Encoding: Deflate;x=1\r\nTransfer-Encoding: chunked\r\n\r\n3\r\nabc\r\n0\r\n\r\n',
+      status: 501,
+      body: 'Not Implemented: transfer coding "deflate" is not supported\n',
+      closes: true,
+    },
+    {
+      // RFC 9112 §6.3: with chunked not last, nothing says where the body ends.
+      name: 'a Transfer-Encoding without chunked',
+      request: 'PUT /entry HTTP/1.1\r\nHost: 127.0.0.1\r\nTransfer-Encoding: gzip\r\n\r\nabc',
+      status: 400,
+      body: 'Bad Request: Transfer-Encoding without chunked last (the body length is unknown)\n',
+      closes: true,
+    },
+    {
+      name: 'an expectation other than 100-continue',
+      request: 'PUT /entry HTTP/1.1\r\nHost: 127.0.0.1\r\nExpect: tea\r\nContent-Length: 3\r\n\r\nabc',
+      status: 417,
+      body: 'Expectation Failed: "tea" is not an expectation this server meets (only 100-continue)\n',
+      closes: true,
+    },
+    {
+      name: '100-continue with another expectation',
+      request: `PUT /entry HTTP/1.1\r\nHost: 127.0.0.1\r\nExpect: 100-continue, tea=1\r\nContent-Length: 3\r\n${CLOSE}\r\n`,
+      status: 417,
+      body: 'Expectation Failed: "tea=1" is not an expectation this server meets (only 100-continue)\n',
+    },
     { name: 'TRACE', request: `TRACE / HTTP/1.1\r\nHost: 127.0.0.1\r\nCookie: secret=1\r\n${CLOSE}\r\n`, status: 501, body: 'Not Implemented: TRACE is not supported by this server\n' },
     { name: 'CONNECT', request: 'CONNECT example.test:443 HTTP/1.1\r\nHost: example.test:443\r\n\r\n', status: 400, body: 'Bad Request: CONNECT is not supported by this server\n', closes: true },
     { name: 'a method Node does not know', request: 'BREW /pot HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n', status: 501, body: 'Not Implemented: method "BREW" is not supported by this server\n', closes: true },
@@ -180,6 +216,37 @@ describe('server framing refusals', () => {
     expect(response!.body.toString()).toBe('Bad Request: the request line ends with a bare LF; lines must end with CRLF\n');
     expect(more).toEqual([]);
     expect(seen).toEqual([]);
+  });
+
+  it('a refused transfer coding with a large body: one whole answer, no reset', async () => {
+    const { app, seen } = recorder();
+    const { port } = await serve(app);
+    for (const [coding, status] of [['identity', 400], ['gzip, chunked', 501]] as const) {
+      const { bytes, error } = await rawRequest(port, `PUT /entry HTTP/1.1\r\nHost: 127.0.0.1\r\nTransfer-Encoding: ${coding}\r\n\r\n${'a'.repeat(300_000)}`);
+      expect(error, coding).toBeUndefined();
+      const [response, ...more] = responses(bytes);
+      expect(response!.status, coding).toBe(status);
+      expect(more, coding).toEqual([]);
+    }
+    expect(seen).toEqual([]);
+  });
+
+  it('an unknown expectation without a body keeps the connection', async () => {
+    const { app, seen } = recorder();
+    const { port } = await serve(app);
+    const request = 'GET /tea HTTP/1.1\r\nHost: 127.0.0.1\r\nExpect: tea\r\n\r\nGET /after HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n';
+    const list = responses((await rawRequest(port, request)).bytes);
+    expect(list.map((r) => r.status)).toEqual([417, 200]);
+    expect(list[0]!.headers['content-length']).toBe(String(list[0]!.body.length));
+    expect(seen.map((s) => s.path)).toEqual(['/after']);
+  });
+
+  it('an expectation in HTTP/1.0 is ignored', async () => {
+    const { app, seen } = recorder();
+    const { port } = await serve(app);
+    const [response] = responses((await rawRequest(port, 'GET /old HTTP/1.0\r\nExpect: tea\r\n\r\n')).bytes);
+    expect(response!.status).toBe(200);
+    expect(seen.map((s) => s.path)).toEqual(['/old']);
   });
 
   it('serves HTTP/1.0 without Host', async () => {
