@@ -342,7 +342,7 @@ await Promise.all(
 const loadSeconds = (Date.now() - started) / 1000;
 clearInterval(sampler);
 clearInterval(pruner);
-sample();
+if (elapsed() - samples.at(-1).t >= 1) sample();
 agent.destroy();
 
 const alive = site.exit === undefined;
