@@ -15,6 +15,10 @@ export async function describeUpload(file: SavedFile, note: string): Promise<voi
   await writeFile(`${file.path}${META}`, JSON.stringify(meta), { mode: 0o600 });
 }
 
+// Reads in flight at once while listing: enough to overlap the waits, few
+// enough to leave the thread pool to other requests.
+const LIST_CONCURRENCY = 16;
+
 /** The stored files, newest first; a missing directory is an empty list. */
 export async function listUploads(dir: string): Promise<ListedFile[]> {
   let names: string[];
@@ -24,14 +28,21 @@ export async function listUploads(dir: string): Promise<ListedFile[]> {
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') return [];
     throw error;
   }
-  const files: ListedFile[] = [];
-  for (const name of names) {
-    // Dot files are uploads still being written.
-    if (name.startsWith('.') || name.endsWith(META)) continue;
-    const path = join(dir, name);
-    const listed = await readMeta(path);
-    if (listed !== undefined) files.push(listed);
-  }
+  // Dot files are uploads still being written.
+  const paths = names.filter((name) => !name.startsWith('.') && !name.endsWith(META)).map((name) => join(dir, name));
+  // Read a few at a time rather than one by one: each read waits its turn
+  // in libuv's thread pool behind other requests' writes and fsyncs, so one
+  // after another the waits add up (seconds for a few dozen files).
+  const listed: Array<ListedFile | undefined> = new Array(paths.length);
+  let next = 0;
+  const worker = async (): Promise<void> => {
+    while (next < paths.length) {
+      const index = next++;
+      listed[index] = await readMeta(paths[index] as string);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(LIST_CONCURRENCY, paths.length) }, worker));
+  const files = listed.filter((file): file is ListedFile => file !== undefined);
   return files.sort((a, b) => b.uploadedAt.getTime() - a.uploadedAt.getTime());
 }
 
