@@ -32,6 +32,8 @@ const owed = new WeakMap<Duplex, Set<ServerResponse>>();
 // responses is done.
 const waiting = new WeakMap<Duplex, () => void>();
 const answered = new WeakSet<Duplex>();
+// What the server answered (or meant to) for a connection's parse error.
+const refusals = new WeakMap<Duplex, Refusal>();
 // How long a connection may stay open after its error response, for the
 // client to read it, before it is cut.
 const LINGER_MS = 5_000;
@@ -56,6 +58,21 @@ export function answerClientErrors(server: Server): void {
   // Node hands CONNECT to its own event, and closes the socket silently
   // when nobody listens; the gateway has no tunnels, so it is a 400.
   server.on('connect', refuseConnect);
+}
+
+/**
+ * The refusal for the parse error (or head timeout) that ended the
+ * connection's requests, if one did. A request whose body was cut by it
+ * ends the same way as one whose client left (its body read fails with
+ * `ECONNRESET` when the socket closes), yet its client did not go away.
+ *
+ * @example
+ * ```ts
+ * parseRefusalOn(req.socket)?.code; // 400 after a chunk size past 64 bits
+ * ```
+ */
+export function parseRefusalOn(socket: Duplex): Refusal | undefined {
+  return refusals.get(socket);
 }
 
 function track(req: IncomingMessage, res: ServerResponse): void {
@@ -84,6 +101,7 @@ function onClientError(error: ParseError, socket: Duplex): void {
     return;
   }
   const refusal = describe(error);
+  refusals.set(socket, refusal);
   // Whatever else the client sends cannot be parsed any more.
   socket.pause();
   const responses = owed.get(socket) ?? new Set<ServerResponse>();

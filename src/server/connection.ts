@@ -35,7 +35,7 @@ export interface ConnectionUser {
    * and the client is not to blame, `'idle'` when nothing is in flight.
    */
   onIdle(): 'handled' | 'working' | 'idle';
-  /** The connection is being dropped for {@link Connection.reason}. */
+  /** The connection is being dropped, or broke while sending, for {@link Connection.reason}. */
   dropped(): void;
 }
 
@@ -53,6 +53,8 @@ export class Connection {
   current: ConnectionUser | undefined = undefined;
   /** Why the client went away, once known: an error code or a timeout's name. */
   reason: string | undefined = undefined;
+  /** Whether the log has its one line about this connection's client going away. */
+  goneLogged = false;
   #waiting = 0;
   #paused = false;
 
@@ -124,5 +126,11 @@ export function connectionOf(socket: Socket): Connection | undefined {
 
 function noteError(this: Socket, error: NodeJS.ErrnoException): void {
   const connection = (this as Tracked)[STATE];
-  if (connection !== undefined) connection.reason ??= error.code ?? error.message;
+  if (connection === undefined) return;
+  connection.reason ??= error.code ?? error.message;
+  // Bytes still waiting (or a write that failed, once they are no longer
+  // counted) belong to the response being served. Its app may be done with
+  // it (a body handed over whole to a client that does not read), and then
+  // nothing else would tell it that its client left.
+  if (this.writableLength > 0 || error.syscall === 'write') connection.current?.dropped();
 }

@@ -13,6 +13,7 @@ import type { ResponseHead } from '../gateway/response/head.js';
 import type { Transport } from '../gateway/response/transport.js';
 import type { Chunk } from '../gateway/types.js';
 import { ClientGoneError, formatSize, isClientAbort } from './client-abort.js';
+import { parseRefusalOn } from './client-error.js';
 import { connectionOf, type Connection, type ConnectionUser } from './connection.js';
 import type { ServerContext } from './environ.js';
 import { RequestChunks } from './request-chunks.js';
@@ -166,14 +167,15 @@ export class SocketTransport implements Transport, AsyncIterable<Uint8Array>, Co
     // Failures are already in the log. A body stopped because the client
     // left gets its one line here when something went wrong on the way (a
     // reset, a broken pipe, a timeout); a client that simply closed is normal.
-    if (outcome === 'gone' && this.#knownReason() !== undefined) this.#logGone();
+    if (outcome !== 'gone' || this.#logRefused()) return;
+    if (this.#knownReason() !== undefined) this.#logGone();
   }
 
   log(error: unknown, what: string): void {
     // Whatever the app made of a client that left (a failed write, a body
     // read cut short) is that one event, not a failure of the app.
     if (this.gone() && isClientAbort(error)) {
-      this.#logGone();
+      if (!this.#logRefused()) this.#logGone();
       return;
     }
     try {
@@ -267,10 +269,27 @@ export class SocketTransport implements Transport, AsyncIterable<Uint8Array>, Co
     return this.#connection?.reason ?? (this.#req.errored as NodeJS.ErrnoException | null | undefined)?.code;
   }
 
+  /**
+   * One short line, instead of the client-gone one, when this request was
+   * cut by the parser refusing the rest of it (junk in its chunked body):
+   * the client is still there, reading the refusal. False when it was not.
+   */
+  #logRefused(): boolean {
+    const req = this.#req;
+    const refusal = parseRefusalOn(req.socket);
+    if (refusal === undefined || req.complete) return false;
+    if (!this.#firstLine()) return true;
+    try {
+      this.#context.errors.write(`[${new Date().toISOString()}] ${req.method} ${req.url}: request refused mid-way (${refusal.code} ${refusal.text.trimEnd()})\n`);
+    } catch {
+      // A broken error stream must not stop the server from answering.
+    }
+    return true;
+  }
+
   /** One short line for a client that went away; never a stack, never twice. */
   #logGone(): void {
-    if (this.#goneLogged) return;
-    this.#goneLogged = true;
+    if (!this.#firstLine()) return;
     const req = this.#req;
     const reason = this.#knownReason() ?? 'connection closed';
     const sent = this.#timedOut
@@ -283,6 +302,19 @@ export class SocketTransport implements Transport, AsyncIterable<Uint8Array>, Co
     } catch {
       // A broken error stream must not stop the server from answering.
     }
+  }
+
+  /**
+   * Whether this is the first line about the client leaving, for this
+   * response and for its connection: a reset seen by the socket and by the
+   * response's own cycle is one event.
+   */
+  #firstLine(): boolean {
+    const connection = this.#connection;
+    if (this.#goneLogged || connection?.goneLogged === true) return false;
+    this.#goneLogged = true;
+    if (connection !== undefined) connection.goneLogged = true;
+    return true;
   }
 
   #firstBytes(chunk: Chunk): Chunk {

@@ -7,7 +7,7 @@
 import { Buffer } from 'node:buffer';
 import { describe, expect, it } from 'vitest';
 import type { App } from '../../src/gateway/types.js';
-import { collect, openSocket, parseResponse, rawRequest, serve, type ParsedResponse } from './helpers.js';
+import { collect, openSocket, parseResponse, rawRequest, serve, waitFor, type ParsedResponse } from './helpers.js';
 
 interface Seen {
   method: string;
@@ -328,12 +328,26 @@ describe('junk after a request being served', () => {
 
   it('a chunked body that turns to junk: the client still learns why', async () => {
     const { app } = recorder();
-    const { port } = await serve(app);
+    const { port, errors } = await serve(app);
     const request = 'POST / HTTP/1.1\r\nHost: 127.0.0.1\r\nTransfer-Encoding: chunked\r\n\r\n3\r\nabc\r\nZZ\r\n\r\n';
     const [response, ...more] = responses((await rawRequest(port, request)).bytes);
     expect(response!.status).toBe(400);
     expect(response!.body.toString()).toBe('Bad Request: Invalid character in chunk size\n');
     expect(more).toEqual([]);
     await stillServes(port);
+    // The app's read failed as if the client had left; it had not, it read the 400.
+    await waitFor(() => errors.text !== '', 'the log line');
+    expect(errors.text).toMatch(/^\[[^\]]+\] POST \/: request refused mid-way \(400 Bad Request: Invalid character in chunk size\)\n$/);
+  });
+
+  it('a chunk size past 64 bits: 400, logged as the refusal it is, not as a client gone', async () => {
+    const { app } = recorder();
+    const { port, errors } = await serve(app);
+    const request = 'PUT /entry HTTP/1.1\r\nHost: 127.0.0.1\r\nTransfer-Encoding: chunked\r\n\r\nffffffffffffffffff\r\nabc\r\n0\r\n\r\n';
+    const [response] = responses((await rawRequest(port, request)).bytes);
+    expect(response!.status).toBe(400);
+    expect(response!.body.toString()).toBe('Bad Request: Chunk size overflow\n');
+    await waitFor(() => errors.text !== '', 'the log line');
+    expect(errors.text).toMatch(/^\[[^\]]+\] PUT \/entry: request refused mid-way \(400 Bad Request: Chunk size overflow\)\n$/);
   });
 });

@@ -235,6 +235,27 @@ describe('the log of a client that went away', () => {
     expect(lines.find((line) => line.includes('POST /upload'))).toMatch(/: client went away \(ECONNRESET\) before the response$/);
   });
 
+  // The app hands its body over whole and is done; the response waits in
+  // the socket's buffer for a client that reads nothing, then resets. With
+  // junk behind the request the parser has failed too, which is no excuse.
+  for (const [what, after] of [['a reset', ''], ['a reset after junk behind the request', 'JUNK\r\n\r\n']] as const) {
+    it(`is one line for ${what} while a finished response waits to be read`, async () => {
+      const big = Buffer.alloc(8 * 1024 * 1024, 0x78);
+      const { port, errors } = await serve((_environ, startResponse) => {
+        startResponse('200 OK', [['Content-Type', 'application/octet-stream']]);
+        return [big];
+      });
+      const socket = await openSocket(port);
+      socket.on('error', () => {});
+      socket.write(`GET /big HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n${after}`);
+      await sleep(200);
+      socket.resetAndDestroy();
+      await waitFor(() => errors.text !== '', 'the log line');
+      await sleep(100);
+      expect(errors.text).toMatch(/^\[[^\]]+\] GET \/big: client went away \(ECONNRESET\) after \d+ KiB of the response\n$/);
+    });
+  }
+
   it('keeps the stack of a real app error, even when the client is gone', async () => {
     let failed = false;
     const app: App = async (_environ, startResponse) => {
