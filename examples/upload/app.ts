@@ -11,6 +11,8 @@ import { describeUpload, listUploads } from './store.js';
 export class UploadHandler extends BaseHandler {
   /** Where uploads go: `UPLOAD_DIR`, else `./data/uploads`. Created when missing. */
   static uploadDir: string = process.env.UPLOAD_DIR ?? './data/uploads';
+  /** How many of the newest files the page lists. */
+  static listLimit = 100;
   /** Limits on one upload request. */
   static limits: MultipartLimits = { files: 1, fileSize: 20 * 1024 * 1024, fields: 5, fieldSize: 1024 };
 
@@ -26,8 +28,9 @@ export class UploadHandler extends BaseHandler {
   }
 
   async doGETALL(): Promise<string> {
-    const { uploadDir, limits } = this.#settings;
-    return renderPage(await listUploads(uploadDir), this.message, limits.fileSize ?? 0);
+    const { uploadDir, limits, listLimit } = this.#settings;
+    const { files, total } = await listUploads(uploadDir, listLimit);
+    return renderPage(files, this.message, limits.fileSize ?? 0, total);
   }
 
   async doPOSTALL(): Promise<string | undefined> {

@@ -35,8 +35,8 @@ export function formatSize(bytes: number): string {
   return `${value.toFixed(1)} ${units[unit]}`;
 }
 
-/** The whole page. */
-export function renderPage(files: readonly ListedFile[], message: string, maxFileSize: number): string {
+/** The whole page: the form, and `files`, the newest of `total` stored. */
+export function renderPage(files: readonly ListedFile[], message: string, maxFileSize: number, total = files.length): string {
   const status = message === '' ? '' : `\n  <p id="message" role="status">${escapeHtml(message)}</p>`;
   const rows = files
     .map(
@@ -53,7 +53,7 @@ export function renderPage(files: readonly ListedFile[], message: string, maxFil
     <tbody>
 ${rows}
     </tbody>
-  </table>`;
+  </table>${total > files.length ? `\n  <p id="more">The newest ${files.length} of ${total} files.</p>` : ''}`;
   return `<!DOCTYPE html>
 <html lang="en">
 <head>

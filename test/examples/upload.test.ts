@@ -111,6 +111,34 @@ describe('upload example, in process', () => {
     expect(malformed.text()).toContain('Malformed multipart/form-data body');
   });
 
+  it('lists an upload whose name looks like a description, such as x.meta.json', async () => {
+    await upload(client, [{ name: 'file', filename: 'x.meta.json', data: '{}' }]);
+    expect((await client.get('/')).text()).toContain('<td class="name">x.meta.json</td>');
+  });
+
+  it('lists the newest files only, saying how many there are, and sees files another process added', async () => {
+    class ShortList extends TestUploads {
+      static override listLimit = 2;
+    }
+    const short = new TestClient(ShortList);
+    for (const name of ['one.txt', 'two.txt', 'three.txt']) {
+      await upload(short, [{ name: 'file', filename: name, data: name }]);
+      // Distinct upload times, so newest-first is well defined.
+      await new Promise((resolve) => setTimeout(resolve, 5));
+    }
+    let html = (await short.get('/')).text();
+    expect(html).toContain('three.txt');
+    expect(html).toContain('two.txt');
+    expect(html).not.toContain('one.txt');
+    expect(html).toContain('<p id="more">The newest 2 of 3 files.</p>');
+    // Written behind this process's back, as another worker would.
+    await writeFile(join(dir, 'zz-elsewhere.txt'), 'x');
+    await writeFile(join(dir, '.meta', 'zz-elsewhere.txt.json'), JSON.stringify({ filename: 'elsewhere.txt', note: '', uploadedAt: new Date(Date.now() + 60_000).toISOString() }));
+    html = (await short.get('/')).text();
+    expect(html).toContain('elsewhere.txt');
+    expect(html).toContain('The newest 2 of 4 files.');
+  });
+
   it('answers 404 below the page and 405 to other methods', async () => {
     expect((await client.get('/elsewhere')).status).toBe(404);
     const response = await client.delete('/');
