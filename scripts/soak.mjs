@@ -291,7 +291,7 @@ function pruneUploads() {
   const dir = site.env.UPLOAD_DIR;
   let names;
   try {
-    names = readdirSync(dir).filter((n) => !n.startsWith('.') && !n.endsWith('.meta.json'));
+    names = readdirSync(dir).filter((n) => !n.startsWith('.'));
   } catch {
     return;
   }
@@ -307,7 +307,7 @@ function pruneUploads() {
     .filter(Boolean)
     .sort((a, b) => a.mtime - b.mtime);
   for (const { name } of aged.slice(0, aged.length - MAX_UPLOADS)) {
-    rmSync(join(dir, `${name}.meta.json`), { force: true });
+    rmSync(join(dir, '.meta', `${name}.json`), { force: true });
     rmSync(join(dir, name), { force: true });
   }
 }

@@ -106,7 +106,7 @@ export const bodies: readonly HostileCase[] = [
     category: 'bodies',
     send: upload(multipart([file('safe', '../../canary.txt')])),
     expect: [{ status: 303, headers: { location: '/upload/' } }],
-    writes: { uploads: [/^[^/]+$/, /\.meta\.json$/] },
+    writes: { uploads: [/^[^/]+$/, /^\.meta\/([^/]+\.json)?$/] },
     check: async (_result, { site }) => {
       const { readdir, readFile } = await import('node:fs/promises');
       if (!(await readFile(`${site.data.root}/canary.txt`, 'utf8')).startsWith('canary-')) throw new Error('the canary was overwritten');
@@ -120,7 +120,7 @@ export const bodies: readonly HostileCase[] = [
     category: 'bodies',
     send: upload(multipart([file('{"filename":"forged"}', 'x.meta.json')])),
     expect: [{ status: 303 }],
-    writes: { uploads: [/^[^/]+$/, /\.meta\.json$/] },
+    writes: { uploads: [/^[^/]+$/, /^\.meta\/([^/]+\.json)?$/] },
   },
   { name: 'a multipart body gzip-coded (no decoder)', category: 'bodies', send: upload(multipart([file('x')]), undefined, ['Content-Encoding: gzip']), expect: [{ status: 415, body: 'gzip' }] },
   { name: 'a multipart upload with a Content-Type other than form-data', category: 'bodies', send: upload(multipart([file('x')]), 'multipart/mixed; boundary=XX'), expect: [{ status: 415 }] },
