@@ -16,7 +16,19 @@ interface Tracked extends Socket {
 /** The parts of Node's server state on a socket that pausing it must agree with. */
 interface NodeFlags extends Socket {
   _paused?: boolean;
-  parser?: { resume(): void } | null;
+  parser?: NodeParser | null;
+}
+
+/**
+ * Node's parser on a server socket. `duration` is the milliseconds since
+ * the message began (0 between messages, counted from the connection's
+ * start for its first), `headersCompleted` whether its head is complete;
+ * Node's own head deadline reads the same two.
+ */
+interface NodeParser {
+  resume(): void;
+  duration?(): number;
+  headersCompleted?(): boolean;
 }
 
 /**
@@ -88,6 +100,17 @@ export class Connection {
     socket._paused = false;
     socket.parser?.resume();
     socket.resume();
+  }
+
+  /**
+   * Whether part of a request head has arrived and the rest has not: the
+   * phase that the head deadline, not the idle timer, judges.
+   */
+  headArriving(): boolean {
+    const parser = (this.socket as NodeFlags).parser;
+    if (parser == null || parser.duration === undefined || parser.headersCompleted === undefined) return false;
+    // A connection that sent nothing yet has no head in progress, only silence.
+    return this.socket.bytesRead > 0 && parser.duration() > 0 && !parser.headersCompleted();
   }
 
   /** Destroys the connection for `reason`, which the abort log line names. */

@@ -104,15 +104,21 @@ export function installLimits(server: Server, limits: Limits, secure: boolean): 
   server.on(secure ? 'secureConnection' : 'connection', (socket: Socket) => trackConnection(socket, limits));
   // With a listener here Node no longer destroys a socket that timed out;
   // this decides, so that an app still working on a response is not cut.
-  server.on('timeout', onTimeout);
+  server.on('timeout', (socket: Socket) => onTimeout(server, socket));
 }
 
-function onTimeout(socket: Socket): void {
+function onTimeout(server: Server, socket: Socket): void {
   const connection = connectionOf(socket);
   if (connection === undefined) {
     socket.destroy();
     return;
   }
+  // A head that stopped arriving is the head deadline's to judge: Node's
+  // check answers it with a 408 saying so (see client-error.ts), where a
+  // drop here would leave the client without a word. The idle timer often
+  // comes first: with equal durations it runs from the last byte, and the
+  // check only every connectionsCheckingInterval.
+  if (connection.headArriving() && (server.headersTimeout > 0 || server.requestTimeout > 0)) return;
   if (socket.writableLength > 0) {
     // Bytes are waiting that the client has not taken for a whole period.
     if (connection.limits.sendTimeout > 0) connection.drop('send timeout');

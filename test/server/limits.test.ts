@@ -159,6 +159,45 @@ describe('timeouts and caps', () => {
     expect(errors.text).toMatch(/^\[[^\]]+\] POST \/upload: client went away \(body timeout\); answered 408\n$/);
   });
 
+  // The idle timer (sendTimeout) runs out first here; the head is still the
+  // head deadline's to judge, with a 408. (Node stops the idle timer while
+  // the next head of a kept-alive connection arrives, so that one is not raced.)
+  const heads: [string, string][] = [
+    ['a request line cut in the middle', 'GET /blo'],
+    ['a head without its blank line', 'PUT /entry HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: 3\r\n'],
+  ];
+  for (const [what, held] of heads) {
+    it(`answers 408 to ${what}, held past the idle timer`, async () => {
+      let calls = 0;
+      const app: App = () => {
+        calls++;
+        return [];
+      };
+      const { port } = await serve(app, { sendTimeout: 200, headersTimeout: 800, connectionsCheckingInterval: 100 });
+      const socket = await openSocket(port);
+      const received = collect(socket);
+      socket.write(held);
+      const started = Date.now();
+      const { bytes } = await received;
+      const elapsed = Date.now() - started;
+      const response = parseResponse(bytes);
+      expect(response.status).toBe(408);
+      expect(response.headers.connection).toBe('close');
+      expect(response.body.toString()).toBe('Request Timeout: the request was not received in time\n');
+      expect(elapsed).toBeGreaterThanOrEqual(600);
+      expect(elapsed).toBeLessThan(3000);
+      expect(calls).toBe(0);
+    });
+  }
+
+  it('still closes a connection that sends nothing, without a word, after the idle timer', async () => {
+    const { port } = await serve(() => [], { sendTimeout: 200, headersTimeout: 5000 });
+    const started = Date.now();
+    const { bytes } = await collect(await openSocket(port));
+    expect(bytes.length).toBe(0);
+    expect(Date.now() - started).toBeLessThan(2000);
+  });
+
   it('does not count an unread body against the client', async () => {
     const app: App = async (environ, startResponse) => {
       // The body is all there, but the app takes its time before reading it.
