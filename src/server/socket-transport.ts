@@ -275,46 +275,37 @@ export class SocketTransport implements Transport, AsyncIterable<Uint8Array>, Co
    * the client is still there, reading the refusal. False when it was not.
    */
   #logRefused(): boolean {
-    const req = this.#req;
-    const refusal = parseRefusalOn(req.socket);
-    if (refusal === undefined || req.complete) return false;
-    if (!this.#firstLine()) return true;
-    try {
-      this.#context.errors.write(`[${new Date().toISOString()}] ${req.method} ${req.url}: request refused mid-way (${refusal.code} ${refusal.text.trimEnd()})\n`);
-    } catch {
-      // A broken error stream must not stop the server from answering.
-    }
+    const refusal = parseRefusalOn(this.#req.socket);
+    if (refusal === undefined || this.#req.complete) return false;
+    this.#logLine(`request refused mid-way (${refusal.code} ${refusal.text.trimEnd()})`);
     return true;
   }
 
   /** One short line for a client that went away; never a stack, never twice. */
   #logGone(): void {
-    if (!this.#firstLine()) return;
-    const req = this.#req;
-    const reason = this.#knownReason() ?? 'connection closed';
     const sent = this.#timedOut
       ? '; answered 408'
       : this.#res.headersSent
-        ? ` after ${formatSize(Math.max(0, (req.socket.bytesWritten ?? 0) - this.#startBytes))} of the response`
+        ? ` after ${formatSize(Math.max(0, (this.#req.socket.bytesWritten ?? 0) - this.#startBytes))} of the response`
         : ' before the response';
-    try {
-      this.#context.errors.write(`[${new Date().toISOString()}] ${req.method} ${req.url}: client went away (${reason})${sent}\n`);
-    } catch {
-      // A broken error stream must not stop the server from answering.
-    }
+    this.#logLine(`client went away (${this.#knownReason() ?? 'connection closed'})${sent}`);
   }
 
   /**
-   * Whether this is the first line about the client leaving, for this
-   * response and for its connection: a reset seen by the socket and by the
+   * Writes the line about the client leaving, unless this response or its
+   * connection has one already: a reset seen by the socket and by the
    * response's own cycle is one event.
    */
-  #firstLine(): boolean {
+  #logLine(what: string): void {
     const connection = this.#connection;
-    if (this.#goneLogged || connection?.goneLogged === true) return false;
+    if (this.#goneLogged || connection?.goneLogged === true) return;
     this.#goneLogged = true;
     if (connection !== undefined) connection.goneLogged = true;
-    return true;
+    try {
+      this.#context.errors.write(`[${new Date().toISOString()}] ${this.#req.method} ${this.#req.url}: ${what}\n`);
+    } catch {
+      // A broken error stream must not stop the server from answering.
+    }
   }
 
   #firstBytes(chunk: Chunk): Chunk {
