@@ -67,10 +67,12 @@ export function refuseHead(req: IncomingMessage): Refusal | undefined {
   if (req.method === 'TRACE') {
     return { code: 501, reason: 'Not Implemented', text: 'Not Implemented: TRACE is not supported by this server\n', close: false };
   }
-  if (req.httpVersionMinor === 0 && req.headers['transfer-encoding'] !== undefined) {
+  // From rawHeaders, not req.headers: Node builds that object on first use,
+  // a cost every request would pay for a check that almost never fires.
+  const codings = transferCodings(req.rawHeaders);
+  if (req.httpVersionMinor === 0 && fieldValue(req.rawHeaders, 'transfer-encoding') !== undefined) {
     return badRequest('Transfer-Encoding in an HTTP/1.0 request (faulty framing)', true);
   }
-  const codings = transferCodings(req.rawHeaders);
   if (codings.length > 0) {
     // Without chunked last nothing says where the body ends (RFC 9112 §6.3);
     // the parser would fail on the body's first byte, after the app started.
@@ -80,7 +82,7 @@ export function refuseHead(req: IncomingMessage): Refusal | undefined {
       return { code: 501, reason: 'Not Implemented', text: `Not Implemented: transfer coding ${quote(coding)} is not supported\n`, close: true };
     }
   }
-  const expectation = req.httpVersionMinor === 1 ? unknownExpectation(req.headers.expect) : undefined;
+  const expectation = req.httpVersionMinor === 1 ? unknownExpectation(fieldValue(req.rawHeaders, 'expect')) : undefined;
   if (expectation !== undefined) {
     return {
       code: 417,
@@ -105,6 +107,17 @@ function transferCodings(raw: readonly string[]): string[] {
     }
   }
   return codings;
+}
+
+/** A field's value from rawHeaders, repeats joined with `, ` as Node joins them; `undefined` when absent. */
+function fieldValue(raw: readonly string[], lowerName: string): string | undefined {
+  let value: string | undefined;
+  for (let i = 0; i < raw.length; i += 2) {
+    const name = raw[i] as string;
+    if (name.length !== lowerName.length || name.toLowerCase() !== lowerName) continue;
+    value = value === undefined ? (raw[i + 1] as string) : `${value}, ${raw[i + 1] as string}`;
+  }
+  return value;
 }
 
 /** The first member of an `Expect` value other than `100-continue`. */
