@@ -17,9 +17,9 @@
  */
 export interface HostParts {
   /** The host without its port, normalised for comparison. */
-  name: string;
+  readonly name: string;
   /** The port as sent (digits, 0–65535), or `undefined` when there is none. */
-  port: string | undefined;
+  readonly port: string | undefined;
 }
 
 // RFC 3986 §3.2.2: reg-name = *( unreserved / pct-encoded / sub-delims ),
@@ -44,6 +44,21 @@ const MAX_HOST = 255 + 8;
  * ```
  */
 export function parseHost(value: string): HostParts | undefined {
+  // Clients send the same few Host values on every request, so each is
+  // parsed once; the cap keeps a client inventing hosts from growing it.
+  const known = PARSED.get(value);
+  if (known !== undefined) return known === null ? undefined : known;
+  const parsed = parseHostOnce(value);
+  const shared = parsed === undefined ? undefined : Object.freeze(parsed);
+  if (PARSED.size >= MAX_PARSED) PARSED.clear();
+  PARSED.set(value, shared ?? null);
+  return shared;
+}
+
+const PARSED = new Map<string, HostParts | null>();
+const MAX_PARSED = 256;
+
+function parseHostOnce(value: string): HostParts | undefined {
   if (value.length > MAX_HOST) return undefined;
   let name: string;
   let rest: string;
