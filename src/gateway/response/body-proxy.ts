@@ -4,6 +4,7 @@
  *
  * @module
  */
+import { openBody } from '../body.js';
 import type { Body, Chunk } from '../types.js';
 import type { BodyHooks, ProxyOptions } from './body-hooks.js';
 import { AsyncProxy, SyncProxy } from './proxies.js';
@@ -44,11 +45,9 @@ export function proxyBody(body: Body, hooks: BodyHooks, options: ProxyOptions = 
  */
 export async function closeBody(body: Body): Promise<unknown> {
   try {
-    const asyncFactory = (body as Partial<AsyncIterable<Chunk>>)[Symbol.asyncIterator];
-    const iterator = typeof asyncFactory === 'function' ? asyncFactory.call(body) : (body as Iterable<Chunk>)[Symbol.iterator]();
-    await iterator.return?.();
-    return undefined;
+    return await openBody(body).close();
   } catch (error) {
-    return error ?? new Error('body return() threw undefined');
+    // Taking the iterator threw; close() itself never rejects.
+    return error ?? new Error('body iterator threw undefined');
   }
 }
