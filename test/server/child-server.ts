@@ -73,9 +73,12 @@ export interface ChildServer {
   stop(): Promise<void>;
 }
 
-/** Transpiles the server into a temporary folder; returns it and a cleanup. */
-export function buildChildServer(): { folder: string; remove: () => void } {
-  const folder = mkdtempSync(join(tmpdir(), 'tsgi-limits-'));
+/**
+ * Transpiles the server layer and the gateway below it (subfolders
+ * included) into `folder`, as an ES module package a child can run
+ * without a build step.
+ */
+export function transpileServerLayers(folder: string): void {
   const copy = (sub: string): void => {
     mkdirSync(join(folder, sub));
     for (const entry of readdirSync(join(root, 'src', sub), { withFileTypes: true })) {
@@ -94,6 +97,12 @@ export function buildChildServer(): { folder: string; remove: () => void } {
   copy('gateway');
   copy('server');
   writeFileSync(join(folder, 'package.json'), '{"type":"module"}');
+}
+
+/** Transpiles the server into a temporary folder; returns it and a cleanup. */
+export function buildChildServer(): { folder: string; remove: () => void } {
+  const folder = mkdtempSync(join(tmpdir(), 'tsgi-limits-'));
+  transpileServerLayers(folder);
   writeFileSync(join(folder, 'main.js'), MAIN);
   return { folder, remove: () => rmSync(folder, { recursive: true, force: true }) };
 }

@@ -1,13 +1,12 @@
 import { spawn } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { transformFileSync } from '@swc/core';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MemoryErrors } from '../../src/gateway/errors.js';
 import type { App } from '../../src/gateway/types.js';
 import { makeServer, type TsgiServer } from '../../src/server/server.js';
+import { transpileServerLayers } from './child-server.js';
 import { collect, openSocket, parseResponse, serve, waitFor } from './helpers.js';
 
 const hello: App = function hello(_environ, startResponse) {
@@ -225,32 +224,13 @@ describe('serveForever and close', () => {
 });
 
 describe('signals', () => {
-  const root = join(dirname(fileURLToPath(import.meta.url)), '../..');
   let out: string;
 
   // The child runs the server from plain JavaScript, transpiled here with
   // the swc the tests already use, so no build step is needed.
   beforeAll(() => {
     out = mkdtempSync(join(tmpdir(), 'tsgi-server-'));
-    // The server's layer and the gateway below it, subfolders included.
-    const copy = (folder: string): void => {
-      mkdirSync(join(out, folder));
-      for (const entry of readdirSync(join(root, 'src', folder), { withFileTypes: true })) {
-        if (entry.isDirectory()) {
-          copy(join(folder, entry.name));
-          continue;
-        }
-        if (!entry.name.endsWith('.ts')) continue;
-        const { code } = transformFileSync(join(root, 'src', folder, entry.name), {
-          jsc: { parser: { syntax: 'typescript' }, target: 'es2022' },
-          module: { type: 'es6' },
-        });
-        writeFileSync(join(out, folder, entry.name.replace(/\.ts$/, '.js')), code);
-      }
-    };
-    copy('gateway');
-    copy('server');
-    writeFileSync(join(out, 'package.json'), '{"type":"module"}');
+    transpileServerLayers(out);
     writeFileSync(
       join(out, 'main.js'),
       `import { makeServer } from './server/server.js';
