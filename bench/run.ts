@@ -1,168 +1,168 @@
 /**
- * The hello-world benchmark: tsgi (function app and BaseHandler app) against
- * bare node:http, Fastify and Express. Run it with `npm run bench`; see
- * `config.ts` for the `BENCH_*` settings and `bench/RESULTS.md` for output.
+ * `npm run bench`: for each group, start its servers, check their responses,
+ * warm each up, measure them interleaved over rounds under wrk, stop them;
+ * then the multipart part; then write the report. Any failed request aborts.
  *
  * @module
  */
-import { mkdirSync, writeFileSync } from 'node:fs';
-import { loadavg } from 'node:os';
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { readConfig } from './config.js';
-import { LoadClient } from './load/client.js';
-import { measureQuietly, NoiseBudget } from './measure.js';
-import { hasTaskset } from './process/affinity.js';
-import { waitForQuiet } from './process/quiet.js';
-import { ChildGroup } from './process/child.js';
-import { captureProfile } from './profile/capture.js';
-import { planProfiles } from './profile/plan.js';
-import { summariseProfile } from './profile/summarise.js';
-import { consoleSummary } from './report/console.js';
-import { integer, percent } from './report/format.js';
-import { describeMachine } from './report/machine.js';
-import { renderReport, type ProfiledServer } from './report/markdown.js';
-import { SERVERS, type ServerSpec } from './servers/catalog.js';
-import { launchServer, type RunningServer } from './servers/launch.js';
-import { schedule } from './schedule.js';
-import { runSections, sectionsMarkdown, selectSections } from './sections.js';
-import { summarise, type RunRecord } from './stats.js';
-import { VerificationError, verifyServers } from './verify/verify.js';
+import { CLK_TCK, cpuTicks, startServer, type RunningServer } from './launch.js';
+import { multipartSection } from './multipart/section.js';
+import { summariseProfile } from './profile.js';
+import { consoleLines, groupSection, machineSection, type GroupOutcome, type RowResult } from './report.js';
+import { isScenarioId, SCENARIOS, selectGroups, type Group, type Row, type ScenarioId } from './scenarios.js';
+import { primeCookie, VerificationError, verifyGroup } from './verify/verify.js';
+import { requireWrk, runWrk, wrkFlags, writeScript } from './wrk.js';
 
 const repoRoot = fileURLToPath(new URL('../../', import.meta.url)); // from dist/bench/
-const started = performance.now();
-const pinned = hasTaskset();
-const config = readConfig(process.env, pinned);
-const machine = describeMachine(pinned);
-const servers = selectServers(config.servers);
-const children = new ChildGroup();
-const log = (message: string): void => console.error(`[bench] ${message}`);
+const outDir = join(repoRoot, 'bench', '.out');
 
-// However the run ends — error, Ctrl-C, or kill — no server is left behind.
-process.on('exit', () => children.killAllNow());
-for (const signal of ['SIGINT', 'SIGTERM'] as const) {
-  process.once(signal, () => {
-    log(`${signal}: stopping children`);
-    void children.stopAll().finally(() => process.exit(130));
+function positive(name: string, fallback: number): number {
+  const raw = process.env[name];
+  const value = raw === undefined ? fallback : Number(raw);
+  if (!(value > 0) || !Number.isInteger(value)) throw new Error(`${name} must be a positive integer, got ${raw}`);
+  return value;
+}
+
+const config = {
+  duration: positive('BENCH_DURATION', 3),
+  rounds: positive('BENCH_ROUNDS', 3),
+  connections: positive('BENCH_CONNECTIONS', 10),
+  profile: process.env['BENCH_PROFILE'] === '1',
+  output: process.env['BENCH_OUTPUT'] ?? join(repoRoot, 'bench', 'RESULTS.md'),
+  selected: process.env['BENCH_SCENARIOS']?.split(',').map((id) => id.trim()).filter((id) => id !== ''),
+};
+
+/** A run that saw a failed request: names the scenario and server. */
+class LoadError extends Error {
+  override name = 'LoadError';
+}
+
+const log = (line: string): void => console.error(`[bench] ${line}`);
+
+/** One wrk run against `server`, with its CPU per request; aborts on any failed request. */
+async function measure(server: RunningServer, script: string, seconds: number): Promise<{ cpuMicros: number; rps: number }> {
+  const before = cpuTicks(server.pid);
+  const result = await runWrk({
+    port: server.port,
+    path: SCENARIOS[server.row.scenario].request.path,
+    script,
+    seconds,
+    connections: config.connections,
   });
+  const ticks = cpuTicks(server.pid) - before;
+  const where = `scenario ${server.row.scenario}, server ${server.row.server} (${server.row.label})`;
+  if (result.non2xx > 0) throw new LoadError(`${where}: ${result.non2xx} non-2xx/3xx responses\n${result.output}`);
+  if (result.socketErrors !== undefined) throw new LoadError(`${where}: ${result.socketErrors}\n${result.output}`);
+  if (result.requests === 0) throw new LoadError(`${where}: no requests completed\n${result.output}`);
+  return { cpuMicros: ((ticks / CLK_TCK) * 1e6) / result.requests, rps: result.requestsPerSecond };
+}
+
+function shuffled<T>(items: readonly T[]): T[] {
+  const copy = [...items];
+  for (let i = copy.length - 1; i > 0; i--) {
+    const j = Math.floor(Math.random() * (i + 1));
+    [copy[i], copy[j]] = [copy[j] as T, copy[i] as T];
+  }
+  return copy;
+}
+
+/** The session cookie for rows whose visitor returns, from each row's own server. */
+async function cookiesFor(servers: readonly RunningServer[]): Promise<Map<string, string>> {
+  const cookies = new Map<string, string>();
+  for (const server of servers) {
+    if (SCENARIOS[server.row.scenario].cookie === 'returning') cookies.set(server.row.id, await primeCookie(server.port));
+  }
+  return cookies;
+}
+
+function scriptFor(group: Group, row: Row, cookie: string | undefined): string {
+  const file = join(outDir, 'wrk', `${group.id}-${row.id}.lua`);
+  writeScript(file, SCENARIOS[row.scenario].request, cookie);
+  return file;
+}
+
+async function runGroup(group: Group): Promise<GroupOutcome> {
+  log(`${group.id}: starting ${group.rows.map((row) => row.id).join(', ')}`);
+  const servers: RunningServer[] = [];
+  try {
+    for (const row of group.rows) servers.push(await startServer(row, join(outDir, 'logs')));
+    const cookies = await cookiesFor(servers);
+    const verdicts = await verifyGroup(group.id, servers, cookies);
+    const scripts = new Map(servers.map((server) => [server, scriptFor(group, server.row, cookies.get(server.row.id))]));
+    for (const server of servers) await measure(server, scripts.get(server) as string, 1);
+    const results = new Map<RunningServer, RowResult>(servers.map((s) => [s, { row: s.row, cpuMicros: [], requestsPerSecond: [] }]));
+    for (let round = 1; round <= config.rounds; round++) {
+      for (const server of shuffled(servers)) {
+        const { cpuMicros, rps } = await measure(server, scripts.get(server) as string, config.duration);
+        const result = results.get(server) as RowResult;
+        result.cpuMicros.push(cpuMicros);
+        result.requestsPerSecond.push(rps);
+        log(`${group.id} round ${round}/${config.rounds} ${server.row.id}: ${cpuMicros.toFixed(1)} µs/req, ${Math.round(rps)} req/s`);
+      }
+    }
+    return { group, results: [...results.values()], verdicts };
+  } finally {
+    await Promise.all(servers.map((server) => server.stop()));
+  }
+}
+
+/** Each tsgi row once more under `--cpu-prof`, with a top-20 self-time table beside the profile. */
+async function profileGroup(group: Group): Promise<void> {
+  for (const row of group.rows.filter((candidate) => candidate.server === 'tsgi')) {
+    const dir = join(outDir, 'profiles', `${row.scenario}-${row.server}`);
+    rmSync(dir, { recursive: true, force: true });
+    const server = await startServer(row, join(outDir, 'logs'), ['--cpu-prof', `--cpu-prof-dir=${dir}`]);
+    try {
+      const cookies = await cookiesFor([server]);
+      const script = scriptFor(group, row, cookies.get(row.id));
+      await measure(server, script, 1); // so the profile is mostly of optimised code
+      await measure(server, script, config.duration);
+    } finally {
+      await server.stop();
+    }
+    writeFileSync(join(dir, 'top.md'), summariseProfile(dir, 20));
+    log(`profile: ${join(dir, 'top.md')}`);
+  }
+}
+
+function selectedScenarios(): { scenarios: ScenarioId[] | undefined; multipart: boolean } {
+  if (config.selected === undefined) return { scenarios: undefined, multipart: true };
+  const unknown = config.selected.filter((id) => id !== 'multipart' && !isScenarioId(id));
+  if (unknown.length > 0) throw new Error(`BENCH_SCENARIOS: unknown ${unknown.join(', ')}`);
+  return { scenarios: config.selected.filter(isScenarioId), multipart: config.selected.includes('multipart') };
 }
 
 try {
-  if (!pinned) log('taskset not found: running unpinned');
-  log(`${servers.length} servers × ${config.pipelining.length} levels × ${config.rounds} rounds × ${config.durationSeconds} s`);
-  const loader = await LoadClient.start(children, {
-    cores: { server: config.serverCpu, client: config.clientCpu },
-    connections: config.connections,
-  });
-  const running: RunningServer[] = [];
-  for (const spec of servers) {
-    running.push(await launchServer(children, spec, { ...cpuOption(config.serverCpu), nodeArgs: config.serverNodeArgs }));
+  requireWrk();
+  const started = performance.now();
+  const { scenarios, multipart } = selectedScenarios();
+  const groups = scenarios?.length === 0 ? [] : selectGroups(scenarios);
+  const settings = `BENCH_DURATION=${config.duration} BENCH_ROUNDS=${config.rounds} BENCH_CONNECTIONS=${config.connections}`;
+  const sections = [machineSection(wrkFlags(config.connections, config.duration), `\`${settings}\`, warm-up 1 s per server`)];
+  const outcomes: GroupOutcome[] = [];
+  for (const group of groups) {
+    const outcome = await runGroup(group);
+    outcomes.push(outcome);
+    sections.push(groupSection(outcome));
+    console.log(consoleLines(outcome));
+    if (config.profile) await profileGroup(group);
   }
-
-  const verdicts = await verifyServers(running);
-  log('every response matches bare node:http');
-
-  for (const pipelining of config.pipelining) {
-    for (const server of running) {
-      log(`warm-up ${server.spec.id} -p ${pipelining}`);
-      await loader.run(server.url, server.child.pid, pipelining, config.warmupSeconds);
-    }
-  }
-
-  const noise = new NoiseBudget({
-    // Unpinned, there is no core that our own children leave alone to watch.
-    cores: config.serverCpu === undefined || config.clientCpu === undefined ? [] : [config.serverCpu, config.clientCpu],
-    limit: config.noiseLimit,
-    runSeconds: config.durationSeconds,
-    budgetSeconds: config.budgetSeconds,
-  });
-  const records: RunRecord[] = [];
-  const slots = schedule(running, config.pipelining, config.rounds);
-  for (const [index, { round, pipelining, item: server }] of slots.entries()) {
-    const runsLeft = slots.length - index;
-    const { measurement, attempts, spoiled } = await measureQuietly(
-      loader,
-      server,
-      pipelining,
-      config.durationSeconds,
-      noise,
-      runsLeft,
-    );
-    records.push({ round, pipelining, serverId: server.spec.id, measurement, attempts, spoiled });
-    const other = percent(Math.max(measurement.serverCoreOther ?? 0, measurement.clientCoreOther ?? 0));
-    log(
-      `round ${round + 1}/${config.rounds} -p ${pipelining} ${server.spec.id}: ` +
-        `${integer(measurement.requestsPerSecond)} req/s (other work ≤ ${other}, attempt ${attempts})`,
-    );
-  }
-  const summaries = config.pipelining.map((level) => summarise(records, servers, level));
-  // Free the server CPU before profiling, so profiles see the same machine.
-  for (const server of running) await children.stop(server.child);
-
-  const plan = planProfiles(config.profile, summaries, servers);
-  const profiles: ProfiledServer[] = [];
-  for (const { spec, pipelining } of plan.targets) {
-    log(`profiling ${spec.id} -p ${pipelining}`);
-    await waitForQuiet(noise.cores, noise.limit, 10_000);
-    const capture = await captureProfile({
-      group: children,
-      loader,
-      spec,
-      pipelining,
-      warmupSeconds: config.warmupSeconds,
-      seconds: config.profileSeconds,
-      dir: join(config.outDir, 'profiles'),
-      nodeArgs: config.serverNodeArgs,
-      ...cpuOption(config.serverCpu),
-    });
-    profiles.push({ capture, summary: summariseProfile(capture.file, repoRoot, 15, capture.window) });
-  }
-
-  const report = renderReport({
-    machine,
-    config,
-    servers,
-    serverCpus: new Map(running.map((server) => [server.spec.id, server.cpus])),
-    clientCpus: loader.cpus,
-    verdicts,
-    summaries,
-    records,
-    profileReason: plan.reason,
-    noise: { retries: noise.retries, waitedSeconds: noise.waitedMs / 1_000 },
-    profiles,
-    elapsedSeconds: (performance.now() - started) / 1_000,
-    loadAverageEnd: loadavg(),
-  });
-  const outcomes = await runSections(selectSections(process.env['BENCH_SECTIONS']), log);
+  if (multipart) sections.push(await multipartSection(log));
+  sections.push(`Bench wall time: ${((performance.now() - started) / 1000).toFixed(0)} s.\n`);
   mkdirSync(dirname(config.output), { recursive: true });
-  writeFileSync(config.output, report + sectionsMarkdown(outcomes));
-  mkdirSync(config.outDir, { recursive: true });
-  writeFileSync(join(config.outDir, 'results.json'), JSON.stringify({ machine, config, records, summaries }, null, 2));
-
-  console.log(consoleSummary(summaries));
-  console.log(`\nwrote ${config.output}`);
+  writeFileSync(config.output, sections.join('\n'));
+  mkdirSync(outDir, { recursive: true });
+  writeFileSync(join(outDir, 'results.json'), JSON.stringify({ config, outcomes }, null, 2));
+  log(`wrote ${config.output}`);
 } catch (error) {
-  if (error instanceof VerificationError) {
-    console.error(`\n[bench] ABORTED: responses differ, so the numbers would not compare like with like.\n${error.message}`);
+  if (error instanceof VerificationError || error instanceof LoadError) {
+    console.error(`[bench] ABORTED: ${error.message}`);
     process.exitCode = 2;
   } else {
     console.error('[bench] failed:', error);
     process.exitCode = 1;
   }
-} finally {
-  await children.stopAll();
-}
-
-/** The servers named by BENCH_SERVERS, in catalog order, always with bare node (the reference). */
-function selectServers(ids: string[] | undefined): ServerSpec[] {
-  if (ids === undefined) return [...SERVERS];
-  const unknown = ids.filter((id) => !SERVERS.some((server) => server.id === id));
-  if (unknown.length > 0) {
-    throw new Error(`BENCH_SERVERS: unknown ${unknown.join(', ')}; known: ${SERVERS.map((s) => s.id).join(', ')}`);
-  }
-  return SERVERS.filter((server) => server.reference || ids.includes(server.id));
-}
-
-function cpuOption(cpu: number | undefined): { cpu?: number } {
-  return cpu === undefined ? {} : { cpu };
 }

@@ -1,44 +1,52 @@
 /**
- * The server child of the upload bench: a tsgi app that streams every
- * multipart upload to a temporary directory with `saveFiles`, answers the
- * stored sizes, and deletes the files. It prints its port on stdout.
+ * The server child of the upload bench, started as `tsgi` (an app streaming
+ * the upload to disk with `saveFiles`) or `busboy` (node:http piping busboy's
+ * file stream to disk: the floor tsgi is held to). It answers the stored
+ * sizes, deletes the files, and prints its port on stdout.
  *
  * @module
  */
+import { createWriteStream, rmSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
+import { createServer, type RequestListener } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { pipeline } from 'node:stream/promises';
+import busboy from 'busboy';
 import { makeServer, saveFiles, type App } from '../../src/index.js';
+import { listenNode, serveChild } from '../servers/child.js';
 
+const MAX_FILE = 2 * 1024 * 1024 * 1024;
 const dir = await mkdtemp(join(tmpdir(), 'tsgi-bench-upload-'));
+process.on('exit', () => rmSync(dir, { recursive: true, force: true }));
 
-// The parent reads RSS from /proc; the split into heap and buffers helps
-// explain it, and only the process itself can see that.
-const peaks = { heapUsed: 0, external: 0, arrayBuffers: 0 };
-setInterval(() => {
-  const usage = process.memoryUsage();
-  peaks.heapUsed = Math.max(peaks.heapUsed, usage.heapUsed);
-  peaks.external = Math.max(peaks.external, usage.external);
-  peaks.arrayBuffers = Math.max(peaks.arrayBuffers, usage.arrayBuffers);
-}, 20).unref();
-
-const app: App = async (environ, startResponse) => {
-  const form = await saveFiles(environ, dir, { limits: { fileSize: 2 * 1024 * 1024 * 1024, files: 1 } });
-  const sizes = Object.values(form.files).flatMap((files) => files.map((file) => file.size));
-  await Promise.all(Object.values(form.files).flatMap((files) => files.map((file) => rm(file.path, { force: true }))));
+const tsgiApp: App = async (environ, startResponse) => {
+  const form = await saveFiles(environ, dir, { limits: { fileSize: MAX_FILE, files: 1 } });
+  const files = Object.values(form.files).flat();
+  await Promise.all(files.map((file) => rm(file.path, { force: true })));
   startResponse('200 OK', [['Content-Type', 'application/json']]);
-  return [JSON.stringify({ sizes, peaks })];
+  return [JSON.stringify({ sizes: files.map((file) => file.size) })];
 };
 
-const server = makeServer('127.0.0.1', 0, app, { log: null, handleSignals: false });
-await server.listen();
-process.stdout.write(`${server.port}\n`);
-
-const stop = async (): Promise<void> => {
-  await server.close();
-  await rm(dir, { recursive: true, force: true });
-  process.exit(0);
+const busboyAlone: RequestListener = (req, res) => {
+  const parser = busboy({ headers: req.headers, limits: { fileSize: MAX_FILE, files: 1 } });
+  const writes: Array<Promise<number>> = [];
+  parser.on('file', (_name, stream) => {
+    const path = join(dir, `upload-${writes.length}`);
+    const out = createWriteStream(path);
+    writes.push(pipeline(stream, out).then(async () => (await rm(path), out.bytesWritten)));
+  });
+  parser.once('close', () => {
+    void Promise.all(writes).then((sizes) => {
+      res.writeHead(200, { 'Content-Type': 'application/json' }).end(JSON.stringify({ sizes }));
+    });
+  });
+  req.pipe(parser);
 };
-process.on('SIGTERM', () => void stop());
-process.stdin.on('end', () => void stop());
-process.stdin.resume();
+
+await serveChild(async () => {
+  if (process.argv[2] === 'busboy') return listenNode(createServer(busboyAlone));
+  const server = makeServer('127.0.0.1', 0, tsgiApp, { log: null, handleSignals: false });
+  await server.listen();
+  return server.port;
+});

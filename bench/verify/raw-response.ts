@@ -1,20 +1,13 @@
 /**
- * Reading responses off a raw socket, so the comparison sees the exact bytes
- * each server wrote (fetch would normalise header case and order).
+ * Reading responses off a raw socket, so the check sees the exact bytes each
+ * server wrote (fetch would normalise header case and order).
  *
  * @module
  */
 import { connect } from 'node:net';
+import type { BenchRequest } from '../scenarios.js';
 
-/**
- * One HTTP/1.1 response as it arrived.
- *
- * @example
- * ```ts
- * const [first] = await fetchRawResponses(port, 1);
- * console.log(first!.statusLine, first!.headers, first!.body.toString());
- * ```
- */
+/** One HTTP/1.1 response as it arrived, its body unframed (chunked decoded). */
 export interface RawResponse {
   /** E.g. `HTTP/1.1 200 OK`. */
   statusLine: string;
@@ -24,40 +17,39 @@ export interface RawResponse {
 }
 
 const HEAD_END = Buffer.from('\r\n\r\n');
+const CRLF = Buffer.from('\r\n');
 
 /**
- * Sends `count` GET / requests one after another over a single keep-alive
- * connection and returns the responses. Fails if the server closes the
- * connection early, omits Content-Length, or is slower than `timeoutMs`.
- *
- * @example
- * ```ts
- * const responses = await fetchRawResponses(41234, 2);
- * ```
+ * The bytes of `request` as wrk sends them: Host first, then the scenario's
+ * headers, Content-Length for a body.
  */
-export function fetchRawResponses(port: number, count: number, timeoutMs = 5_000): Promise<RawResponse[]> {
+export function requestBytes(request: BenchRequest, port: number): string {
+  const lines = [`${request.method} ${request.path} HTTP/1.1`, `Host: 127.0.0.1:${port}`];
+  for (const [name, value] of Object.entries(request.headers)) lines.push(`${name}: ${value}`);
+  if (request.body !== undefined) lines.push(`Content-Length: ${Buffer.byteLength(request.body)}`);
+  return `${lines.join('\r\n')}\r\n\r\n${request.body ?? ''}`;
+}
+
+/**
+ * Sends `request` `count` times, one after another, over one keep-alive
+ * connection and resolves to the responses. Fails if the connection closes
+ * early, a response is unframed, or it all takes over `timeoutMs`.
+ */
+export function fetchRawResponses(port: number, request: BenchRequest, count: number, timeoutMs = 5_000): Promise<RawResponse[]> {
   return new Promise((resolve, reject) => {
     const socket = connect(port, '127.0.0.1');
     const responses: RawResponse[] = [];
     let buffered = Buffer.alloc(0);
+    const timer = setTimeout(() => fail(new Error(`no complete response within ${timeoutMs} ms`)), timeoutMs);
     const fail = (error: Error): void => {
+      clearTimeout(timer);
       socket.destroy();
       reject(error);
     };
-    const timer = setTimeout(() => fail(new Error(`no complete response within ${timeoutMs} ms`)), timeoutMs);
-    const request = (): void => {
-      socket.write(`GET / HTTP/1.1\r\nHost: 127.0.0.1:${port}\r\n\r\n`);
-    };
-
-    socket.on('connect', request);
-    socket.on('error', (error) => {
-      clearTimeout(timer);
-      fail(error);
-    });
-    socket.on('close', () => {
-      clearTimeout(timer);
-      if (responses.length < count) reject(new Error(`connection closed after ${responses.length} of ${count} responses`));
-    });
+    const send = (): boolean => socket.write(requestBytes(request, port));
+    socket.on('connect', send);
+    socket.on('error', fail);
+    socket.on('close', () => fail(new Error(`connection closed after ${responses.length} of ${count} responses`)));
     socket.on('data', (data: Buffer) => {
       buffered = Buffer.concat([buffered, data]);
       try {
@@ -65,22 +57,23 @@ export function fetchRawResponses(port: number, count: number, timeoutMs = 5_000
         if (parsed === undefined) return;
         responses.push(parsed.response);
         buffered = buffered.subarray(parsed.consumed);
-        if (responses.length === count) {
-          clearTimeout(timer);
-          socket.end();
-          resolve(responses);
-        } else {
-          request();
-        }
-      } catch (error) {
+        if (responses.length < count) return void send();
         clearTimeout(timer);
+        socket.removeAllListeners('close');
+        socket.end();
+        resolve(responses);
+      } catch (error) {
         fail(error as Error);
       }
     });
   });
 }
 
-/** One complete response from the front of `data`, or undefined if more bytes are needed. */
+function header(headers: RawResponse['headers'], name: string): string | undefined {
+  return headers.find(([candidate]) => candidate.toLowerCase() === name)?.[1];
+}
+
+/** One complete response from the front of `data`, or undefined while more bytes are needed. */
 function parseResponse(data: Buffer): { response: RawResponse; consumed: number } | undefined {
   const headEnd = data.indexOf(HEAD_END);
   if (headEnd === -1) return undefined;
@@ -89,12 +82,26 @@ function parseResponse(data: Buffer): { response: RawResponse; consumed: number 
     const colon = line.indexOf(':');
     return [line.slice(0, colon), line.slice(colon + 1).trim()];
   });
-  const length = headers.find(([name]) => name.toLowerCase() === 'content-length')?.[1];
-  // Every server here must frame the hello body with Content-Length; chunked
-  // framing would already be a byte difference worth failing on.
-  if (length === undefined) throw new Error(`response has no Content-Length:\n${statusLine}\n${lines.join('\n')}`);
-  const bodyStart = headEnd + HEAD_END.length;
-  const end = bodyStart + Number(length);
-  if (data.length < end) return undefined;
-  return { response: { statusLine, headers, body: Buffer.from(data.subarray(bodyStart, end)) }, consumed: end };
+  const start = headEnd + HEAD_END.length;
+  const length = header(headers, 'content-length');
+  if (length !== undefined) {
+    const end = start + Number(length);
+    if (data.length < end) return undefined;
+    return { response: { statusLine, headers, body: Buffer.from(data.subarray(start, end)) }, consumed: end };
+  }
+  if (!/chunked/i.test(header(headers, 'transfer-encoding') ?? '')) {
+    throw new Error(`response is framed by neither Content-Length nor chunked:\n${statusLine}\n${lines.join('\n')}`);
+  }
+  const chunks: Buffer[] = [];
+  for (let at = start; ; ) {
+    const sizeEnd = data.indexOf(CRLF, at);
+    if (sizeEnd === -1) return undefined;
+    const size = Number.parseInt(data.subarray(at, sizeEnd).toString('latin1'), 16);
+    const next = sizeEnd + 2 + size + 2;
+    if (data.length < next) return undefined;
+    // Trailers are not expected from any server here; a last chunk ends the body.
+    if (size === 0) return { response: { statusLine, headers, body: Buffer.concat(chunks) }, consumed: next };
+    chunks.push(data.subarray(sizeEnd + 2, sizeEnd + 2 + size));
+    at = next;
+  }
 }
