@@ -8,6 +8,33 @@ import type { App, AppClass, AppLike, Body, Environ, StartResponse } from './typ
 const classApps = new WeakMap<AppClass, App>();
 
 /**
+ * The key of an optional static method through which an {@link AppClass}
+ * answers a request itself, called as `AppClass[ANSWER](environ,
+ * startResponse)` with the class as `this`. It must answer exactly as
+ * constructing the class and iterating the instance would; it may return a
+ * different body (an array once the answer is known), which is why hosts
+ * reach a class only through {@link toApp}. `BaseHandler` uses it to send a
+ * body its method returned synchronously without an async iteration.
+ *
+ * @example
+ * ```ts
+ * class Hello {
+ *   static [ANSWER](environ: Environ, startResponse: StartResponse): Body {
+ *     startResponse('200 OK', [['Content-Type', 'text/plain; charset=utf-8']]);
+ *     return ['Hello world!\n'];
+ *   }
+ *   constructor(environ: Environ, startResponse: StartResponse) {
+ *     startResponse('200 OK', [['Content-Type', 'text/plain; charset=utf-8']]);
+ *   }
+ *   *[Symbol.iterator]() { yield 'Hello world!\n'; }
+ * }
+ * ```
+ */
+export const ANSWER: unique symbol = Symbol.for('tsgi.answer');
+
+type Answering = AppClass & { [ANSWER]?: (this: AppClass, environ: Environ, startResponse: StartResponse) => Body | Promise<Body> };
+
+/**
  * Whether `candidate` is an {@link AppClass}: a class whose instances are
  * iterable, like `BaseHandler` subclasses. Plain functions are apps instead.
  *
@@ -48,7 +75,8 @@ export function isAppLike(candidate: unknown): candidate is AppLike {
 /**
  * Returns an {@link App} for an App or an {@link AppClass}. A class becomes a
  * function that constructs one instance per request and returns it as the
- * body. The same class always yields the same function.
+ * body, or that calls the class's {@link ANSWER} method when it has one.
+ * The same class always yields the same function.
  *
  * @example
  * ```ts
@@ -60,8 +88,12 @@ export function toApp(appLike: AppLike): App {
   if (!isAppClass(appLike)) return appLike as App;
   let app = classApps.get(appLike);
   if (app === undefined) {
-    const AppConstructor = appLike;
-    app = (environ: Environ, startResponse: StartResponse): Body => new AppConstructor(environ, startResponse);
+    const AppConstructor: Answering = appLike;
+    const answer = AppConstructor[ANSWER];
+    app =
+      typeof answer === 'function'
+        ? (environ: Environ, startResponse: StartResponse): Body | Promise<Body> => answer.call(AppConstructor, environ, startResponse)
+        : (environ: Environ, startResponse: StartResponse): Body => new AppConstructor(environ, startResponse);
     Object.defineProperty(app, 'name', { value: AppConstructor.name });
     classApps.set(appLike, app);
   }

@@ -3,8 +3,9 @@
  *
  * @module
  */
-import type { Chunk } from '../gateway/types.js';
-import { FastPathIterator } from './fast-path.js';
+import { ANSWER } from '../gateway/app.js';
+import type { Body, Chunk, Environ, StartResponse } from '../gateway/types.js';
+import { answerNow } from './fast-path.js';
 import { classPlan, type ClassPlan } from './plan.js';
 import { refuse, respond, UNDISPATCHED } from './respond.js';
 import { HandlerResponse } from './response-assembly.js';
@@ -50,7 +51,25 @@ import { HandlerResponse } from './response-assembly.js';
  * ```
  */
 export class BaseHandler extends HandlerResponse implements AsyncIterable<Chunk> {
-  /** Iterating the handler runs the request; the server does this. */
+  /**
+   * How hosts answer with the class (through `toApp`): a method that may
+   * answer synchronously runs at once, and a whole body it returns is sent
+   * as an array, without an async iteration. Otherwise the instance is the
+   * body, as when the class is constructed directly.
+   */
+  static [ANSWER](this: new (environ: Environ, startResponse: StartResponse) => BaseHandler, environ: Environ, startResponse: StartResponse): Body {
+    const handler = new this(environ, startResponse);
+    let plan: ClassPlan;
+    try {
+      plan = classPlan(this, BaseHandler);
+    } catch {
+      // Its iteration answers the same error.
+      return handler;
+    }
+    return plan.maySendSync ? answerNow(handler, plan) : handler;
+  }
+
+  /** Iterating the handler runs the request. */
   [Symbol.asyncIterator](): AsyncIterator<Chunk> {
     let plan: ClassPlan;
     try {
@@ -58,9 +77,6 @@ export class BaseHandler extends HandlerResponse implements AsyncIterable<Chunk>
     } catch (error) {
       return refuse(this, error);
     }
-    // Only a method that may return synchronously can use the fast path;
-    // for classes of async methods the generator alone is cheaper.
-    if (plan.maySendSync) return new FastPathIterator(this, plan);
     return respond(this, plan, UNDISPATCHED);
   }
 }

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { isAppClass, isAppLike, toApp } from '../../src/gateway/app.js';
-import type { App, Chunk, Environ, StartResponse } from '../../src/gateway/types.js';
+import { ANSWER, isAppClass, isAppLike, toApp } from '../../src/gateway/app.js';
+import type { App, Body, Chunk, Environ, StartResponse } from '../../src/gateway/types.js';
 import { makeEnviron } from './validator/fake-server.js';
 
 const noStart: StartResponse = () => async () => {};
@@ -77,6 +77,20 @@ describe('toApp', () => {
     expect(first).not.toBe(second);
     expect((first as SyncHello).start).toBe(noStart);
     expect([...(first as SyncHello)]).toEqual(['hello /you']);
+  });
+
+  it('calls a class\'s ANSWER method, with the class as this, instead of constructing it', () => {
+    const seen: unknown[] = [];
+    class Answering extends SyncHello {
+      static [ANSWER](this: unknown, environ: Environ, startResponse: StartResponse): Body {
+        seen.push(this, environ.PATH_INFO, startResponse);
+        return ['answered'];
+      }
+    }
+    const body = toApp(Answering)(makeEnviron({ PATH_INFO: '/now' }), noStart);
+    expect(body).toEqual(['answered']);
+    expect(seen).toEqual([Answering, '/now', noStart]);
+    expect(toApp(Answering).name).toBe('Answering');
   });
 
   it('gives the same app for the same class, named after it', () => {

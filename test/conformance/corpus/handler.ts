@@ -1,6 +1,9 @@
 /**
  * `BaseHandler` subclasses, alone and inside middleware. Each counts the
- * `return()` of the iterator the host takes from the instance.
+ * `return()` of the iterator the host takes from the instance. A method
+ * that answers synchronously is answered at the app call (`ANSWER`): its
+ * body is an array, with no iterator to close, so those cases count `{}`;
+ * the same class constructed directly, outside `toApp`, is iterated.
  */
 import { BaseHandler, compress, HttpError, MemoryStore, sessions, showErrors, type Chunk } from '../../../src/index.js';
 import { ok, refused, type Case, type Expectation } from '../case.js';
@@ -64,7 +67,10 @@ class Informational extends Counted {
   }
 }
 
-const handlerOk = (body: string, type = HTML): Expectation => ok(body, { body: 1 }, { headers: { 'content-type': type } });
+const handlerOk = (body: string, type = HTML, returns: Record<string, number> = { body: 1 }): Expectation =>
+  ok(body, returns, { headers: { 'content-type': type } });
+/** Answered at the app call: an array body, nothing to close. */
+const ARRAY = {};
 const SECRET = 'conformance-secret-of-at-least-32-characters';
 
 export const handlerCases: Case[] = [
@@ -72,6 +78,12 @@ export const handlerCases: Case[] = [
     name: 'handler-get',
     note: 'a BaseHandler answering GET with the default text/html',
     app: Hello,
+    expect: handlerOk('hello from a handler', HTML, ARRAY),
+  },
+  {
+    name: 'handler-constructed',
+    note: 'the same class constructed by a function app: the instance is the body, iterated and closed once',
+    app: (environ, startResponse) => new Hello(environ, startResponse),
     expect: handlerOk('hello from a handler'),
   },
   {
@@ -79,7 +91,7 @@ export const handlerCases: Case[] = [
     note: 'HEAD falls back to GET without the body',
     request: { method: 'HEAD' },
     app: Hello,
-    expect: { status: 200, aborted: false, rules: [], returns: { body: 1 }, body: '' },
+    expect: { status: 200, aborted: false, rules: [], returns: ARRAY, body: '' },
   },
   {
     name: 'handler-async-start',
@@ -99,50 +111,50 @@ export const handlerCases: Case[] = [
     note: 'a method the handler lacks: 405 with Allow',
     request: { method: 'DELETE' },
     app: Hello,
-    expect: { status: 405, aborted: false, rules: [], returns: { body: 1 } },
+    expect: { status: 405, aborted: false, rules: [], returns: ARRAY },
   },
   {
     name: 'handler-http-error',
     note: 'a thrown HttpError(404) is rendered by the handler',
     app: Missing,
-    expect: { status: 404, aborted: false, rules: [], returns: { body: 1 }, body: /no such thing/ },
+    expect: { status: 404, aborted: false, rules: [], returns: ARRAY, body: /no such thing/ },
   },
   {
     name: 'handler-throws',
     note: 'an unexpected error reaches the host: the generic 500 (issue 9, item 5)',
     app: Exploding,
-    expect: refused(null),
+    expect: refused(null, ARRAY),
   },
   {
     name: 'handler-bad-header',
     note: 'this.start with a CR LF value: 500 with the rule',
     app: BadHeader,
-    expect: refused('header-value'),
+    expect: refused('header-value', ARRAY),
   },
   {
     name: 'handler-informational',
     note: 'this.start with 103: 500 with status-informational',
     app: Informational,
-    expect: refused('status-informational'),
+    expect: refused('status-informational', ARRAY),
   },
   {
     name: 'handler-access-log',
     note: 'accessLog around a BaseHandler: logged complete, not aborted (issue 9)',
     app: logged(Hello),
-    expect: handlerOk('hello from a handler'),
+    expect: handlerOk('hello from a handler', HTML, ARRAY),
   },
   {
     name: 'handler-wrapped',
     note: 'a BaseHandler inside accessLog, compress, sessions and showErrors',
     request: { headers: { 'accept-encoding': 'gzip' } },
     app: logged(compress(sessions(showErrors(Hello), { secrets: [SECRET], store: new MemoryStore() }), { encodings: ['gzip'] })),
-    expect: handlerOk('hello from a handler'),
+    expect: handlerOk('hello from a handler', HTML, ARRAY),
   },
   {
     name: 'handler-wrapped-throws',
     ownErrorPage: true,
     note: 'a throwing BaseHandler inside showErrors: its 500 with a reference id, and the stack in the log',
     app: logged(showErrors(Exploding)),
-    expect: { ...refused(null), body: /XXXXXXXX/ },
+    expect: { ...refused(null, ARRAY), body: /XXXXXXXX/ },
   },
 ];
