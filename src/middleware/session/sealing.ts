@@ -15,6 +15,7 @@ const TAG_BYTES = 16;
 const HKDF_INFO = 'tsgi session cookie, AES-256-GCM, v1';
 /** Far beyond any cookie a browser keeps: longer values are refused before any decryption. */
 const MAX_SEALED_LENGTH = 8192;
+const OPENED_CACHE_SIZE = 10_000;
 
 /**
  * What a sealed cookie carries: the session's id and record, and the moment
@@ -66,6 +67,13 @@ export interface OpenedSession extends SealedSession {
  */
 export class CookieSealer {
   readonly #keys: Buffer[];
+  // The plaintext of recently opened values, and which key opened each: a
+  // visitor sends the same sealed cookie on every request, and a decryption
+  // per request (a cipher object and GCM) was the largest cost of a
+  // returning visitor. Only values that opened are kept, so made-up ones
+  // cannot push real visitors out; the record is parsed afresh each time,
+  // so no request sees another's objects, and the expiry is checked anew.
+  readonly #opened = new Map<string, { readonly plain: string; readonly index: number }>();
 
   /** @param secrets Newest first; already checked by the middleware's signer. */
   constructor(secrets: readonly string[]) {
@@ -88,6 +96,21 @@ export class CookieSealer {
    * another cookie name, or expired at `now`.
    */
   open(value: string, cookieName: string, now: number): OpenedSession | undefined {
+    // The cookie name is bound in as associated data, so it is part of the key.
+    const key = `${cookieName}=${value}`;
+    const opened = this.#opened.get(key) ?? this.#decrypt(value, cookieName);
+    if (opened === undefined) return undefined;
+    const session = parseSealed(opened.plain);
+    if (session === undefined || session.expires <= now) return undefined;
+    if (!this.#opened.has(key)) {
+      if (this.#opened.size >= OPENED_CACHE_SIZE) this.#opened.clear();
+      this.#opened.set(key, opened);
+    }
+    return { ...session, rotated: opened.index > 0 };
+  }
+
+  /** The plaintext of `value` and the index of the key that opened it. */
+  #decrypt(value: string, cookieName: string): { plain: string; index: number } | undefined {
     if (value.length > MAX_SEALED_LENGTH || !/^[A-Za-z0-9_-]+$/.test(value)) return undefined;
     const bytes = Buffer.from(value, 'base64url');
     if (bytes.length <= IV_BYTES + TAG_BYTES) return undefined;
@@ -96,10 +119,7 @@ export class CookieSealer {
     const authTag = bytes.subarray(bytes.length - TAG_BYTES);
     for (let index = 0; index < this.#keys.length; index++) {
       const plain = decrypt(this.#keys[index]!, iv, encrypted, authTag, cookieName);
-      if (plain === undefined) continue;
-      const session = parseSealed(plain);
-      if (session === undefined || session.expires <= now) return undefined;
-      return { ...session, rotated: index > 0 };
+      if (plain !== undefined) return { plain, index };
     }
     return undefined;
   }

@@ -39,7 +39,8 @@ export class SessionState implements Session {
   #created: number;
   /** The current id names the session the visitor already holds (in the store or sealed in their cookie). */
   #held: boolean;
-  #modified = false;
+  /** How many times the app changed the session through its methods. */
+  #changes = 0;
   #accessed = false;
   /** regenerate() asked for the session to live on, even empty. */
   #wanted = false;
@@ -79,7 +80,7 @@ export class SessionState implements Session {
   }
 
   get modified(): boolean {
-    return this.#modified;
+    return this.#changes > 0;
   }
 
   /** The id of the valid session the request's cookie named, if any. */
@@ -128,7 +129,7 @@ export class SessionState implements Session {
     }
     if (json === undefined) throw new TypeError(`session value for ${JSON.stringify(key)} is not JSON-serialisable (${typeof value})`);
     this.#data.set(key, value);
-    this.#modified = true;
+    this.#changes++;
   }
 
   has(key: string): boolean {
@@ -139,13 +140,13 @@ export class SessionState implements Session {
   delete(key: string): boolean {
     this.#accessed = true;
     const had = this.#data.delete(key);
-    if (had) this.#modified = true;
+    if (had) this.#changes++;
     return had;
   }
 
   clear(): void {
     this.#accessed = true;
-    if (this.#data.size > 0) this.#modified = true;
+    if (this.#data.size > 0) this.#changes++;
     this.#data.clear();
   }
 
@@ -159,7 +160,7 @@ export class SessionState implements Session {
     this.#regenerated = true;
     this.#retireId();
     this.#wanted = true;
-    this.#modified = true;
+    this.#changes++;
   }
 
   destroy(): void {
@@ -168,7 +169,7 @@ export class SessionState implements Session {
     this.#data.clear();
     this.#wanted = false;
     this.#created = Date.now();
-    this.#modified = true;
+    this.#changes++;
   }
 
   /**
@@ -181,7 +182,7 @@ export class SessionState implements Session {
 
   /** Whether the data differs from what the request brought (including in-place changes to objects read from it). */
   dirty(): boolean {
-    if (this.#modified) return true;
+    if (this.#changes > 0) return true;
     if (this.#loadedJson === undefined || !this.#accessed) return false;
     return JSON.stringify(Object.fromEntries(this.#data)) !== this.#loadedJson;
   }
@@ -202,7 +203,15 @@ export class SessionState implements Session {
 
   /** The id and data as one string, to notice changes made after a cookie carrying them left. */
   fingerprint(): string {
-    return JSON.stringify([this.cookieTarget() ?? null, Object.fromEntries(this.#data)]);
+    const target = this.cookieTarget() ?? '';
+    // Primitive values cannot change in place, so the count of changes
+    // says all; objects the app may mutate need their JSON. Either form
+    // differs from the other, as data that gains or loses an object has
+    // changed.
+    for (const value of this.#data.values()) {
+      if (typeof value === 'object' && value !== null) return JSON.stringify([target, Object.fromEntries(this.#data)]);
+    }
+    return `${target}#${this.#changes}`;
   }
 
   #retireId(): void {
