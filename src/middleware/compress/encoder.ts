@@ -4,7 +4,19 @@
  *
  * @module
  */
-import { constants, createBrotliCompress, createDeflate, createGzip, type BrotliCompress, type Deflate, type Gzip } from 'node:zlib';
+import {
+  brotliCompressSync,
+  constants,
+  createBrotliCompress,
+  createDeflate,
+  createGzip,
+  deflateSync,
+  gzipSync,
+  type BrotliCompress,
+  type BrotliOptions,
+  type Deflate,
+  type Gzip,
+} from 'node:zlib';
 import type { Encoding } from './negotiate.js';
 
 /**
@@ -38,9 +50,7 @@ export class Encoder {
 
   constructor(encoding: Encoding, levels: CompressionLevels = {}) {
     if (encoding === 'br') {
-      this.#stream = createBrotliCompress({
-        params: { [constants.BROTLI_PARAM_QUALITY]: levels.brotli ?? 4, [constants.BROTLI_PARAM_MODE]: constants.BROTLI_MODE_TEXT },
-      });
+      this.#stream = createBrotliCompress(brotliOptions(levels));
       this.#flushKind = constants.BROTLI_OPERATION_FLUSH;
     } else {
       const options = { level: levels.gzip ?? 6 };
@@ -91,4 +101,19 @@ export class Encoder {
     this.#output = [];
     return out;
   }
+}
+
+/**
+ * Compresses a whole body in one call on this thread, with the same
+ * settings as an {@link Encoder}. For small bodies this is cheaper than a
+ * stream: no trips to the thread pool, and a Content-Length to send.
+ */
+export function encodeWhole(encoding: Encoding, input: Uint8Array, levels: CompressionLevels = {}): Buffer {
+  if (encoding === 'br') return brotliCompressSync(input, brotliOptions(levels));
+  const options = { level: levels.gzip ?? 6 };
+  return encoding === 'gzip' ? gzipSync(input, options) : deflateSync(input, options);
+}
+
+function brotliOptions(levels: CompressionLevels): BrotliOptions {
+  return { params: { [constants.BROTLI_PARAM_QUALITY]: levels.brotli ?? 4, [constants.BROTLI_PARAM_MODE]: constants.BROTLI_MODE_TEXT } };
 }
