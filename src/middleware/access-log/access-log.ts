@@ -9,7 +9,8 @@ import { chunkLength } from '../../gateway/body.js';
 import { proxyBody, type BodyHooks, type BodyOutcome } from '../../gateway/response/body-proxy.js';
 import { parseHead, type ResponseHead } from '../../gateway/response/head.js';
 import { hasExcInfo } from '../../gateway/response/start.js';
-import type { App, AppLike, Body, Chunk, Environ, StartResponse, Write } from '../../gateway/types.js';
+import { statusAllowsBody } from '../../gateway/spec.js';
+import type { App, AppLike, Body, Chunk, Environ, ResponseHeaders, StartResponse, Write } from '../../gateway/types.js';
 import { formatAccessLine, type AccessLogEntry, type AccessLogFormat } from './format.js';
 
 /**
@@ -112,7 +113,10 @@ class AccessRecord implements AccessLogEntry, BodyHooks {
   readonly #stream: AccessLogSink;
   readonly #started = performance.now();
   #write: Write | undefined;
-  #head: ResponseHead | undefined;
+  /** The accepted status and headers, parsed only when a streamed body needs its length. */
+  #accepted: { status: string; headers: ResponseHeaders } | undefined;
+  #head: ResponseHead | undefined | null;
+  #sendsBody = true;
   /** Bytes sent by `write()`, which count towards the Content-Length too. */
   #written = 0;
 
@@ -131,14 +135,13 @@ class AccessRecord implements AccessLogEntry, BodyHooks {
   readonly startResponse: StartResponse = (status, headers, excInfo) => {
     // The next startResponse judges the call; what it accepted is logged.
     this.#write = hasExcInfo(excInfo) ? this.#startResponse(status, headers, excInfo) : this.#startResponse(status, headers);
-    try {
-      this.#head = parseHead(status, headers, this.#environ.REQUEST_METHOD === 'HEAD');
-      this.status = this.#head.code;
-    } catch {
-      // Accepted by a lenient layer outside: log the code, judge no length.
-      this.#head = undefined;
-      this.status = Number(status.slice(0, 3));
-    }
+    // Accepted outside, so the code is three digits; the head is parsed
+    // only if a streamed body asks for its length (see limit()).
+    const code = Number(status.slice(0, 3));
+    this.status = code;
+    this.#sendsBody = this.#environ.REQUEST_METHOD !== 'HEAD' && statusAllowsBody(code);
+    this.#accepted = { status, headers };
+    this.#head = undefined;
     return this.#countingWrite;
   };
 
@@ -174,6 +177,14 @@ class AccessRecord implements AccessLogEntry, BodyHooks {
 
   /** The body bytes that complete the response, so a close after them is no abort. */
   limit(): number {
+    if (this.#head === undefined && this.#accepted !== undefined) {
+      try {
+        this.#head = parseHead(this.#accepted.status, this.#accepted.headers, this.#environ.REQUEST_METHOD === 'HEAD');
+      } catch {
+        // Accepted by a lenient layer outside: judge no length.
+        this.#head = null;
+      }
+    }
     const limit = this.#head?.bodyLimit ?? -1;
     return limit < 0 ? -1 : Math.max(0, limit - this.#written);
   }
@@ -185,7 +196,7 @@ class AccessRecord implements AccessLogEntry, BodyHooks {
     const user = this.#environ.REMOTE_USER;
     this.user = typeof user === 'string' ? user : undefined;
     // HEAD, 204 and 304 send no body, whatever the app produced.
-    if (this.#head !== undefined && !this.#head.sendsBody) this.bytes = 0;
+    if (this.#accepted !== undefined && !this.#sendsBody) this.bytes = 0;
     if (outcome === 'error' && this.bytes === 0) this.status = 500;
     try {
       this.#stream.write(formatAccessLine(this, this.#format));
