@@ -102,9 +102,9 @@ export function compress(app: AppLike, options: CompressOptions = {}): App {
   });
 }
 
-// An array body up to this size is compressed in one call on the main
-// thread (about half a millisecond for 64 KiB at level 6); larger ones
-// stream through the thread pool, so as not to hold up other requests.
+// An array body up to this size is compressed in one call to zlib (one trip
+// to the thread pool, and a Content-Length); larger ones stream, so that
+// memory stays at one chunk.
 const WHOLE_LIMIT = 128 * 1024;
 
 interface Negotiated {
@@ -148,9 +148,7 @@ class CompressingExchange implements BodyHooks {
   sent = false;
   /** An array body's size, known as the head is passed on. */
   #knownLength: number | undefined;
-  /** An array body small enough to compress in one call, as the head is passed on. */
-  #wholeInput: Uint8Array[] | undefined;
-  /** That body, compressed, once the coding is decided. */
+  /** An array body small enough to compress in one call, compressed. */
   #wholeOutput: Buffer | undefined;
   /** Whether the app's body is async: then each chunk is flushed to the client. */
   #flushEach = false;
@@ -185,27 +183,30 @@ class CompressingExchange implements BodyHooks {
     const list = new HeaderList([...head.headers]);
     const compressible = isCompressible(list.get('Content-Type'));
     if (compressible || head.code === 304) addVary(list, 'Accept-Encoding');
+    if (!this.#leavesAlone(head, list)) {
+      list.delete('Content-Length');
+      list.delete('Accept-Ranges');
+      list.set('Content-Encoding', this.#encoding);
+      weakenEtag(list);
+      if (this.#wholeOutput !== undefined) list.set('Content-Length', String(this.#wholeOutput.length));
+      else if (!this.#isHead) this.encoder = new Encoder(this.#encoding, this.#settings.levels);
+    }
+    return list.list;
+  }
+
+  /** Whether the response goes out uncompressed; `list` holds its headers. */
+  #leavesAlone(head: ResponseHead, list: HeaderList): boolean {
     const length = head.declared >= 0 ? head.declared : this.#knownLength;
     const encoded = list.get('Content-Encoding');
-    const skip =
-      !compressible ||
+    return (
+      !isCompressible(list.get('Content-Type')) ||
       !statusAllowsBody(head.code) ||
       head.code === 206 ||
       list.has('Content-Range') ||
       (encoded !== undefined && encoded.trim().toLowerCase() !== 'identity') ||
       forbidsTransform(list) ||
-      (length !== undefined && length < this.#settings.threshold && !this.#identityRefused);
-    if (!skip) {
-      list.delete('Content-Length');
-      list.delete('Accept-Ranges');
-      list.set('Content-Encoding', this.#encoding);
-      weakenEtag(list);
-      if (this.#wholeInput !== undefined) {
-        this.#wholeOutput = encodeWhole(this.#encoding, Buffer.concat(this.#wholeInput), this.#settings.levels);
-        list.set('Content-Length', String(this.#wholeOutput.length));
-      } else if (!this.#isHead) this.encoder = new Encoder(this.#encoding, this.#settings.levels);
-    }
-    return list.list;
+      (length !== undefined && length < this.#settings.threshold && !this.#identityRefused)
+    );
   }
 
   /** Runs `task` after every earlier encoder operation, so output keeps its order. */
@@ -223,7 +224,7 @@ class CompressingExchange implements BodyHooks {
       for (const piece of await this.encoder.push(chunkBytes(chunk), true)) await write(piece);
     });
 
-  wrap(body: Body): Body {
+  wrap(body: Body): Body | Promise<Body> {
     if (!this.#held.released && this.#held.head !== undefined) {
       // A HEAD body is empty whatever the GET's size; only a declared
       // Content-Length tells that, so an array's length does not count.
@@ -235,7 +236,8 @@ class CompressingExchange implements BodyHooks {
           else chunks = false;
         }
         this.#knownLength = length;
-        if (chunks && length <= WHOLE_LIMIT) this.#wholeInput = (body as Chunk[]).map(chunkBytes);
+        const head = this.#held.head;
+        if (chunks && length <= WHOLE_LIMIT && !this.#leavesAlone(head, new HeaderList(head.headers))) return this.#wrapWhole(body as Chunk[]);
       }
       // Decided now rather than at the first chunk (the answer is the same:
       // only an array's length is ever known), so a body left uncompressed
@@ -243,16 +245,20 @@ class CompressingExchange implements BodyHooks {
       // still gathered under a Content-Length rather than streamed chunked.
       this.#held.release();
       this.#knownLength = undefined;
-      this.#wholeInput = undefined;
-      const whole = this.#wholeOutput;
-      if (whole !== undefined) {
-        this.sent = true;
-        return [whole];
-      }
     }
     if (this.#held.released && this.encoder === undefined) return body;
     this.#flushEach = typeof (body as Partial<AsyncIterable<Chunk>>)[Symbol.asyncIterator] === 'function';
     return proxyBody(body, this, { async: true });
+  }
+
+  /** A small array body, compressed in one call to zlib, then sent with its length. */
+  async #wrapWhole(body: Chunk[]): Promise<Body> {
+    const input = body.length === 1 ? chunkBytes(body[0]!) : Buffer.concat(body.map(chunkBytes));
+    this.#wholeOutput = await encodeWhole(this.#encoding, input, this.#settings.levels);
+    this.#held.release();
+    this.#knownLength = undefined;
+    this.sent = true;
+    return [this.#wholeOutput];
   }
 
   /** Each chunk of the app's body, compressed (once the coding is decided). */
