@@ -15,6 +15,8 @@
 import { Buffer } from 'node:buffer';
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import type { Duplex } from 'node:stream';
+import type { Socket } from 'node:net';
+import { connectionOf } from './connection.js';
 import { versionRefusal, type Refusal } from './refusals.js';
 
 /** What Node's parser attaches to the error it reports. */
@@ -25,20 +27,11 @@ interface ParseError extends Error {
   rawPacket?: Buffer;
 }
 
-// The responses each connection still owes, so that an error response
-// waits for them, and that error response once there is one, told each
-// time one of them is done. Kept on the connection and its responses under
-// a symbol, with one shared close listener: this runs for every request,
-// and a closure plus once() per request cost about a tenth of a hello
-// world's CPU.
-const OWED: unique symbol = Symbol('tsgi.owed');
-
-interface Owed {
-  readonly responses: Set<ServerResponse>;
-  waiting: (() => void) | undefined;
+/** Node's server state on a socket: the response it is writing now. */
+interface ServedSocket extends Duplex {
+  _httpMessage?: ServerResponse | null;
 }
 
-type Owing = { [OWED]?: Owed };
 const answered = new WeakSet<Duplex>();
 // What the server answered (or meant to) for a connection's parse error.
 const refusals = new WeakMap<Duplex, Refusal>();
@@ -48,9 +41,11 @@ const LINGER_MS = 5_000;
 const TOKEN = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
 
 /**
- * Makes `server` answer parse errors and `CONNECT` itself. It also tracks
- * each connection's responses, so must be called before the server takes
- * requests.
+ * Makes `server` answer parse errors and `CONNECT` itself. The responses
+ * owed on the connection are found when the error comes, at no cost per
+ * request: the one Node is writing, and those the pipelining gate of
+ * `makeServer` holds. On a server of your own, pipelined responses queued
+ * behind the current one are not known, and are not waited for.
  *
  * @example
  * ```ts
@@ -59,9 +54,6 @@ const TOKEN = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
  * ```
  */
 export function answerClientErrors(server: Server): void {
-  server.prependListener('request', track);
-  server.prependListener('checkContinue', track);
-  server.prependListener('checkExpectation', track);
   server.on('clientError', onClientError);
   // Node hands CONNECT to its own event, and closes the socket silently
   // when nobody listens; the gateway has no tunnels, so it is a 400.
@@ -83,19 +75,14 @@ export function parseRefusalOn(socket: Duplex): Refusal | undefined {
   return refusals.get(socket);
 }
 
-function track(req: IncomingMessage, res: ServerResponse): void {
-  const socket = req.socket as Duplex & Owing;
-  const owed = (socket[OWED] ??= { responses: new Set(), waiting: undefined });
-  owed.responses.add(res);
-  (res as ServerResponse & Owing)[OWED] = owed;
-  res.on('close', untrack);
-}
-
-function untrack(this: ServerResponse & Owing): void {
-  const owed = this[OWED];
-  if (owed === undefined) return;
-  owed.responses.delete(this);
-  owed.waiting?.();
+/** The responses the connection still owes: not yet closed, in flight or waiting their turn. */
+function owedOn(socket: Duplex): ServerResponse[] {
+  const owed: ServerResponse[] = [];
+  const current = (socket as ServedSocket)._httpMessage;
+  if (current != null && !current.closed) owed.push(current);
+  const waiting = connectionOf(socket as Socket)?.waiting;
+  if (waiting !== undefined) for (const res of waiting) if (!res.closed) owed.push(res);
+  return owed;
 }
 
 function onClientError(error: ParseError, socket: Duplex): void {
@@ -112,14 +99,20 @@ function onClientError(error: ParseError, socket: Duplex): void {
   refusals.set(socket, refusal);
   // Whatever else the client sends cannot be parsed any more.
   socket.pause();
-  const owed = ((socket as Duplex & Owing)[OWED] ??= { responses: new Set(), waiting: undefined });
-  const responses = owed.responses;
+  const watched = new WeakSet<ServerResponse>();
+  let settled = false;
   const settle = (): void => {
-    const open = [...responses];
+    if (settled) return;
+    const open = owedOn(socket);
+    for (const res of open) {
+      if (watched.has(res)) continue;
+      watched.add(res);
+      res.once('close', settle);
+    }
     // A request cut off by the error (junk inside its chunked body) never
     // completes, so its response is not waited for; the others are.
     if (open.some((res) => res.req.complete)) return;
-    owed.waiting = undefined;
+    settled = true;
     if (open.length === 0) send(socket, refusal);
     else if (open.every((res) => !res.headersSent)) {
       // Its app waits for a body that will not come; the client still
@@ -127,7 +120,6 @@ function onClientError(error: ParseError, socket: Duplex): void {
       send(socket, refusal);
     } else socket.destroy();
   };
-  owed.waiting = settle;
   settle();
 }
 

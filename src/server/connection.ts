@@ -4,6 +4,7 @@
  *
  * @module
  */
+import type { ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
 import type { Limits } from './limits.js';
 
@@ -67,7 +68,8 @@ export class Connection {
   reason: string | undefined = undefined;
   /** Whether the log has its one line about this connection's client going away. */
   goneLogged = false;
-  #waiting = 0;
+  /** The pipelined requests' responses waiting for their turn on the socket. */
+  readonly waiting = new Set<ServerResponse>();
   #paused = false;
 
   constructor(
@@ -76,9 +78,9 @@ export class Connection {
   ) {}
 
   /** A pipelined request waits; with too many waiting, the socket is no longer read. */
-  hold(): void {
-    this.#waiting++;
-    if (this.#waiting < this.limits.maxPipelined) return;
+  hold(res: ServerResponse): void {
+    this.waiting.add(res);
+    if (this.waiting.size < this.limits.maxPipelined) return;
     // Node's server resumes the socket after every request it parses unless
     // `_paused` is set, its own flag for a client whose responses back up;
     // with it, Node also stops parsing what was already read.
@@ -90,9 +92,9 @@ export class Connection {
   }
 
   /** A waiting request's turn came; below the bound, reading resumes. */
-  release(): void {
-    this.#waiting--;
-    if (!this.#paused || this.#waiting >= this.limits.maxPipelined) return;
+  release(res: ServerResponse): void {
+    this.waiting.delete(res);
+    if (!this.#paused || this.waiting.size >= this.limits.maxPipelined) return;
     this.#paused = false;
     const socket = this.socket as NodeFlags;
     // Node may have resumed it already, once the responses drained.

@@ -162,9 +162,9 @@ export function gateRequests(
       listener(req, res);
       return;
     }
-    connection.hold();
+    connection.hold(res);
     res.once('socket', (socket: Socket) => {
-      connection.release();
+      connection.release(res);
       // Its turn can come as the connection is torn down; nobody would hear.
       if (!socket.destroyed) listener(req, res);
     });
