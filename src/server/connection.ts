@@ -134,6 +134,11 @@ export class Connection {
 export function trackConnection(socket: Socket, limits: Limits): void {
   (socket as Tracked)[STATE] = new Connection(socket, limits);
   socket.on('error', noteError);
+  // Until its first response is out, a connection has its own idle timer,
+  // so that one that never sends a request is closed (without a word, as
+  // nothing was asked); after that Node's keep-alive timer takes over.
+  const idle = limits.sendTimeout > 0 ? limits.sendTimeout : limits.bodyTimeout;
+  if (idle > 0) socket.setTimeout(idle);
 }
 
 /**

@@ -44,8 +44,10 @@ export class SocketTransport implements Transport, AsyncIterable<Uint8Array>, Co
   #ended = false;
   /** Whether the body timed out and the server answered 408 in the app's place. */
   #timedOut = false;
-  /** Whether the socket's timer runs on the body timeout instead of the send timeout. */
+  /** Whether the socket's timer runs on the body timeout. */
   #bodyClock = false;
+  /** Whether the socket's timer runs on the send timeout. */
+  #sendClock = false;
   #goneLogged = false;
   /** The connection's byte count when this response's head went out. */
   #startBytes = 0;
@@ -120,7 +122,9 @@ export class SocketTransport implements Transport, AsyncIterable<Uint8Array>, Co
 
   send(chunk: Chunk): boolean {
     if (this.#timedOut) return true;
-    return this.#res.write(this.#firstBytes(chunk));
+    const flowing = this.#res.write(this.#firstBytes(chunk));
+    if (!flowing) this.#startSendClock();
+    return flowing;
   }
 
   end(last: Chunk | undefined): void {
@@ -129,6 +133,9 @@ export class SocketTransport implements Transport, AsyncIterable<Uint8Array>, Co
     const res = this.#res;
     if (last === undefined) res.end();
     else res.end(this.#firstBytes(last));
+    // More than a socket buffer's worth is waiting for the client to take.
+    const socket = this.#req.socket;
+    if (socket.writableLength > socket.writableHighWaterMark) this.#startSendClock();
     if (this.#context.closing) res.once('finish', this.#context.closeIdle);
     if (this.#inputOpened && this.bodyPending && !this.#closeSent && !this.#req.complete) {
       // The app read part of the body and left the rest: the connection
@@ -245,23 +252,34 @@ export class SocketTransport implements Transport, AsyncIterable<Uint8Array>, Co
     res.once('finish', () => req.destroy(new ClientGoneError('the request body timed out')));
   }
 
-  /** The body phase: the socket's idle timer follows the body timeout when it differs. */
+  /** The body phase: the socket's idle timer runs on the body timeout. */
   #watchBody(): void {
     const connection = this.#connection;
-    if (connection === undefined || this.#req.complete) return;
-    const { bodyTimeout, sendTimeout } = connection.limits;
-    if (bodyTimeout === sendTimeout || bodyTimeout === 0) return;
+    if (connection === undefined || this.#req.complete || connection.limits.bodyTimeout === 0) return;
     this.#bodyClock = true;
-    this.#req.socket.setTimeout(bodyTimeout);
+    this.#req.socket.setTimeout(connection.limits.bodyTimeout);
   }
 
-  /** The response starts: its head's byte mark, and the send timeout again. */
+  /** The response starts: its head's byte mark, and the send timeout for a body still arriving. */
   #sendPhase(): void {
     const socket = this.#req.socket;
     if (this.#connection !== undefined) this.#startBytes = socket.bytesWritten;
     if (!this.#bodyClock) return;
     this.#bodyClock = false;
-    socket.setTimeout(this.#connection?.limits.sendTimeout ?? 0);
+    this.#sendClock = false;
+    this.#startSendClock();
+  }
+
+  /**
+   * The client is slow to take the response: the socket's idle timer runs
+   * on the send timeout until Node hands the connection to its keep-alive
+   * timer, once the response is out.
+   */
+  #startSendClock(): void {
+    const connection = this.#connection;
+    if (this.#sendClock || connection === undefined) return;
+    this.#sendClock = true;
+    this.#req.socket.setTimeout(connection.limits.sendTimeout);
   }
 
   /** Why the client went away, when the socket or request said so. */
