@@ -104,12 +104,23 @@ export function checkStatus(status: unknown): number {
   if (typeof status !== 'string') {
     throw new GatewayError('status-format', `status must be a string like "200 OK", got ${typeof status}`);
   }
+  const known = GOOD_STATUSES.get(status);
+  if (known !== undefined) return known;
   const match = STATUS_LINE.exec(status);
   if (match === null) {
     throw new GatewayError('status-format', `status must be "NNN Reason" (a code from 100 to 599, a space, a Latin-1 reason without control characters), got ${JSON.stringify(status)}`);
   }
-  return Number(match[1]);
+  const code = Number(match[1]);
+  if (GOOD_STATUSES.size < MAX_GOOD_STATUSES) GOOD_STATUSES.set(status, code);
+  return code;
 }
+
+// An app sends a handful of status lines and header names, so the rules on
+// each run once; a value is checked every time.
+const GOOD_STATUSES = new Map<string, number>();
+const MAX_GOOD_STATUSES = 256;
+const GOOD_NAMES = new Set<string>();
+const MAX_GOOD_NAMES = 1024;
 
 /**
  * Checks a header list: an array of `[name, value]` string pairs, each name a
@@ -128,11 +139,16 @@ export function checkHeaders(headers: unknown): asserts headers is ResponseHeade
   if (!Array.isArray(headers)) {
     throw new GatewayError('header-list', `headers must be an array of [name, value] pairs, got ${typeof headers}`);
   }
-  for (const pair of headers as unknown[]) {
+  for (let i = 0; i < headers.length; i++) {
+    const pair: unknown = headers[i];
     if (!Array.isArray(pair) || pair.length !== 2 || typeof pair[0] !== 'string' || typeof pair[1] !== 'string') {
       throw new GatewayError('header-list', `each header must be a [name, value] pair of strings, got ${describe(pair)}`);
     }
     const [name, value] = pair as [string, string];
+    if (GOOD_NAMES.has(name)) {
+      if (FIELD_VALUE_FORBIDDEN.test(value)) throw badValue(name);
+      continue;
+    }
     if (!TOKEN.test(name)) {
       throw new GatewayError('header-name', `header name ${JSON.stringify(name)} is not an HTTP token`);
     }
@@ -143,10 +159,13 @@ export function checkHeaders(headers: unknown): asserts headers is ResponseHeade
     if (HOP_BY_HOP_HEADERS.has(lower)) {
       throw new GatewayError('hop-by-hop-header', `hop-by-hop header ${name} is set by the server, not the app`);
     }
-    if (FIELD_VALUE_FORBIDDEN.test(value)) {
-      throw new GatewayError('header-value', `value of header ${name} contains a control character (CR, LF, NUL, …) or a character beyond Latin-1`);
-    }
+    if (FIELD_VALUE_FORBIDDEN.test(value)) throw badValue(name);
+    if (GOOD_NAMES.size < MAX_GOOD_NAMES) GOOD_NAMES.add(name);
   }
+}
+
+function badValue(name: string): GatewayError {
+  return new GatewayError('header-value', `value of header ${name} contains a control character (CR, LF, NUL, …) or a character beyond Latin-1`);
 }
 
 /**

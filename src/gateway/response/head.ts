@@ -5,7 +5,7 @@
  *
  * @module
  */
-import { checkHeaders, checkStatus, GatewayError, isContentLengthValue, isFieldValue, statusAllowsBody } from '../spec.js';
+import { checkHeaders, checkStatus, GatewayError, isContentLengthValue, statusAllowsBody } from '../spec.js';
 import type { ResponseHeaders } from '../types.js';
 
 /**
@@ -45,10 +45,6 @@ interface ParsedStatus {
 // Apps use a handful of status lines, so each is checked by regex once.
 const STATUSES = new Map<string, ParsedStatus>();
 const MAX_CACHED_STATUSES = 256;
-// Names that passed checkHeaders; an app sends the same few every time, so
-// the name rules (token, not Status, not hop-by-hop) run once per name.
-const GOOD_NAMES = new Set<string>();
-const MAX_GOOD_NAMES = 1024;
 
 /**
  * Checks what an app passed to `startResponse` and describes the body it
@@ -64,7 +60,7 @@ const MAX_GOOD_NAMES = 1024;
  */
 export function parseHead(status: string, headers: ResponseHeaders, isHead: boolean): ResponseHead {
   const { code, reason } = parseStatus(status);
-  checkHeaderList(headers);
+  checkHeaders(headers);
   const declared = declaredLength(headers);
   const sendsBody = !isHead && statusAllowsBody(code);
   return { status, code, reason, headers, declared, sendsBody, bodyLimit: sendsBody ? declared : 0 };
@@ -90,28 +86,6 @@ export function parseStatus(status: string): ParsedStatus {
     if (STATUSES.size < MAX_CACHED_STATUSES) STATUSES.set(status, parsed);
   }
   return parsed;
-}
-
-function checkHeaderList(headers: unknown): asserts headers is ResponseHeaders {
-  if (!Array.isArray(headers)) {
-    checkHeaders(headers);
-    return;
-  }
-  for (let i = 0; i < headers.length; i++) {
-    const pair: unknown = headers[i];
-    if (
-      !Array.isArray(pair) ||
-      pair.length !== 2 ||
-      typeof pair[0] !== 'string' ||
-      typeof pair[1] !== 'string' ||
-      !GOOD_NAMES.has(pair[0]) ||
-      !isFieldValue(pair[1])
-    ) {
-      // Anything off the fast path gets the full rules and their errors.
-      checkHeaders([pair]);
-      if (GOOD_NAMES.size < MAX_GOOD_NAMES) GOOD_NAMES.add((pair as [string, string])[0]);
-    }
-  }
 }
 
 /**
