@@ -106,8 +106,8 @@ export class HandlerRequest {
   }
 
   /**
-   * The path parameters matched by the class's `@route` pattern: a
-   * null-prototype record, empty without a pattern.
+   * The path parameters matched by the class's `@route` pattern: a record
+   * that inherits no names, empty without a pattern.
    */
   get params(): PathParams {
     return this.#extras?.params ?? NO_PARAMS;

@@ -21,10 +21,13 @@ describe('compileRoute', () => {
     expect(route.match('/')).toBeUndefined();
   });
 
-  it('gives null-prototype params, so __proto__ is just a key', () => {
+  it('gives params that inherit no names, so __proto__ and constructor are just keys', () => {
     const params = compileRoute('/:name').match('/__proto__')!;
-    expect(Object.getPrototypeOf(params)).toBeNull();
     expect(params.name).toBe('__proto__');
+    expect(Object.keys(params)).toEqual(['name']);
+    for (const inherited of ['constructor', 'toString', 'hasOwnProperty', '__proto__']) expect(inherited in params).toBe(false);
+    const keyed = compileRoute('/:__proto__/:constructor').match('/a/b')!;
+    expect({ ...keyed }).toEqual(JSON.parse('{"__proto__":"a","constructor":"b"}'));
   });
 
   it('refuses malformed patterns', () => {
