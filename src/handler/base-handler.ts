@@ -52,12 +52,16 @@ import { HandlerResponse } from './response-assembly.js';
  */
 export class BaseHandler extends HandlerResponse implements AsyncIterable<Chunk> {
   /**
-   * How hosts answer with the class (through `toApp`): a method that may
-   * answer synchronously runs at once, and a whole body it returns is sent
-   * as an array, without an async iteration. Otherwise the instance is the
-   * body, as when the class is constructed directly.
+   * How hosts answer with the class (through `toApp`): the method runs at
+   * once, and a whole body it returns (or resolves to) is sent as an array,
+   * without an async iteration. A class its decorators cannot describe
+   * answers through the instance, as when constructed directly.
    */
-  static [ANSWER](this: new (environ: Environ, startResponse: StartResponse) => BaseHandler, environ: Environ, startResponse: StartResponse): Body {
+  static [ANSWER](
+    this: new (environ: Environ, startResponse: StartResponse) => BaseHandler,
+    environ: Environ,
+    startResponse: StartResponse,
+  ): Body | Promise<Body> {
     const handler = new this(environ, startResponse);
     let plan: ClassPlan;
     try {
@@ -66,7 +70,7 @@ export class BaseHandler extends HandlerResponse implements AsyncIterable<Chunk>
       // Its iteration answers the same error.
       return handler;
     }
-    return plan.maySendSync ? answerNow(handler, plan) : handler;
+    return answerNow(handler, plan);
   }
 
   /** Iterating the handler runs the request. */

@@ -1,33 +1,52 @@
 /**
- * Answering a request at the app call, when a handler's method may return
- * its whole body synchronously: the body is then an array, sent without a
- * generator, an await or an async iteration.
+ * Answering a request at the app call: the method runs at once, and a body
+ * it returns whole (text, bytes or nothing), now or through a promise, is
+ * sent as an array, without a generator or an async iteration.
  *
  * @module
  */
-import type { Body } from '../gateway/types.js';
+import type { Body, Chunk } from '../gateway/types.js';
 import type { ClassPlan } from './plan.js';
-import { isWhole, respond } from './respond.js';
+import { isPromiseLike, isWhole, respond } from './respond.js';
 import { dispatchRequest } from './request-dispatch.js';
 import { answerError, sendWhole, type HandlerResponse } from './response-assembly.js';
 
 const NOTHING: readonly [] = Object.freeze([]) as readonly [];
 
 /**
- * Dispatches now. A whole body (text, bytes or nothing) starts the response
- * and comes back as an array of its one chunk; anything else continues in
- * {@link respond}, whose generator is the body. An error that is not an
- * HttpError is thrown, as from any app: the host answers it.
+ * Dispatches now. A whole body starts the response and comes back as an
+ * array of its one chunk, or a promise of it when the method is async;
+ * anything else continues in {@link respond}, whose generator is the body.
+ * An error that is not an HttpError is thrown (or rejects), as from any
+ * app: the host answers it.
  */
-export function answerNow(handler: HandlerResponse, plan: ClassPlan): Body {
-  const isHead = handler.environ.REQUEST_METHOD === 'HEAD';
-  let chunk;
+export function answerNow(handler: HandlerResponse, plan: ClassPlan): Body | Promise<Body> {
+  let result: unknown;
   try {
-    const result = dispatchRequest(handler, plan);
-    if (!isWhole(result)) return respond(handler, plan, result);
-    chunk = sendWhole(handler, result ?? '', isHead);
+    result = dispatchRequest(handler, plan);
   } catch (error) {
-    chunk = answerError(handler, error, isHead);
+    return failed(handler, error);
   }
+  if (!isPromiseLike(result)) return settled(handler, plan, result);
+  return Promise.resolve(result).then(
+    (value) => settled(handler, plan, value),
+    (error: unknown) => failed(handler, error),
+  );
+}
+
+function settled(handler: HandlerResponse, plan: ClassPlan, result: unknown): Body {
+  if (!isWhole(result)) return respond(handler, plan, result);
+  try {
+    return bodyOf(sendWhole(handler, result ?? '', handler.environ.REQUEST_METHOD === 'HEAD'));
+  } catch (error) {
+    return failed(handler, error);
+  }
+}
+
+function failed(handler: HandlerResponse, error: unknown): Body {
+  return bodyOf(answerError(handler, error, handler.environ.REQUEST_METHOD === 'HEAD'));
+}
+
+function bodyOf(chunk: Chunk | undefined): Body {
   return chunk === undefined ? (NOTHING as Body) : [chunk];
 }

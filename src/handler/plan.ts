@@ -64,12 +64,6 @@ export interface ClassPlan {
   readonly methods: ReadonlyMap<string, MethodPlan | null>;
   /** Whether any method has a plan, so undecorated classes skip the lookup. */
   readonly decorated: boolean;
-  /**
-   * Whether some `doX` method may return its body synchronously: one that is
-   * not an `async` function and has no hooks or body parameters. Only then
-   * is the synchronous fast path worth trying.
-   */
-  readonly maySendSync: boolean;
 }
 
 const classPlans = new WeakMap<Function, ClassPlan>();
@@ -91,16 +85,10 @@ export function classPlan(handlerClass: Function, base: Function): ClassPlan {
       }
     }
     const decorated = [...methods.values()].some((method) => method !== null);
-    const proto = handlerClass.prototype as Record<string, unknown>;
-    const maySendSync = [...methods].some(([name, method]) => !isAsyncFunction(proto[name]) && (method === null || method.sync));
-    plan = { table, route: findRoute(handlerClass, base), methods, decorated, maySendSync };
+    plan = { table, route: findRoute(handlerClass, base), methods, decorated };
     classPlans.set(handlerClass, plan);
   }
   return plan;
-}
-
-function isAsyncFunction(value: unknown): boolean {
-  return typeof value === 'function' && Object.prototype.toString.call(value) === '[object AsyncFunction]';
 }
 
 function findRoute(handlerClass: Function, base: Function): RoutePattern | undefined {

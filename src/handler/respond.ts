@@ -59,6 +59,7 @@ export function isWhole(value: unknown): value is string | Uint8Array | null | u
   return typeof value === 'string' || value instanceof Uint8Array || value === undefined || value === null;
 }
 
-function isPromiseLike(value: unknown): value is PromiseLike<unknown> {
+/** Whether a method's result is a promise (or any thenable) to await. */
+export function isPromiseLike(value: unknown): value is PromiseLike<unknown> {
   return typeof value === 'object' && value !== null && typeof (value as Partial<PromiseLike<unknown>>).then === 'function';
 }

@@ -1,9 +1,9 @@
 /**
  * `BaseHandler` subclasses, alone and inside middleware. Each counts the
- * `return()` of the iterator the host takes from the instance. A method
- * that answers synchronously is answered at the app call (`ANSWER`): its
- * body is an array, with no iterator to close, so those cases count `{}`;
- * the same class constructed directly, outside `toApp`, is iterated.
+ * `return()` of the iterator the host takes from the instance. Hosts answer
+ * a handler at the app call (`ANSWER`): a whole body, sync or async, is an
+ * array, with no iterator to close, so those cases count `{}`; the same
+ * class constructed directly, outside `toApp`, is iterated.
  */
 import { BaseHandler, compress, HttpError, MemoryStore, sessions, showErrors, type Chunk } from '../../../src/index.js';
 import { ok, refused, type Case, type Expectation } from '../case.js';
@@ -97,14 +97,14 @@ export const handlerCases: Case[] = [
     name: 'handler-async-start',
     note: 'an async doGET calling this.start',
     app: AsyncHello,
-    expect: handlerOk('async handler', 'text/plain; charset=utf-8'),
+    expect: handlerOk('async handler', 'text/plain; charset=utf-8', ARRAY),
   },
   {
     name: 'handler-post-body',
     note: 'a handler reading the request body with this.text()',
     request: { method: 'POST', body: 'ping', headers: { 'content-type': 'text/plain' } },
     app: Echo,
-    expect: handlerOk('echo ping', 'text/plain; charset=utf-8'),
+    expect: handlerOk('echo ping', 'text/plain; charset=utf-8', ARRAY),
   },
   {
     name: 'handler-405',
