@@ -252,10 +252,20 @@ export class SocketTransport implements Transport, AsyncIterable<Uint8Array>, Co
     res.once('finish', () => req.destroy(new ClientGoneError('the request body timed out')));
   }
 
-  /** The body phase: the socket's idle timer runs on the body timeout. */
+  /**
+   * The body phase: the socket's idle timer runs on the body timeout, for a
+   * body still to come once Node has parsed what arrived with the head (the
+   * microtask runs after that pass); a small body is complete by then.
+   */
   #watchBody(): void {
     const connection = this.#connection;
     if (connection === undefined || this.#req.complete || connection.limits.bodyTimeout === 0) return;
+    queueMicrotask(() => this.#startBodyClock());
+  }
+
+  #startBodyClock(): void {
+    const connection = this.#connection!;
+    if (this.#req.complete || this.#ended || this.#res.headersSent || this.#bodyClock) return;
     this.#bodyClock = true;
     this.#req.socket.setTimeout(connection.limits.bodyTimeout);
   }
