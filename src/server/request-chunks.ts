@@ -9,6 +9,7 @@ import { ClientGoneError } from './client-abort.js';
 type Result = IteratorResult<Uint8Array, undefined>;
 
 const DONE: Result = Object.freeze({ done: true, value: undefined });
+const RESOLVED: Promise<void> = Promise.resolve();
 
 /**
  * An async iterator over a request body that reads the request in paused
@@ -57,7 +58,9 @@ export class RequestChunks implements AsyncIterator<Uint8Array, undefined> {
         // An app often asks while Node is still parsing the headers, and the
         // parser pushes the body later in that same pass: look again once it
         // is done, and pay for listeners only when the body is still to come.
-        queueMicrotask(this.#retry);
+        // A resolved promise's then(), not queueMicrotask: Node wraps each
+        // queueMicrotask callback in an async resource, several times dearer.
+        void RESOLVED.then(this.#retry);
       });
     }
     return result instanceof Failure ? Promise.reject(result.error) : Promise.resolve(result);

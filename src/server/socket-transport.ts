@@ -260,7 +260,8 @@ export class SocketTransport implements Transport, AsyncIterable<Uint8Array>, Co
   #watchBody(): void {
     const connection = this.#connection;
     if (connection === undefined || this.#req.complete || connection.limits.bodyTimeout === 0) return;
-    queueMicrotask(() => this.#startBodyClock());
+    // Not queueMicrotask, which Node wraps in an async resource per call.
+    void RESOLVED.then(() => this.#startBodyClock());
   }
 
   #startBodyClock(): void {
