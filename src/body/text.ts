@@ -3,7 +3,7 @@
  *
  * @module
  */
-import type { Buffer } from 'node:buffer';
+import { Buffer, isUtf8 } from 'node:buffer';
 import { TextDecoder } from 'node:util';
 import { HttpError } from '../gateway/http-error.js';
 import type { Environ } from '../gateway/types.js';
@@ -24,6 +24,14 @@ import { readBody, type BodyOptions } from './read.js';
  * ```
  */
 export function decodeText(bytes: Uint8Array, charset = 'utf-8'): string {
+  // UTF-8 is nearly every body: checked and decoded in C++ by Buffer,
+  // several times cheaper than a fatal TextDecoder for the small bodies
+  // most requests carry. Invalid bytes take the decoder's path for its error.
+  if ((charset === 'utf-8' || charset === 'utf8') && isUtf8(bytes)) {
+    const view = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+    const bom = view.length >= 3 && view[0] === 0xef && view[1] === 0xbb && view[2] === 0xbf;
+    return view.toString('utf8', bom ? 3 : 0);
+  }
   const decoder = decoderFor(charset);
   try {
     return decoder.decode(bytes);

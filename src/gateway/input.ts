@@ -22,7 +22,7 @@ const LF = 0x0a;
  * await input.read();     // bytes of 'b=2'
  * ```
  */
-export class ChunkInput implements InputStream {
+export class ChunkInput implements InputStream, AsyncIterator<Uint8Array, undefined> {
   #source: AsyncIterable<Uint8Array> | (() => AsyncIterable<Uint8Array>);
   #iterator: AsyncIterator<Uint8Array> | undefined;
   #pending: Uint8Array = EMPTY;
@@ -70,18 +70,16 @@ export class ChunkInput implements InputStream {
 
   /**
    * Yields the body's chunks as they arrive, after any bytes already buffered.
-   * A plain iterator rather than a generator: each chunk then costs one
-   * promise on top of the source's, which matters for small bodies.
+   * The input is its own iterator, as a generator is: each chunk then costs
+   * one promise on top of the source's, and no object, which matters for
+   * small bodies.
    */
-  [Symbol.asyncIterator](): AsyncIterator<Uint8Array> {
-    const iterator: AsyncIterator<Uint8Array> & AsyncIterable<Uint8Array> = {
-      next: () => this.#nextResult(),
-      [Symbol.asyncIterator]: () => iterator,
-    };
-    return iterator;
+  [Symbol.asyncIterator](): this {
+    return this;
   }
 
-  #nextResult(): Promise<IteratorResult<Uint8Array, undefined>> {
+  /** The next chunk of the body, after any bytes already buffered. */
+  next(): Promise<IteratorResult<Uint8Array, undefined>> {
     const pending = this.#pending;
     if (pending.length > 0) {
       this.#pending = EMPTY;
