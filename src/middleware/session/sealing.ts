@@ -73,7 +73,9 @@ export class CookieSealer {
   // returning visitor. Only values that opened are kept, so made-up ones
   // cannot push real visitors out; the record is parsed afresh each time,
   // so no request sees another's objects, and the expiry is checked anew.
-  readonly #opened = new Map<string, { readonly plain: string; readonly index: number }>();
+  // A record whose data holds only primitives is kept parsed, frozen: nothing
+  // of it can be changed in place, so requests may share it.
+  readonly #opened = new Map<string, Opened>();
 
   /** @param secrets Newest first; already checked by the middleware's signer. */
   constructor(secrets: readonly string[]) {
@@ -98,14 +100,18 @@ export class CookieSealer {
   open(value: string, cookieName: string, now: number): OpenedSession | undefined {
     // The cookie name is bound in as associated data, so it is part of the key.
     const key = `${cookieName}=${value}`;
-    const opened = this.#opened.get(key) ?? this.#decrypt(value, cookieName);
-    if (opened === undefined) return undefined;
-    const session = parseSealed(opened.plain);
-    if (session === undefined || session.expires <= now) return undefined;
-    if (!this.#opened.has(key)) {
+    let opened = this.#opened.get(key);
+    if (opened === undefined) {
+      const decrypted = this.#decrypt(value, cookieName);
+      if (decrypted === undefined) return undefined;
+      const session = parseSealed(decrypted.plain);
+      if (session === undefined) return undefined;
+      opened = { ...decrypted, shared: primitivesOnly(session.record.data) ? freezeSession(session) : undefined };
       if (this.#opened.size >= OPENED_CACHE_SIZE) this.#opened.clear();
       this.#opened.set(key, opened);
     }
+    const session = opened.shared ?? parseSealed(opened.plain)!;
+    if (session.expires <= now) return undefined;
     return { ...session, rotated: opened.index > 0 };
   }
 
@@ -123,6 +129,26 @@ export class CookieSealer {
     }
     return undefined;
   }
+}
+
+interface Opened {
+  readonly plain: string;
+  readonly index: number;
+  readonly shared: SealedSession | undefined;
+}
+
+function primitivesOnly(data: Record<string, unknown>): boolean {
+  for (const key in data) {
+    const value = data[key];
+    if (typeof value === 'object' && value !== null) return false;
+  }
+  return true;
+}
+
+function freezeSession(session: SealedSession): SealedSession {
+  Object.freeze(session.record.data);
+  Object.freeze(session.record);
+  return Object.freeze(session);
 }
 
 function decrypt(key: Buffer, iv: Buffer, encrypted: Buffer, authTag: Buffer, cookieName: string): string | undefined {

@@ -22,6 +22,19 @@ describe('CookieSealer.open, opened again', () => {
     expect(second.record.data['cart']).toEqual(['a']);
   });
 
+  it('shares a record of primitives between opens only frozen, so nothing can change it in place', () => {
+    const sealer = new CookieSealer([SECRET]);
+    const now = Date.now();
+    const value = sealer.seal({ id: newSessionId(), record: { data: { visits: 3 }, created: now, touched: now }, expires: now + 60_000 }, 'sid');
+    const first = sealer.open(value, 'sid', now)!;
+    const second = sealer.open(value, 'sid', now)!;
+    expect(second.record.data).toEqual({ visits: 3 });
+    expect(Object.isFrozen(first.record.data) && Object.isFrozen(first.record)).toBe(true);
+    expect(() => {
+      (first.record.data as Record<string, unknown>)['visits'] = 4;
+    }).toThrow(TypeError);
+  });
+
   it('still refuses a value once it has expired, though it opened before', () => {
     const sealer = new CookieSealer([SECRET]);
     const expires = Date.now() + 1_000;
