@@ -64,7 +64,7 @@ export class SessionExchange {
    * or throws when that is too late. `closing`: the server closed the body
    * early, so nothing is passed on.
    */
-  async commit(closing = false): Promise<Chunk[] | undefined> {
+  commit(closing = false): Chunk[] | undefined | Promise<Chunk[] | undefined> {
     if (this.#refused) return undefined;
     let settlement: Settlement;
     if (closing && !this.response.released) {
@@ -77,15 +77,30 @@ export class SessionExchange {
       if (refused !== undefined) return refused;
       settlement = this.#settle();
     }
+    let writing: Promise<void> | undefined;
     try {
-      await persist(this.#state, settlement, this.#config, closing ? undefined : this.#environ);
+      writing = persist(this.#state, settlement, this.#config, closing ? undefined : this.#environ);
     } catch (error) {
-      logError(this.#environ['tsgi.errors'], error, 'session: writing the session store failed');
-      if (closing || !this.response.replace('503 Service Unavailable', plainHeaders(UNAVAILABLE_BODY, [['Retry-After', '5']]))) throw error;
-      return this.#isHead ? [] : [UNAVAILABLE_BODY];
+      return this.#storeFailed(error, closing);
     }
-    if (!closing) this.release();
-    return undefined;
+    if (writing === undefined) {
+      if (!closing) this.release();
+      return undefined;
+    }
+    return writing.then(
+      () => {
+        if (!closing) this.release();
+        return undefined;
+      },
+      (error: unknown) => this.#storeFailed(error, closing),
+    );
+  }
+
+  /** A store write failed: 503 instead of the response while that is still possible. */
+  #storeFailed(error: unknown, closing: boolean): Chunk[] {
+    logError(this.#environ['tsgi.errors'], error, 'session: writing the session store failed');
+    if (closing || !this.response.replace('503 Service Unavailable', plainHeaders(UNAVAILABLE_BODY, [['Retry-After', '5']]))) throw error;
+    return this.#isHead ? [] : [UNAVAILABLE_BODY];
   }
 
   /** The decision, made once: a later replacement head gets the same cookie. */

@@ -9,6 +9,7 @@ import type { Environ } from '../../gateway/types.js';
 import type { SessionConfig } from './options.js';
 import type { OpenedSession } from './sealing.js';
 import type { LoadedSession } from './session-state.js';
+import type { SessionRecord } from './store.js';
 import type { VerifiedId } from './signing.js';
 
 const NO_COOKIE: LoadedSession = { cookiePresent: false, cookieId: undefined, rotated: false, record: undefined, source: undefined };
@@ -23,7 +24,7 @@ type Valid = { readonly kind: 'signed'; readonly found: VerifiedId } | { readonl
  *
  * @throws whatever the store's `get` rejects with.
  */
-export async function loadSession(environ: Environ, config: SessionConfig, now: number): Promise<LoadedSession> {
+export function loadSession(environ: Environ, config: SessionConfig, now: number): LoadedSession | Promise<LoadedSession> {
   const header = environ.HTTP_COOKIE;
   const value = header === undefined || header === '' ? undefined : parseCookie(header)[config.cookieName];
   if (value === undefined) return NO_COOKIE;
@@ -35,9 +36,14 @@ export async function loadSession(environ: Environ, config: SessionConfig, now: 
     return { cookiePresent: true, cookieId: id, rotated, record, source: 'cookie' };
   }
   const { id, rotated } = valid.found;
-  const record = await config.store!.get(id);
-  const live = record !== undefined && !config.expired(record, now) ? record : undefined;
-  return { cookiePresent: true, cookieId: id, rotated, record: live, source: 'store' };
+  const found = (record: SessionRecord | undefined): LoadedSession => {
+    const live = record !== undefined && !config.expired(record, now) ? record : undefined;
+    return { cookiePresent: true, cookieId: id, rotated, record: live, source: 'store' };
+  };
+  // A store may answer a Promise-typed get() with any thenable, or at once.
+  const record: unknown = config.store!.get(id);
+  if (typeof (record as PromiseLike<unknown> | undefined)?.then === 'function') return Promise.resolve(record as PromiseLike<SessionRecord | undefined>).then(found);
+  return found(record as SessionRecord | undefined);
 }
 
 function check(value: string, config: SessionConfig, now: number): Valid | undefined {

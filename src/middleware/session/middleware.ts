@@ -14,7 +14,7 @@ import { plainHeaders, SessionExchange, UNAVAILABLE_BODY } from './exchange.js';
 import { loadSession } from './loading.js';
 import type { CookieStore } from './cookie-store.js';
 import { configure, type SessionOptions } from './options.js';
-import { SessionState } from './session-state.js';
+import { SessionState, type LoadedSession } from './session-state.js';
 
 export type { SessionOptions } from './options.js';
 
@@ -98,23 +98,37 @@ export function sessions(app: AppLike, options: SessionOptions): App {
   const inner = toApp(app);
   const config = configure(options);
 
-  return wrapApp(app, async function withSession(environ: Environ, startResponse: StartResponse): Promise<Body> {
+  // No async function: a request whose cookie needs no store read, and
+  // whose session needs no write, then passes without a promise.
+  return wrapApp(app, function withSession(environ: Environ, startResponse: StartResponse): Body | Promise<Body> {
     // An outer sessions layer already serves this request: a second cookie
     // of the same name would fight it, so this layer steps aside.
     if (environ['tsgi.session'] !== undefined) return inner(environ, startResponse);
     const isHead = environ.REQUEST_METHOD === 'HEAD';
-    let state: SessionState;
-    try {
-      state = new SessionState(await loadSession(environ, config, Date.now()), Date.now());
-    } catch (error) {
+    const unavailable = (error: unknown): Body => {
       logError(environ['tsgi.errors'], error, 'session: reading the session store failed; answered 503');
       startResponse('503 Service Unavailable', plainHeaders(UNAVAILABLE_BODY, [['Retry-After', '5']]));
       return isHead ? [] : [UNAVAILABLE_BODY];
+    };
+    let loaded: LoadedSession | Promise<LoadedSession>;
+    try {
+      loaded = loadSession(environ, config, Date.now());
+    } catch (error) {
+      return unavailable(error);
     }
+    if (loaded instanceof Promise) return loaded.then((found) => serve(found, environ, startResponse, isHead), unavailable);
+    return serve(loaded, environ, startResponse, isHead);
+  });
+
+  function serve(loaded: LoadedSession, environ: Environ, startResponse: StartResponse, isHead: boolean): Body | Promise<Body> {
+    const state = new SessionState(loaded, Date.now());
     environ['tsgi.session'] = state;
     const exchange = new SessionExchange(state, config, environ, startResponse, isHead);
+    const body = inner(environ, exchange.response.startResponse);
+    return body instanceof Promise ? body.then((resolved) => finish(exchange, resolved, isHead)) : finish(exchange, body, isHead);
+  }
 
-    const body: unknown = await inner(environ, exchange.response.startResponse);
+  function finish(exchange: SessionExchange, body: unknown, isHead: boolean): Body | Promise<Body> {
     if (!isBody(body)) {
       // Not ours to judge: the server reports it.
       return (exchange.release() ?? body) as Body;
@@ -124,8 +138,9 @@ export function sessions(app: AppLike, options: SessionOptions): App {
     // Content-Length).
     if (Array.isArray(body)) {
       if (exchange.response.head === undefined) return body;
-      return (await exchange.commit()) ?? body;
+      const instead = exchange.commit();
+      return instead instanceof Promise ? instead.then((chunks) => chunks ?? body) : (instead ?? body);
     }
     return proxyBody(body, new SessionSaving(exchange, isHead), { async: true });
-  });
+  }
 }

@@ -8,6 +8,7 @@ import { stringifySetCookie } from 'cookie';
 import type { Environ } from '../../gateway/types.js';
 import type { SessionConfig } from './options.js';
 import type { SessionState } from './session-state.js';
+import type { SessionRecord, SessionStore } from './store.js';
 
 /** Where the cookie goes and whether the connection is https. */
 export interface CookieScope {
@@ -96,36 +97,52 @@ function wantsCookie(state: SessionState, config: SessionConfig): boolean {
 
 /**
  * Writes what the settlement puts in the store, then deletes the records of
- * retired ids. Changes made after a sealed cookie left cannot be carried,
- * and neither can a session started after the head went out: both are
- * dropped and logged to `warnTo`'s `tsgi.errors`.
+ * retired ids; `undefined` when there is nothing to write, so that a
+ * request which changed nothing costs no promise. Changes made after a
+ * sealed cookie left cannot be carried, and neither can a session started
+ * after the head went out: both are dropped and logged to `warnTo`'s
+ * `tsgi.errors`.
  */
-export async function persist(
+export function persist(
   state: SessionState,
   settlement: Settlement,
   config: SessionConfig,
   warnTo: Environ | undefined,
-): Promise<void> {
+): Promise<void> | undefined {
   const now = Date.now();
   const id = state.cookieTarget();
+  let record: SessionRecord | undefined;
   if (settlement.home === 'store' && id === settlement.id) {
-    if (state.dirty() || state.due(now, config.touchAfter) || !state.inStore) {
-      const record = state.snapshot(now);
-      const ttl = config.ttl(record, now);
-      // A session that reached its absolute limit during this request is
-      // not stored again.
-      if (ttl > 0) await config.store!.set(id!, record, ttl);
-      else await config.store!.destroy(id!);
-    }
+    if (state.dirty() || state.due(now, config.touchAfter) || !state.inStore) record = state.snapshot(now);
   } else if (state.fingerprint() !== settlement.fingerprint) {
     warnTo?.['tsgi.errors'].write(
       `[${new Date().toISOString()}] session: the session was started, changed, regenerated or destroyed after the ` +
         `response had begun, too late to send its cookie; this request's later session changes were dropped\n`,
     );
   }
+  const store = config.store;
+  if (store === undefined || (record === undefined && state.obsolete.length === 0)) return undefined;
+  return write(store, id, record, state.obsolete, config, now);
+}
+
+async function write(
+  store: SessionStore,
+  id: string | undefined,
+  record: SessionRecord | undefined,
+  obsolete: readonly string[],
+  config: SessionConfig,
+  now: number,
+): Promise<void> {
+  if (record !== undefined) {
+    const ttl = config.ttl(record, now);
+    // A session that reached its absolute limit during this request is
+    // not stored again.
+    if (ttl > 0) await store.set(id!, record, ttl);
+    else await store.destroy(id!);
+  }
   // The new record first, then the old ones: a failure in between leaves a
   // stale record to expire, never a visitor without one.
-  if (config.store !== undefined) for (const old of state.obsolete) await config.store.destroy(old);
+  for (const old of obsolete) await store.destroy(old);
 }
 
 function attributes(scope: CookieScope) {
