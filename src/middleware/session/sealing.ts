@@ -4,7 +4,8 @@
  *
  * @module
  */
-import { createCipheriv, createDecipheriv, hkdfSync, randomBytes } from 'node:crypto';
+import { createCipheriv, createDecipheriv, hkdfSync } from 'node:crypto';
+import { randomPooled } from './random-pool.js';
 import { isSessionId } from './signing.js';
 import { asRecord, parseJsonObject, type SessionRecord } from './store.js';
 
@@ -84,7 +85,7 @@ export class CookieSealer {
 
   /** The cookie value carrying `session`, sealed with the first secret's key. */
   seal(session: SealedSession, cookieName: string): string {
-    const iv = randomBytes(IV_BYTES);
+    const iv = randomPooled(IV_BYTES);
     const cipher = createCipheriv('aes-256-gcm', this.#keys[0]!, iv);
     cipher.setAAD(Buffer.from(cookieName, 'utf8'));
     const plain = JSON.stringify({ id: session.id, record: session.record, expires: session.expires });

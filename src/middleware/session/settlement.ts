@@ -64,7 +64,7 @@ export function settle(state: SessionState, config: SessionConfig, scope: Cookie
   }
   if (config.store !== undefined && !wantsCookie(state, config)) {
     const needed = id !== loaded.cookieId || loaded.rotated || loaded.source !== 'store';
-    const setCookie = needed ? stringifySetCookie(config.cookieName, config.signer.sign(id), attributes(scope)) : undefined;
+    const setCookie = needed ? setCookieOf(config, config.signer.sign(id), scope) : undefined;
     return { home: 'store', id, setCookie, fingerprint };
   }
   const needed =
@@ -75,12 +75,12 @@ export function settle(state: SessionState, config: SessionConfig, scope: Cookie
   // The absolute timeout ran out during this request.
   if (ttl <= 0) return { home: undefined, id: undefined, setCookie: expiry(config, scope), fingerprint };
   const value = config.sealer.seal({ id, record, expires: now + ttl }, config.cookieName);
-  const setCookie = stringifySetCookie(config.cookieName, value, attributes(scope));
+  const setCookie = setCookieOf(config, value, scope);
   const bytes = Buffer.byteLength(setCookie);
   if (bytes <= config.maxCookieBytes) return { home: 'cookie', id, setCookie, fingerprint };
   if (config.store === undefined) throw new CookieTooLarge(bytes, config.maxCookieBytes);
   // A new session too large to wait in its cookie goes to the store at once.
-  return { home: 'store', id, setCookie: stringifySetCookie(config.cookieName, config.signer.sign(id), attributes(scope)), fingerprint };
+  return { home: 'store', id, setCookie: setCookieOf(config, config.signer.sign(id), scope), fingerprint };
 }
 
 /**
@@ -143,6 +143,25 @@ async function write(
   // The new record first, then the old ones: a failure in between leaves a
   // stale record to expire, never a visitor without one.
   for (const old of obsolete) await store.destroy(old);
+}
+
+// The attributes after the value, made by the cookie package (which checks
+// the name and path) once per cookie name, path and scheme. The value needs
+// no check: a signed id and a sealed session are base64url and `.`, all
+// cookie-octets. Serialising a 300-byte sealed value each time was a large
+// part of a new session's cost.
+const suffixes = new Map<string, string>();
+const MAX_SUFFIXES = 256;
+
+function setCookieOf(config: SessionConfig, value: string, scope: CookieScope): string {
+  const key = `${config.cookieName}\n${scope.path}\n${scope.secure}`;
+  let suffix = suffixes.get(key);
+  if (suffix === undefined) {
+    suffix = stringifySetCookie(config.cookieName, '', attributes(scope)).slice(config.cookieName.length + 1);
+    if (suffixes.size >= MAX_SUFFIXES) suffixes.clear();
+    suffixes.set(key, suffix);
+  }
+  return `${config.cookieName}=${value}${suffix}`;
 }
 
 function attributes(scope: CookieScope) {

@@ -3,7 +3,8 @@
  *
  * @module
  */
-import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
+import { createHmac, timingSafeEqual } from 'node:crypto';
+import { randomPooled } from './random-pool.js';
 
 /** 24 random bytes: 192 bits, well past the 128 an id must have to be unguessable. */
 const ID_BYTES = 24;
@@ -27,7 +28,7 @@ export const MIN_SECRET_LENGTH = 32;
  * ```
  */
 export function newSessionId(): string {
-  return randomBytes(ID_BYTES).toString('base64url');
+  return randomPooled(ID_BYTES).toString('base64url');
 }
 
 /**
