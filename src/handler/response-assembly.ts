@@ -72,6 +72,7 @@ export class HandlerResponse extends HandlerRequest {
   #status: string | undefined;
   #headers: ResponseHeaders | undefined;
   #write: Write | undefined;
+  #deferredWrite: Write | undefined;
 
   constructor(environ: Environ, startResponse: StartResponse) {
     super(environ);
@@ -102,7 +103,11 @@ export class HandlerResponse extends HandlerRequest {
     checkHeaders(headers);
     this.#status = status;
     this.#headers = headers;
-    return this.#deferredWrite;
+    // Made on demand: most methods return their body and never write().
+    return (this.#deferredWrite ??= (chunk) => {
+      const write = this.#write ?? this.#commit(...this.#finalHead());
+      return write(chunk);
+    });
   }
 
   #sendWhole(chunk: string | Uint8Array, isHead: boolean): Chunk | undefined {
@@ -162,9 +167,4 @@ export class HandlerResponse extends HandlerRequest {
     this.#write = this.#startResponse(status, headers);
     return this.#write;
   }
-
-  readonly #deferredWrite: Write = (chunk) => {
-    const write = this.#write ?? this.#commit(...this.#finalHead());
-    return write(chunk);
-  };
 }
