@@ -12,8 +12,8 @@ import type { BodyOutcome } from '../gateway/response/body-proxy.js';
 import type { ResponseHead } from '../gateway/response/head.js';
 import type { Transport } from '../gateway/response/transport.js';
 import type { Chunk } from '../gateway/types.js';
-import { ClientGoneError, formatSize, isClientAbort } from './client-abort.js';
-import { parseRefusalOn } from './client-error.js';
+import { ClientGoneError, isClientAbort } from './client-abort.js';
+import { ClientGoneLog } from './client-gone-log.js';
 import { connectionOf, type Connection, type ConnectionUser } from './connection.js';
 import type { ServerContext } from './environ.js';
 import { RequestChunks } from './request-chunks.js';
@@ -48,7 +48,7 @@ export class SocketTransport implements Transport, AsyncIterable<Uint8Array>, Co
   #bodyClock = false;
   /** Whether the socket's timer runs on the send timeout. */
   #sendClock = false;
-  #goneLogged = false;
+  #clientGoneLog: ClientGoneLog | undefined;
   /** The connection's byte count when this response's head went out. */
   #startBytes = 0;
   #closeSent = false;
@@ -174,15 +174,15 @@ export class SocketTransport implements Transport, AsyncIterable<Uint8Array>, Co
     // Failures are already in the log. A body stopped because the client
     // left gets its one line here when something went wrong on the way (a
     // reset, a broken pipe, a timeout); a client that simply closed is normal.
-    if (outcome !== 'gone' || this.#logRefused()) return;
-    if (this.#knownReason() !== undefined) this.#logGone();
+    if (outcome !== 'gone' || this.#goneLog().refused()) return;
+    if (this.#goneLog().knownReason() !== undefined) this.#logGone();
   }
 
   log(error: unknown, what: string): void {
     // Whatever the app made of a client that left (a failed write, a body
     // read cut short) is that one event, not a failure of the app.
     if (this.gone() && isClientAbort(error)) {
-      if (!this.#logRefused()) this.#logGone();
+      if (!this.#goneLog().refused()) this.#logGone();
       return;
     }
     try {
@@ -293,48 +293,14 @@ export class SocketTransport implements Transport, AsyncIterable<Uint8Array>, Co
     this.#req.socket.setTimeout(connection.limits.sendTimeout);
   }
 
-  /** Why the client went away, when the socket or request said so. */
-  #knownReason(): string | undefined {
-    return this.#connection?.reason ?? (this.#req.errored as NodeJS.ErrnoException | null | undefined)?.code;
+  /** The log of this response's client leaving, made on first need. */
+  #goneLog(): ClientGoneLog {
+    this.#clientGoneLog ??= new ClientGoneLog(this.#req, this.#res, this.#connection, this.#context);
+    return this.#clientGoneLog;
   }
 
-  /**
-   * One short line, instead of the client-gone one, when this request was
-   * cut by the parser refusing the rest of it (junk in its chunked body):
-   * the client is still there, reading the refusal. False when it was not.
-   */
-  #logRefused(): boolean {
-    const refusal = parseRefusalOn(this.#req.socket);
-    if (refusal === undefined || this.#req.complete) return false;
-    this.#logLine(`request refused mid-way (${refusal.code} ${refusal.text.trimEnd()})`);
-    return true;
-  }
-
-  /** One short line for a client that went away; never a stack, never twice. */
   #logGone(): void {
-    const sent = this.#timedOut
-      ? '; answered 408'
-      : this.#res.headersSent
-        ? ` after ${formatSize(Math.max(0, (this.#req.socket.bytesWritten ?? 0) - this.#startBytes))} of the response`
-        : ' before the response';
-    this.#logLine(`client went away (${this.#knownReason() ?? 'connection closed'})${sent}`);
-  }
-
-  /**
-   * Writes the line about the client leaving, unless this response or its
-   * connection has one already: a reset seen by the socket and by the
-   * response's own cycle is one event.
-   */
-  #logLine(what: string): void {
-    const connection = this.#connection;
-    if (this.#goneLogged || connection?.goneLogged === true) return;
-    this.#goneLogged = true;
-    if (connection !== undefined) connection.goneLogged = true;
-    try {
-      this.#context.errors.write(`[${new Date().toISOString()}] ${this.#req.method} ${this.#req.url}: ${what}\n`);
-    } catch {
-      // A broken error stream must not stop the server from answering.
-    }
+    this.#goneLog().gone(this.#timedOut, this.#startBytes);
   }
 
   #firstBytes(chunk: Chunk): Chunk {
