@@ -64,22 +64,16 @@ export function createListener(
 ): RequestListener {
   return function handleRequest(req: IncomingMessage, res: ServerResponse): void {
     const transport = new SocketTransport(req, res, context, expectContinue);
-    const refuse = (refusal: Refusal): void => {
-      // An unread body is not drained for a refusal: the connection closes.
-      transport.bodyPending = req.headers['content-length'] !== undefined || req.headers['transfer-encoding'] !== undefined;
-      if (refusal.close) res.shouldKeepAlive = false;
-      transport.reply(refusal.code, refusal.reason, refusal.text);
-    };
     const refused = refuseHead(req);
-    if (refused !== undefined) return refuse(refused);
+    if (refused !== undefined) return refuseWith(transport, req, res, refused);
     const hostValue = hostHeader(req);
-    if (typeof hostValue === 'object') return refuse(hostValue);
+    if (typeof hostValue === 'object') return refuseWith(transport, req, res, hostValue);
     const mount = mountOf?.(req);
     const url = mount === undefined ? (req.url as string) : mount.rest;
     if ((mount?.requestUri ?? url).includes('#')) {
       // A client never sends the fragment (RFC 9110 §7.1); one that does
       // would otherwise see it land in PATH_INFO.
-      return refuse({ code: 400, reason: 'Bad Request', text: 'Bad Request: a fragment (#) in the request target\n', close: false });
+      return refuseWith(transport, req, res, { code: 400, reason: 'Bad Request', text: 'Bad Request: a fragment (#) in the request target\n', close: false });
     }
     const star = mount === undefined && url === '*' && req.method === 'OPTIONS';
     let path = '';
@@ -96,7 +90,7 @@ export function createListener(
         return;
       }
       const malformed = hostRefusal(target.host as string, 'the authority');
-      if (malformed !== undefined) return refuse(malformed);
+      if (malformed !== undefined) return refuseWith(transport, req, res, malformed);
       ({ path, query, host } = target);
     }
     // The absolute form's authority replaces Host (RFC 9112 §3.2.2), so it is
@@ -105,7 +99,7 @@ export function createListener(
     const authority = host ?? hostValue;
     if (authority !== undefined) {
       const name = (parseHost(authority) as HostParts).name;
-      if (!context.allowsHost(name, req)) return refuse(notAllowed(name));
+      if (!context.allowsHost(name, req)) return refuseWith(transport, req, res, notAllowed(name));
     }
     if (star) {
       // A question about the server, not about any resource of the app, and
@@ -140,4 +134,11 @@ export function createListener(
     transport.bodyPending = hasRequestBody(environ);
     runResponse(app, environ, transport);
   };
+}
+
+function refuseWith(transport: SocketTransport, req: IncomingMessage, res: ServerResponse, refusal: Refusal): void {
+  // An unread body is not drained for a refusal: the connection closes.
+  transport.bodyPending = req.headers['content-length'] !== undefined || req.headers['transfer-encoding'] !== undefined;
+  if (refusal.close) res.shouldKeepAlive = false;
+  transport.reply(refusal.code, refusal.reason, refusal.text);
 }
