@@ -43,9 +43,23 @@ export class RequestChunks implements AsyncIterator<Uint8Array, undefined> {
     this.#settle();
   };
 
+  /** The declared Content-Length, or -1 for a chunked body. */
+  readonly #declared: number;
+  #received = 0;
+
   /** @param req The request whose body to read. */
   constructor(req: IncomingMessage) {
     this.#req = req;
+    const length = req.headers['content-length'];
+    this.#declared = length === undefined ? -1 : Number(length);
+  }
+
+  /**
+   * Whether the app has been given the whole body: every declared byte, or
+   * the end of a chunked one. Node marks the request complete a little later.
+   */
+  get whole(): boolean {
+    return (this.#declared >= 0 && this.#received >= this.#declared) || this.#req.complete;
   }
 
   next(): Promise<Result> {
@@ -77,8 +91,17 @@ export class RequestChunks implements AsyncIterator<Uint8Array, undefined> {
     if (this.#finished) return DONE;
     if (this.#failure !== undefined) return this.#fail(this.#failure);
     const req = this.#req;
+    // Node parsed the length it checked: once that many bytes came, the
+    // body is over, without waiting for its end to be signalled.
+    if (this.#declared >= 0 && this.#received >= this.#declared) {
+      this.#finish();
+      return DONE;
+    }
     const chunk = req.read() as Uint8Array | null;
-    if (chunk !== null) return { done: false, value: chunk };
+    if (chunk !== null) {
+      this.#received += chunk.length;
+      return { done: false, value: chunk };
+    }
     // `complete` is set once the parser has pushed the whole body, so an
     // empty buffer then means the end, without waiting a tick for 'end'.
     if (req.readableEnded || (req.complete && req.readableLength === 0)) {

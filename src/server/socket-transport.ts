@@ -40,6 +40,8 @@ export class SocketTransport implements Transport, AsyncIterable<Uint8Array>, Co
   readonly #connection: Connection | undefined;
   #bodyPending = false;
   #inputOpened = false;
+  /** The request body as the app reads it, once it does. */
+  #chunks: RequestChunks | undefined;
   /** Whether the response was ended or cut short. */
   #ended = false;
   /** Whether the body timed out and the server answered 408 in the app's place. */
@@ -88,7 +90,8 @@ export class SocketTransport implements Transport, AsyncIterable<Uint8Array>, Co
       this.#res.writeContinue();
       if (this.#bodyPending) this.#watchBody();
     }
-    return new RequestChunks(this.#req);
+    this.#chunks = new RequestChunks(this.#req);
+    return this.#chunks;
   }
 
   /**
@@ -115,7 +118,7 @@ export class SocketTransport implements Transport, AsyncIterable<Uint8Array>, Co
     if (length >= 0) flat.push('Content-Length', String(length));
     // An unread upload would otherwise be drained to keep the connection:
     // for an error, or when the app reads the body itself, closing is cheaper.
-    if (this.bodyPending && (head.code >= 400 || this.#inputOpened) && !this.#req.complete) this.#markClose(flat);
+    if (this.bodyPending && (head.code >= 400 || this.#inputOpened) && !this.#bodyWhole()) this.#markClose(flat);
     if (this.#context.closing) this.#res.shouldKeepAlive = false;
     this.#res.writeHead(head.code, head.reason, flat);
   }
@@ -137,7 +140,7 @@ export class SocketTransport implements Transport, AsyncIterable<Uint8Array>, Co
     const socket = this.#req.socket;
     if (socket.writableLength > socket.writableHighWaterMark) this.#startSendClock();
     if (this.#context.closing) res.once('finish', this.#context.closeIdle);
-    if (this.#inputOpened && this.bodyPending && !this.#closeSent && !this.#req.complete) {
+    if (this.#inputOpened && this.bodyPending && !this.#closeSent && !this.#bodyWhole()) {
       // The app read part of the body and left the rest: the connection
       // cannot find the next request, so close it once the response is out.
       const socket = this.#req.socket;
@@ -201,7 +204,7 @@ export class SocketTransport implements Transport, AsyncIterable<Uint8Array>, Co
     if (res.headersSent || this.gone()) return;
     this.#sendPhase();
     const flat = text === '' ? [] : ['Content-Type', 'text/plain; charset=utf-8', 'Content-Length', String(Buffer.byteLength(text))];
-    if (this.bodyPending && !this.#req.complete) this.#markClose(flat);
+    if (this.bodyPending && !this.#bodyWhole()) this.#markClose(flat);
     if (this.#context.closing) res.shouldKeepAlive = false;
     res.writeHead(code, reason, flat);
     this.end(text === '' ? undefined : text);
@@ -266,7 +269,7 @@ export class SocketTransport implements Transport, AsyncIterable<Uint8Array>, Co
 
   #startBodyClock(): void {
     const connection = this.#connection!;
-    if (this.#req.complete || this.#ended || this.#res.headersSent || this.#bodyClock) return;
+    if (this.#bodyWhole() || this.#ended || this.#res.headersSent || this.#bodyClock) return;
     this.#bodyClock = true;
     this.#req.socket.setTimeout(connection.limits.bodyTimeout);
   }
@@ -301,6 +304,11 @@ export class SocketTransport implements Transport, AsyncIterable<Uint8Array>, Co
 
   #logGone(): void {
     this.#goneLog().gone(this.#timedOut, this.#startBytes);
+  }
+
+  /** Whether the whole request body has arrived (and, if the app reads it, been read). */
+  #bodyWhole(): boolean {
+    return this.#req.complete || this.#chunks?.whole === true;
   }
 
   #firstBytes(chunk: Chunk): Chunk {

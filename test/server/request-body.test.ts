@@ -18,6 +18,23 @@ const echoLength: App = async (environ, startResponse) => {
 };
 
 describe('reading the request body over a socket', () => {
+  it('keeps the connection for a body read to its declared length, before Node marks the request complete', async () => {
+    const { port } = await serve(echoLength);
+    const socket = await openSocket(port);
+    const result = collect(socket);
+    // Three requests in one write: each body is read as soon as its bytes
+    // are in, and none may cost the connection.
+    const request = (body: string): string => `POST / HTTP/1.1\r\nHost: x\r\nContent-Length: ${body.length}\r\n\r\n${body}`;
+    socket.write(request('one') + request('second') + request('third!').replace('POST / HTTP/1.1\r\n', 'POST / HTTP/1.1\r\nConnection: close\r\n'));
+    const { text } = await result;
+    expect(text.match(/HTTP\/1\.1 200 OK/g)).toHaveLength(3);
+    expect(text).toContain('3:one');
+    expect(text).toContain('6:second');
+    expect(text).toContain('6:third!');
+    // Only the last response, whose request asked for it, closes.
+    expect(text.match(/Connection: close/gi)).toHaveLength(1);
+  });
+
   it('waits for a body sent after the headers, in pieces', async () => {
     const { port } = await serve(echoLength);
     const socket = await openSocket(port);
