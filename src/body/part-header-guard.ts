@@ -240,11 +240,10 @@ export class PartHeaderGuard {
       if (this.#headerBytes > headerSize) {
         throw limitExceeded('headerSize', headerSize, 'A part header block is too large');
       }
-      // Copied: the chunk may be reused once the parser is done with it.
-      if (this.#text !== undefined) this.#headerChunks.push(Buffer.from(bytes.subarray(pos, end)));
       if (lf === -1) {
         this.#lineLength += end - pos;
         this.#endsInCR = bytes[end - 1] === CR;
+        this.#keepHeaderPiece(bytes, from, end);
         return end;
       }
       const crBefore = lf > pos ? bytes[lf - 1] === CR : this.#endsInCR;
@@ -253,7 +252,11 @@ export class PartHeaderGuard {
       this.#endsInCR = false;
       if (content === 0) {
         this.#state = SEARCH;
-        if (this.#text !== undefined) this.#text.header(Buffer.concat(this.#headerChunks));
+        if (this.#text !== undefined) {
+          // Most blocks lie within one chunk: read in place, no copy.
+          const here = bytes.subarray(from, end);
+          this.#text.header(this.#headerChunks.length === 0 ? here : Buffer.concat([...this.#headerChunks, here]));
+        }
         this.#headerChunks = [];
         return end;
       }
@@ -262,6 +265,12 @@ export class PartHeaderGuard {
       }
       pos = end;
     }
+    this.#keepHeaderPiece(bytes, from, pos);
     return pos;
+  }
+
+  /** The block goes on in the next chunk: this chunk's piece is copied, as the parser may reuse the chunk. */
+  #keepHeaderPiece(bytes: Buffer, from: number, end: number): void {
+    if (this.#text !== undefined && end > from) this.#headerChunks.push(Buffer.from(bytes.subarray(from, end)));
   }
 }
