@@ -88,6 +88,10 @@ export async function readBody(environ: Environ, options: ReadBodyOptions = {}):
   // Without a length, only a stream the host ends itself can be read to
   // its end; anything else could wait forever on a client.
   if (declared === undefined && environ['tsgi.input_terminated'] !== true) return Buffer.alloc(0);
+  // A declared length within the limit bounds what can arrive (the host
+  // frames the body by it), so it is read in one call, which stops at that
+  // length rather than waiting for the end to be signalled.
+  if (declared !== undefined) return asBuffer(await environ['tsgi.input'].read(declared));
   const chunks: Uint8Array[] = [];
   let total = 0;
   for await (const chunk of environ['tsgi.input']) {
