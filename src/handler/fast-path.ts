@@ -7,7 +7,8 @@
  */
 import type { Body, Chunk } from '../gateway/types.js';
 import type { ClassPlan } from './plan.js';
-import { isPromiseLike, isWhole, respond } from './respond.js';
+import { isThenable } from '../gateway/thenable.js';
+import { isWhole, respond } from './respond.js';
 import { dispatchRequest } from './request-dispatch.js';
 import { answerError, sendWhole, type HandlerResponse } from './response-assembly.js';
 
@@ -27,7 +28,7 @@ export function answerNow(handler: HandlerResponse, plan: ClassPlan): Body | Pro
   } catch (error) {
     return failed(handler, error);
   }
-  if (!isPromiseLike(result)) return settled(handler, plan, result);
+  if (!isThenable(result)) return settled(handler, plan, result);
   return Promise.resolve(result).then(
     (value) => settled(handler, plan, value),
     (error: unknown) => failed(handler, error),

@@ -5,6 +5,7 @@
  * @module
  */
 import { isBody, openBody } from '../gateway/body.js';
+import { isThenable } from '../gateway/thenable.js';
 import type { Chunk } from '../gateway/types.js';
 import type { ClassPlan } from './plan.js';
 import { dispatchRequest } from './request-dispatch.js';
@@ -27,7 +28,7 @@ export async function* respond(handler: HandlerResponse, plan: ClassPlan, dispat
   let discard: Iterable<Chunk> | AsyncIterable<Chunk> | undefined;
   try {
     let result = dispatched === UNDISPATCHED ? dispatchRequest(handler, plan) : dispatched;
-    if (isPromiseLike(result)) result = await result;
+    if (isThenable(result)) result = await result;
     if (isWhole(result)) {
       chunk = sendWhole(handler, result ?? '', isHead);
     } else if (isBody(result)) {
@@ -57,9 +58,4 @@ export async function* refuse(handler: HandlerResponse, error: unknown): AsyncGe
 /** Whether a method's result is its whole body: text, bytes, or nothing. */
 export function isWhole(value: unknown): value is string | Uint8Array | null | undefined {
   return typeof value === 'string' || value instanceof Uint8Array || value === undefined || value === null;
-}
-
-/** Whether a method's result is a promise (or any thenable) to await. */
-export function isPromiseLike(value: unknown): value is PromiseLike<unknown> {
-  return typeof value === 'object' && value !== null && typeof (value as Partial<PromiseLike<unknown>>).then === 'function';
 }

@@ -9,6 +9,7 @@
  */
 import { chunkLength, isBody, openBody, type BodyReader } from '../body.js';
 import { GatewayError } from '../spec.js';
+import { isThenable } from '../thenable.js';
 import type { App, Chunk, Environ } from '../types.js';
 import { isEmptyChunk, ResponseCycle, Step, unstarted } from './cycle.js';
 import { checkChunk } from './head.js';
@@ -185,13 +186,6 @@ async function pumpAsync(cycle: ResponseCycle, reader: BodyReader): Promise<void
     return;
   }
   cycle.close();
-}
-
-function isThenable(value: unknown): value is PromiseLike<unknown> {
-  return (
-    value instanceof Promise ||
-    (typeof value === 'object' && value !== null && typeof (value as { then?: unknown }).then === 'function')
-  );
 }
 
 function describe(value: unknown): string {

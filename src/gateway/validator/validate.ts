@@ -6,6 +6,7 @@
  */
 import { isAppLike, toApp } from '../app.js';
 import { isBody } from '../body.js';
+import { isThenable } from '../thenable.js';
 import type { App, AppLike, Body, Environ, StartResponse } from '../types.js';
 import { validatedBody } from './body.js';
 import { checkEnviron } from './environ.js';
@@ -111,14 +112,6 @@ export function validate(app: AppLike, options: ValidateOptions = {}): App {
   };
   Object.defineProperty(validated, 'name', { value: `validate(${inner.name || 'app'})` });
   return validated;
-}
-
-function isThenable(value: unknown): value is PromiseLike<unknown> {
-  return (
-    (typeof value === 'object' || typeof value === 'function') &&
-    value !== null &&
-    typeof (value as Partial<PromiseLike<unknown>>).then === 'function'
-  );
 }
 
 function notABody(value: unknown, promised: boolean): ValidationError {

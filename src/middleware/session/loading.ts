@@ -5,6 +5,7 @@
  * @module
  */
 import { parseCookie } from 'cookie';
+import { isThenable } from '../../gateway/thenable.js';
 import type { Environ } from '../../gateway/types.js';
 import type { SessionConfig } from './options.js';
 import type { OpenedSession } from './sealing.js';
@@ -42,7 +43,7 @@ export function loadSession(environ: Environ, config: SessionConfig, now: number
   };
   // A store may answer a Promise-typed get() with any thenable, or at once.
   const record: unknown = config.store!.get(id);
-  if (typeof (record as PromiseLike<unknown> | undefined)?.then === 'function') return Promise.resolve(record as PromiseLike<SessionRecord | undefined>).then(found);
+  if (isThenable(record)) return Promise.resolve(record as PromiseLike<SessionRecord | undefined>).then(found);
   return found(record as SessionRecord | undefined);
 }
 
