@@ -39,15 +39,9 @@ export class PartTextCheck {
    */
   header(block: Buffer): void {
     this.#field = undefined;
-    if (this.#split) {
-      // A part cut short leaves its partial sequence in the decoder.
-      this.#split = false;
-      try {
-        this.#decoder.decode();
-      } catch {
-        // That part's fault, already past.
-      }
-    }
+    // A part cut short may leave a partial sequence in the decoder; that
+    // part's fault, already past.
+    this.#flush();
     let disposition: string | undefined;
     let charset: string | undefined;
     let octets = false;
@@ -103,30 +97,33 @@ export class PartTextCheck {
    */
   end(): void {
     if (this.#field === undefined) return;
-    if (this.#split) {
-      this.#split = false;
-      try {
-        this.#decoder.decode();
-      } catch {
-        throw this.#invalid();
-      }
-    }
+    if (!this.#flush()) throw this.#invalid();
     this.#field = undefined;
+  }
+
+  /** Empties the decoder, if it was used; false when it held an unfinished sequence. */
+  #flush(): boolean {
+    if (!this.#split) return true;
+    this.#split = false;
+    try {
+      this.#decoder.decode();
+      return true;
+    } catch {
+      return false;
+    }
   }
 
   #invalid(): HttpError {
     const error = new HttpError(400, `field ${shown(this.#field ?? '')} is not valid UTF-8`);
     this.#field = undefined;
-    this.#split = false;
     return error;
   }
 }
 
-/** The parameters of a header value, names lowercased, quoted values unescaped. */
 /**
- * The `; name=value` parameters of a header value, first of each name kept,
- * quoted values unescaped. A scan rather than a global regex, which cost
- * more than the rest of a part's header check.
+ * The `; name=value` parameters of a header value, names lowercased, first
+ * of each name kept, quoted values unescaped. A scan rather than a global
+ * regex, which cost more than the rest of a part's header check.
  */
 function params(value: string): Map<string, string> {
   const found = new Map<string, string>();
@@ -167,6 +164,7 @@ function isSpace(code: number): boolean {
   return code === 0x20 || code === 0x09;
 }
 
+/** Whether an RFC 8187 `charset'language'value` that says UTF-8 spells UTF-8; other charsets are the parser's. */
 function extendedIsUtf8(value: string): boolean {
   const parts = value.split("'");
   if (parts.length !== 3 || !UTF8.has((parts[0] as string).toLowerCase())) return true;
