@@ -183,7 +183,7 @@ class CompressingExchange implements BodyHooks {
     const list = new HeaderList([...head.headers]);
     const compressible = isCompressible(list.get('Content-Type'));
     if (compressible || head.code === 304) addVary(list, 'Accept-Encoding');
-    if (!this.#leavesAlone(head, list)) {
+    if (!this.#leavesAlone(head, list, compressible)) {
       list.delete('Content-Length');
       list.delete('Accept-Ranges');
       list.set('Content-Encoding', this.#encoding);
@@ -195,11 +195,11 @@ class CompressingExchange implements BodyHooks {
   }
 
   /** Whether the response goes out uncompressed; `list` holds its headers. */
-  #leavesAlone(head: ResponseHead, list: HeaderList): boolean {
+  #leavesAlone(head: ResponseHead, list: HeaderList, compressible = isCompressible(list.get('Content-Type'))): boolean {
     const length = head.declared >= 0 ? head.declared : this.#knownLength;
     const encoded = list.get('Content-Encoding');
     return (
-      !isCompressible(list.get('Content-Type')) ||
+      !compressible ||
       !statusAllowsBody(head.code) ||
       head.code === 206 ||
       list.has('Content-Range') ||
