@@ -12,6 +12,16 @@ import { resolveLimits } from '../../src/server/limits.js';
 import { buildChildServer, startChildServer } from './child-server.js';
 import { collect, count, openSocket, parseResponse, serve, waitFor } from './helpers.js';
 
+/** Writes `text` on a new connection and waits for the server to close it: the response, and how long that took. */
+async function sendAndWait(port: number, text: string): Promise<{ response: ReturnType<typeof parseResponse>; elapsed: number }> {
+  const socket = await openSocket(port);
+  const received = collect(socket);
+  socket.write(text);
+  const started = Date.now();
+  const { bytes } = await received;
+  return { response: parseResponse(bytes), elapsed: Date.now() - started };
+}
+
 const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
 describe('pipelined requests', () => {
@@ -143,13 +153,7 @@ describe('timeouts and caps', () => {
       return ['read it all\n'];
     };
     const { port, errors } = await serve(app, { bodyTimeout: 300, sendTimeout: 5000 });
-    const socket = await openSocket(port);
-    const received = collect(socket);
-    socket.write('POST /upload HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: text/plain\r\nContent-Length: 100\r\n\r\nonly ten b');
-    const started = Date.now();
-    const { bytes } = await received;
-    const elapsed = Date.now() - started;
-    const response = parseResponse(bytes);
+    const { response, elapsed } = await sendAndWait(port, 'POST /upload HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: text/plain\r\nContent-Length: 100\r\n\r\nonly ten b');
     expect(response.status).toBe(408);
     expect(response.headers.connection).toBe('close');
     expect(response.body.toString()).toBe('Request Timeout: the request body stopped arriving\n');
@@ -175,13 +179,7 @@ describe('timeouts and caps', () => {
         return [];
       };
       const { port } = await serve(app, { sendTimeout: 200, headersTimeout: 800, connectionsCheckingInterval: 100 });
-      const socket = await openSocket(port);
-      const received = collect(socket);
-      socket.write(held);
-      const started = Date.now();
-      const { bytes } = await received;
-      const elapsed = Date.now() - started;
-      const response = parseResponse(bytes);
+      const { response, elapsed } = await sendAndWait(port, held);
       expect(response.status).toBe(408);
       expect(response.headers.connection).toBe('close');
       expect(response.body.toString()).toBe('Request Timeout: the request was not received in time\n');
