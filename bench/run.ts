@@ -14,7 +14,7 @@ import { summariseProfile } from './profile.js';
 import { consoleLines, groupSection, machineSection, type GroupOutcome, type RowResult } from './report.js';
 import { isScenarioId, SCENARIOS, selectGroups, type Group, type Row, type ScenarioId } from './scenarios.js';
 import { primeCookie, VerificationError, verifyGroup } from './verify/verify.js';
-import { requireWrk, runWrk, wrkFlags, writeScript } from './wrk.js';
+import { LoadError, refuseFailures, requireWrk, runWrk, writeScript, wrkFlags } from './wrk.js';
 
 const repoRoot = fileURLToPath(new URL('../../', import.meta.url)); // from dist/bench/
 const outDir = join(repoRoot, 'bench', '.out');
@@ -36,10 +36,6 @@ const config = {
 };
 
 /** A run that saw a failed request: names the scenario and server. */
-class LoadError extends Error {
-  override name = 'LoadError';
-}
-
 const log = (line: string): void => console.error(`[bench] ${line}`);
 
 /** One wrk run against `server`, with its CPU per request; aborts on any failed request. */
@@ -54,9 +50,7 @@ async function measure(server: RunningServer, script: string, seconds: number): 
   });
   const ticks = cpuTicks(server.pid) - before;
   const where = `scenario ${server.row.scenario}, server ${server.row.server} (${server.row.label})`;
-  if (result.non2xx > 0) throw new LoadError(`${where}: ${result.non2xx} non-2xx/3xx responses\n${result.output}`);
-  if (result.socketErrors !== undefined) throw new LoadError(`${where}: ${result.socketErrors}\n${result.output}`);
-  if (result.requests === 0) throw new LoadError(`${where}: no requests completed\n${result.output}`);
+  refuseFailures(result, where);
   return { cpuMicros: ((ticks / CLK_TCK) * 1e6) / result.requests, rps: result.requestsPerSecond };
 }
 

@@ -81,6 +81,24 @@ export async function runWrk(options: WrkOptions): Promise<WrkResult> {
   };
 }
 
+/** A wrk run that saw a failed request: the bench stops, naming where. */
+export class LoadError extends Error {
+  override name = 'LoadError';
+}
+
+/**
+ * Refuses a run in which any response was an error (wrk counts 4xx and 5xx;
+ * the check before load has already required each server's status), any
+ * socket failed, or nothing completed.
+ *
+ * @throws {@link LoadError} naming `where`, with wrk's output.
+ */
+export function refuseFailures(result: WrkResult, where: string): void {
+  if (result.non2xx > 0) throw new LoadError(`${where}: ${result.non2xx} non-2xx/3xx responses\n${result.output}`);
+  if (result.socketErrors !== undefined) throw new LoadError(`${where}: ${result.socketErrors}\n${result.output}`);
+  if (result.requests === 0) throw new LoadError(`${where}: no requests completed\n${result.output}`);
+}
+
 /** The wrk flags, for the report. */
 export function wrkFlags(connections: number, seconds: number): string {
   return `taskset -c ${LOAD_CPU} wrk -t1 -c${connections} -d${seconds}s -s <scenario>.lua`;
