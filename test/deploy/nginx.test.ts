@@ -1,30 +1,9 @@
 import { mkdtempSync, rmSync } from 'node:fs';
-import { request } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MULTI, requireBuild, runCli, startedUrl, type Cli } from '../cli/helpers.js';
-import { daemonsAvailable, NGINX, PROXY_HEADERS, startNginx, type Daemon } from './support.js';
-
-interface Answer {
-  status: number;
-  headers: Record<string, string | string[] | undefined>;
-  body: string;
-}
-
-/** One request on its own connection, optionally from another loopback address. */
-function ask(url: string, options: { method?: string; headers?: Record<string, string>; body?: string; from?: string } = {}): Promise<Answer> {
-  return new Promise((resolve, reject) => {
-    const req = request(url, { method: options.method ?? 'GET', headers: options.headers, agent: false, localAddress: options.from }, (res) => {
-      let body = '';
-      res.setEncoding('utf8');
-      res.on('data', (data: string) => (body += data));
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body }));
-    });
-    req.on('error', reject);
-    req.end(options.body);
-  });
-}
+import { ask, daemonsAvailable, NGINX, PROXY_HEADERS, startNginx, type Daemon } from './support.js';
 
 const portOf = (url: string): string => new URL(url).port;
 
