@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe } from 'vitest';
 import { requireBuild } from '../../cli/helpers.js';
 import { DENO, FIXTURES, runtimeVersion, siteTests, startRuntime, type RuntimeProcess } from './support.js';
 
-const PERMISSIONS = ['--no-lock', '--allow-net=127.0.0.1', '--allow-read=.', '--allow-env'];
+const PERMISSIONS = ['--no-lock', '--allow-net=127.0.0.1', '--allow-read=.'];
 
 const version = runtimeVersion(DENO);
 
