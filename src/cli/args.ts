@@ -6,7 +6,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
-import { compileTrust } from '../middleware/proxy-headers/index.js';
+import { compileTrust } from '../middleware/proxy-headers/trust.js';
 import { compileAllowedHosts } from '../gateway/host.js';
 
 /** The exit code for a bad command line: 2, as Unix tools use it for misuse. */
@@ -21,7 +21,10 @@ export const EXIT_USAGE = 2;
  * ```
  */
 export interface ServeConfig {
-  /** The module: a `.js` file (relative to the working directory) or a package specifier. */
+  /**
+   * The module: a `.js` file (relative to the working directory), a `.ts`
+   * file when a TypeScript loader is active, or a package specifier.
+   */
   readonly module: string;
   /** The named export, or undefined for the default export or module-only mode. */
   readonly exportName: string | undefined;
@@ -31,6 +34,8 @@ export interface ServeConfig {
   readonly port: number;
   /** How many processes serve; 1 means no cluster. */
   readonly workers: number;
+  /** Whether to restart the app when a file in its module's directory changes (`--watch`). */
+  readonly watch: boolean;
   /** The mount prefix, `''` or `/`-led without a trailing `/`. */
   readonly prefix: string;
   /** Whether to write an access log line per request to stdout. */
@@ -98,17 +103,23 @@ export class UsageError extends Error {
  */
 export const USAGE = `Usage: tsgi serve <module>[:<export>] [options]
 
-Serves a tsgi app over HTTP. <module> is a compiled .js file (relative to the
-current directory) or a package specifier. <export> names the app: a function
-(environ, startResponse) or a BaseHandler subclass. Without it the default
-export is served; a module with neither is served in module-only mode, where
-the first path segment after the prefix picks the export:
+Serves a tsgi app over HTTP. <module> is a .js file (relative to the current
+directory) or a package specifier; a .ts file needs a TypeScript loader:
+  node --import tsx ./node_modules/.bin/tsgi serve src/app.ts:site
+<export> names the app: a function (environ, startResponse) or a BaseHandler
+subclass. Without it the default export is served; a module with neither is
+served in module-only mode, where the first path segment after the prefix
+picks the export:
   tsgi serve dist/apps.js --prefix /test/foo   ->  /test/foo/simple_app
 
 Options:
   --host <host>             interface to bind; '' or 0.0.0.0 for all (default 127.0.0.1)
   --port <port>             port to listen on, 0 for any free one (default 8080)
   --workers <n>             processes to serve with, via node:cluster (default 1)
+  --watch                   development: restart the app when a file in its module's
+                            directory (and below; not node_modules or dotfiles) changes,
+                            on the same port; a load error is logged and the previous
+                            version serves until the next save. Not with --workers
   --prefix </mount>         mount prefix: SCRIPT_NAME; other paths get 404 (default none)
   --trust-proxy <list>      believe X-Forwarded-For/-Proto/-Host/-Prefix from these
                             proxies: addresses, CIDR subnets, loopback, private,
@@ -157,6 +168,7 @@ export function parseCommandLine(argv: readonly string[]): Command {
         host: { type: 'string' },
         port: { type: 'string' },
         workers: { type: 'string' },
+        watch: { type: 'boolean' },
         prefix: { type: 'string' },
         'access-log': { type: 'boolean' },
         'trust-proxy': { type: 'string' },
@@ -188,8 +200,9 @@ export function parseCommandLine(argv: readonly string[]): Command {
   if (target === undefined || target === '') throw new UsageError('serve needs a module: tsgi serve <module>[:<export>]');
   if (extra.length > 0) throw new UsageError(`unexpected argument ${JSON.stringify(extra[0])}`);
   const { module, exportName } = splitTarget(target);
-  if (/\.(?:ts|mts|cts|tsx)$/.test(module)) {
-    throw new UsageError(`${module} is TypeScript; compile it (npx tsc) and serve the .js file`);
+  const workers = integerOption('--workers', values.workers, 1, 1, MAX_WORKERS);
+  if (values.watch === true && workers > 1) {
+    throw new UsageError('--watch restarts one process for development; drop --workers (use --workers without --watch in production)');
   }
   if ((values.cert === undefined) !== (values.key === undefined)) {
     throw new UsageError('--cert and --key go together: give both for HTTPS, or neither');
@@ -201,7 +214,8 @@ export function parseCommandLine(argv: readonly string[]): Command {
       exportName,
       host: values.host ?? '127.0.0.1',
       port: integerOption('--port', values.port, 8080, 0, 65535),
-      workers: integerOption('--workers', values.workers, 1, 1, MAX_WORKERS),
+      workers,
+      watch: values.watch === true,
       prefix: prefixOption(values.prefix),
       accessLog: values['access-log'] === true,
       trustProxy: trustOption(values['trust-proxy']),

@@ -42,6 +42,7 @@ export type Selection =
 // `./app.js`, `../app.js`, `/srv/app.js`: only ever a file.
 const EXPLICIT_PATH = /^\.{0,2}[/\\]/;
 const HERE = fileURLToPath(import.meta.url);
+const TYPESCRIPT = /\.(?:ts|mts|cts|tsx)$/;
 
 /**
  * Imports `specifier` as the command line means it: a file relative to
@@ -70,12 +71,39 @@ export async function importModule(specifier: string, cwd: string): Promise<Reco
     // Not found from here means the specifier itself; a module the target
     // imports and cannot find is reported as "imported from" the target.
     const message = error instanceof Error ? error.message : '';
-    if ((error as NodeJS.ErrnoException).code === 'ERR_MODULE_NOT_FOUND' && url === specifier && message.includes(HERE)) {
+    const code = (error as NodeJS.ErrnoException).code;
+    // Which loader (tsx, ts-node, Node's own type stripping) is active cannot
+    // be asked portably; the import itself tells, and this says the fix.
+    if (code === 'ERR_UNKNOWN_FILE_EXTENSION' && TYPESCRIPT.test(file) && message.includes(file)) {
+      throw new LoadError(
+        `${specifier} is TypeScript and no TypeScript loader is active: run with \`node --import tsx ./node_modules/.bin/tsgi serve ...\` ` +
+          `(or NODE_OPTIONS='--import tsx'), or compile first (npx tsc) and serve the .js file`,
+      );
+    }
+    if (code === 'ERR_MODULE_NOT_FOUND' && url === specifier && message.includes(HERE)) {
       throw new LoadError(`cannot find module ${specifier} (no file ${file}, nor a package installed here)`);
     }
     const detail = error instanceof Error ? (error.stack ?? error.message) : String(error);
     throw new LoadError(`failed to load ${specifier}: ${detail}`);
   }
+}
+
+/**
+ * The file `specifier` names, resolved as {@link importModule} would, or
+ * undefined when it names none (missing, or an ESM-only package that only
+ * `import` can resolve).
+ *
+ * @example
+ * ```ts
+ * locateModule('dist/examples/multi/app.js', process.cwd()); // '/…/dist/examples/multi/app.js'
+ * ```
+ */
+export function locateModule(specifier: string, cwd: string): string | undefined {
+  const file = resolve(cwd, specifier);
+  if (existsSync(file)) return file;
+  if (isAbsolute(specifier) || EXPLICIT_PATH.test(specifier)) return undefined;
+  const url = resolvePackage(specifier, cwd);
+  return url.startsWith('file:') ? fileURLToPath(url) : undefined;
 }
 
 /** A package's entry as seen from `cwd`; the bare specifier when only `import` can tell. */

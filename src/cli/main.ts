@@ -4,45 +4,11 @@
  *
  * @module
  */
-import cluster from 'node:cluster';
-import { readFileSync } from 'node:fs';
-import { EXIT_USAGE, parseCommandLine, UsageError, USAGE, type Command } from './args.js';
-import { superviseWorkers } from './cluster.js';
-import { serveInProcess } from './serve.js';
 
-function version(): string {
-  // dist/src/cli/main.js and src/cli/main.ts both sit below the package root.
-  for (const up of ['../../../package.json', '../../package.json']) {
-    try {
-      const manifest = JSON.parse(readFileSync(new URL(up, import.meta.url), 'utf8')) as { name?: string; version?: string };
-      if (manifest.name === 'tsgi' && manifest.version !== undefined) return manifest.version;
-    } catch {
-      // Not at this level; try the next.
-    }
-  }
-  return 'unknown';
-}
-
-async function main(argv: readonly string[]): Promise<number> {
-  let command: Command;
-  try {
-    command = parseCommandLine(argv);
-  } catch (error) {
-    if (!(error instanceof UsageError)) throw error;
-    process.stderr.write(`tsgi: ${error.message}\nRun 'tsgi --help' for usage.\n`);
-    return EXIT_USAGE;
-  }
-  if (command.kind === 'help') {
-    process.stdout.write(USAGE);
-    return 0;
-  }
-  if (command.kind === 'version') {
-    process.stdout.write(`tsgi ${version()}\n`);
-    return 0;
-  }
-  const { config } = command;
-  if (config.workers > 1 && cluster.isPrimary) return superviseWorkers(config);
-  return serveInProcess(config);
-}
-
-process.exit(await main(process.argv.slice(2)));
+// Before anything else is loaded: Node maps the frames of modules loaded
+// after this, so traces (and the dev error page) point at the .ts lines of
+// tsgi and of the app. Static imports would load first, hence the dynamic one.
+// Cluster and watch workers run this file too, so they map alike.
+process.setSourceMapsEnabled(true);
+const { runCommand } = await import('./run.js');
+process.exit(await runCommand(process.argv.slice(2)));

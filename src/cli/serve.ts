@@ -22,7 +22,10 @@ import { EXIT_CONFIG, importModule, LoadError, selectApp, type Selection } from 
  * const message: WorkerMessage = { tsgi: 'listening', url: 'http://127.0.0.1:8080/', name: 'simple_app' };
  * ```
  */
-export type WorkerMessage = { readonly tsgi: 'listening'; readonly url: string; readonly name: string };
+export type WorkerMessage =
+  | { readonly tsgi: 'listening'; readonly url: string; readonly name: string }
+  /** Sent before exiting when the address cannot be bound, so `--watch` stops instead of waiting for a save. */
+  | { readonly tsgi: 'cannot-listen' };
 
 /**
  * The message a primary sends a worker to stop gracefully.
@@ -93,6 +96,7 @@ export async function serveInProcess(config: ServeConfig): Promise<number> {
   } catch (error) {
     process.stderr.write(`tsgi: ${describeListenError(error, config)}\n`);
     await server.close();
+    if (cluster.isWorker) await new Promise((sent) => process.send?.({ tsgi: 'cannot-listen' } satisfies WorkerMessage, sent) ?? sent(undefined));
     return EXIT_CONFIG;
   }
   const name = selection.kind === 'app' ? selection.name : `the exports of ${selection.name}`;

@@ -15,6 +15,7 @@ describe('parseCommandLine', () => {
       host: '127.0.0.1',
       port: 8080,
       workers: 1,
+      watch: false,
       prefix: '',
       accessLog: false,
       trustProxy: undefined,
@@ -24,6 +25,10 @@ describe('parseCommandLine', () => {
       requestTimeout: undefined,
       tls: undefined,
     });
+  });
+
+  it('takes --watch, and a .ts module (whether a loader runs is for the import to tell)', () => {
+    expect(serve(['serve', 'src/app.ts:site', '--watch'])).toMatchObject({ module: 'src/app.ts', exportName: 'site', watch: true, workers: 1 });
   });
 
   it('reads every option', () => {
@@ -75,7 +80,7 @@ describe('parseCommandLine', () => {
     [[], /no command given/],
     [['run', 'a.js'], /unknown command "run"/],
     [['serve', 'a.js', 'b.js'], /unexpected argument "b.js"/],
-    [['serve', 'src/app.ts'], /src\/app.ts is TypeScript; compile it/],
+    [['serve', 'a.js', '--watch', '--workers', '2'], /--watch restarts one process for development; drop --workers/],
     [['serve', 'a.js:'], /no export after ':'/],
   ])('refuses %j', (argv, message) => {
     expect(() => parseCommandLine(argv)).toThrow(UsageError);

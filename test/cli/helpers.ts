@@ -37,9 +37,12 @@ afterAll(() => {
   }
 });
 
-/** Starts `tsgi <args>` in the repository root; killed after the test file if still running. */
-export function runCli(args: readonly string[], env: NodeJS.ProcessEnv = {}): Cli {
-  const child = spawn(process.execPath, [CLI, ...args], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...env } });
+/**
+ * Starts `node <nodeArgs> tsgi <args>` in the repository root; killed after
+ * the test file if still running.
+ */
+export function runCli(args: readonly string[], env: NodeJS.ProcessEnv = {}, nodeArgs: readonly string[] = []): Cli {
+  const child = spawn(process.execPath, [...nodeArgs, CLI, ...args], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...env } });
   running.push(child);
   let stdout = '';
   let stderr = '';
@@ -79,8 +82,12 @@ export async function startedUrl(cli: Cli): Promise<string> {
 }
 
 /** Runs `tsgi <args>` to completion. */
-export async function runToExit(args: readonly string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  const cli = runCli(args);
+export async function runToExit(
+  args: readonly string[],
+  env: NodeJS.ProcessEnv = {},
+  nodeArgs: readonly string[] = [],
+): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  const cli = runCli(args, env, nodeArgs);
   const { code } = await cli.exited;
   return { code, stdout: cli.stdout(), stderr: cli.stderr() };
 }
