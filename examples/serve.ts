@@ -4,7 +4,8 @@
  * and `ALLOWED_HOSTS` (comma-separated, e.g. `example.com,*.example.com`)
  * naming the hosts it answers for beyond the bound one and loopback.
  */
-import { makeServer, type AppLike } from '../src/index.js';
+import { makeServer } from '../src/server/index.js';
+import { type AppLike } from '../src/gateway/index.js';
 
 /**
  * Serves `app` until Ctrl-C or SIGTERM, then exits cleanly. `name` is shown

@@ -2,7 +2,11 @@
  * Every example on one server, as `npm start` serves it: each mounted under
  * its own prefix, plus an index page at `/` linking to them.
  */
-import { BaseHandler, HttpError, securityHeaders, sessions, urlMap, type App } from '../src/index.js';
+import { BaseHandler } from '../src/handler/index.js';
+import { HttpError, type App } from '../src/gateway/index.js';
+import { securityHeaders } from '../src/middleware/security-headers/index.js';
+import { sessions } from '../src/middleware/session/index.js';
+import { urlMap } from '../src/middleware/url-map/index.js';
 import { blogSite } from './blog/app.js';
 import { guessApp } from './guess/app.js';
 import { simpleApp } from './hello/app.js';

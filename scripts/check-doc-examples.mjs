@@ -15,6 +15,8 @@ function visit(reflection, path) {
   for (const child of reflection.children ?? []) {
     // Kind 2 is a module; its members are the exports.
     if (child.kind === 2) visit(child, [...path, child.name]);
+    // A re-export (kind 4194304) is documented where it is declared, and checked there.
+    else if (child.kind === 4194304) continue;
     else if (!hasExample(child)) missing.push([...path, child.name].join('.'));
   }
 }

@@ -1,46 +1,30 @@
 /**
- * tsgi: the TypeScript gateway interface, its reference server, validator,
- * test client and class-based handlers.
+ * The names an everyday tsgi app needs: the gateway types, the server, the
+ * handler base class and its decorators. Everything else lives in a subpath
+ * named after its layer (`tsgi/gateway`, `tsgi/server`, `tsgi/fetch`,
+ * `tsgi/handler`, `tsgi/body`, `tsgi/testing`, `tsgi/template`,
+ * `tsgi/validate`, `tsgi/middleware/<name>`), which loads only what it needs.
  *
- * @module
+ * @example
+ * ```ts
+ * import { BaseHandler, makeServer, route, param } from 'tsgi';
+ *
+ * @route('/:id')
+ * class Todos extends BaseHandler {
+ *   doGET(@param('id') id: number) { return `todo ${id}`; }
+ * }
+ * await makeServer(Todos).listen(8080);
+ * ```
+ *
+ * @module tsgi
  */
-import 'reflect-metadata';
-
-export type * from './gateway/types.js';
-export * from './gateway/spec.js';
-export * from './gateway/status.js';
-export * from './gateway/header-list.js';
-export * from './gateway/uri.js';
-export * from './gateway/input.js';
-export * from './gateway/errors.js';
-export * from './gateway/app.js';
-export * from './gateway/body.js';
-export { proxyBody, closeBody, type BodyHooks, type BodyOutcome, type ProxyOptions } from './gateway/response/body-proxy.js';
-export { HeldResponse, ResponseStart, hasExcInfo, type ReleaseHeaders } from './gateway/response/start.js';
-export { parseHead, type ResponseHead } from './gateway/response/head.js';
-export { runResponse } from './gateway/response/lifecycle.js';
-export type { Transport } from './gateway/response/transport.js';
-export * from './gateway/request-body.js';
-export * from './gateway/error-page.js';
-export * from './gateway/http-error.js';
-export * from './body/index.js';
-export * from './handler/index.js';
-export * from './middleware/url-map/index.js';
-export * from './middleware/stack/index.js';
-export * from './middleware/basic-auth/index.js';
-export * from './middleware/rate-limit/index.js';
-export * from './middleware/compress/index.js';
-export * from './middleware/access-log/index.js';
-export * from './middleware/errors/index.js';
-export * from './middleware/cascade/index.js';
-export * from './middleware/proxy-headers/index.js';
-export * from './middleware/static-files/index.js';
-export * from './middleware/session/index.js';
-export * from './middleware/security-headers/index.js';
-export * from './middleware/csrf/index.js';
-export * from './middleware/cors/index.js';
-export * from './middleware/decompress/index.js';
-export * from './gateway/validator/index.js';
-export * from './testing/index.js';
-export * from './server/index.js';
-export * from './template/index.js';
+export type { App, AppClass, AppLike, Body, Chunk, Environ, ErrorStream, InputStream, ResponseHeaders, Session, StartResponse, Write } from './gateway/types.js';
+export { HttpError, type HttpErrorOptions } from './gateway/http-error.js';
+export { makeServer, type TsgiServer } from './server/server.js';
+export type { ServerOptions } from './server/options.js';
+export { BaseHandler } from './handler/base-handler.js';
+export type { HandlerResult } from './handler/result.js';
+export { body, cookie, environ, field, file, header, param, query, session } from './handler/decorators/params.js';
+export { accepts, bodyLimit, contentType, responseHeader, status } from './handler/decorators/methods.js';
+export { after, before } from './handler/decorators/hooks.js';
+export { route } from './handler/decorators/route.js';

@@ -8,7 +8,8 @@ import { Buffer } from 'node:buffer';
 import { once } from 'node:events';
 import type { Readable } from 'node:stream';
 import busboy from 'busboy';
-import { ChunkInput, multipart, type Environ, type MultipartLimits } from '../../src/index.js';
+import { ChunkInput, type Environ } from '../../src/gateway/index.js';
+import { multipart, type MultipartLimits } from '../../src/body/index.js';
 import { CONTENT_TYPE } from './body.js';
 
 /** One way of parsing a body: resolves with the payload bytes it saw. */

@@ -9,7 +9,7 @@
  * @module
  */
 import { Buffer } from 'node:buffer';
-import type { MultipartLimits } from '../../src/index.js';
+import type { MultipartLimits } from '../../src/body/index.js';
 import { median } from '../report.js';
 import { chunksOf, manyPartsBody, oneFileBody, oneFileLength } from './body.js';
 import { busboyAlone, tsgiMultipart, type Parser } from './parse.js';

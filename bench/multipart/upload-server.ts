@@ -13,7 +13,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import busboy from 'busboy';
-import { makeServer, saveFiles, type App } from '../../src/index.js';
+import { makeServer } from '../../src/server/index.js';
+import { saveFiles } from '../../src/body/index.js';
+import { type App } from '../../src/gateway/index.js';
 import { listenNode, serveChild } from '../servers/child.js';
 
 const MAX_FILE = 2 * 1024 * 1024 * 1024;

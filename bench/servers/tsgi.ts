@@ -5,10 +5,14 @@
  * @module
  */
 import { Writable } from 'node:stream';
-import {
-  accessLog, BaseHandler, compress, HttpError, makeServer, MemoryStore, param, route, sessions, stack, urlMap,
-  type App, type AppLike,
-} from '../../src/index.js';
+import { accessLog } from '../../src/middleware/access-log/index.js';
+import { BaseHandler, param, route } from '../../src/handler/index.js';
+import { compress } from '../../src/middleware/compress/index.js';
+import { HttpError, type App, type AppLike } from '../../src/gateway/index.js';
+import { makeServer } from '../../src/server/index.js';
+import { MemoryStore, sessions } from '../../src/middleware/session/index.js';
+import { stack } from '../../src/middleware/stack/index.js';
+import { urlMap } from '../../src/middleware/url-map/index.js';
 import { HELLO_BODY, HELLO_CONTENT_TYPE } from '../hello.js';
 import {
   guessAnswer, GZIP_LEVEL, JSON_TYPE, parseGuess, PRIME_PATH, SESSION_COOKIE, SESSION_SECRET, TEXT_64K,

@@ -6,17 +6,12 @@
  */
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import {
-  BaseHandler,
-  hasNonXmlChar,
-  HttpError,
-  readBody,
-  staticFiles,
-  urlMap,
-  type App,
-  type Environ,
-  type ResponseHeaders,
-} from '../../src/index.js';
+import { BaseHandler } from '../../src/handler/index.js';
+import { hasNonXmlChar } from '../../src/template/index.js';
+import { HttpError, type App, type Environ, type ResponseHeaders } from '../../src/gateway/index.js';
+import { readBody } from '../../src/body/index.js';
+import { staticFiles } from '../../src/middleware/static-files/index.js';
+import { urlMap } from '../../src/middleware/url-map/index.js';
 import { evaluatePreconditions, formatEtag, httpDate, type CurrentState, type EntityTag } from './conditional.js';
 import { chooseFormat, type BlogFormat } from './formats.js';
 import { FileEntryStore } from './file-store.js';

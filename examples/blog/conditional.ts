@@ -3,7 +3,7 @@
  * and the order in which If-Match, If-Unmodified-Since, If-None-Match and
  * If-Modified-Since are weighed.
  */
-import type { Environ } from '../../src/index.js';
+import type { Environ } from '../../src/gateway/index.js';
 
 /** An entity tag as written in a header. */
 export interface EntityTag {

@@ -2,7 +2,8 @@
  * The blog's three output types, chosen by `?type=` or by the Accept header.
  */
 import Negotiator from 'negotiator';
-import { HttpError, type Environ, type FieldRecord } from '../../src/index.js';
+import { HttpError, type Environ } from '../../src/gateway/index.js';
+import { type FieldRecord } from '../../src/body/index.js';
 
 /** An output type: also the extension of its templates. */
 export type BlogFormat = 'xhtml' | 'xml' | 'atom';

@@ -2,7 +2,7 @@
  * Absolute links built from the request, so the blog works under any host,
  * scheme and mount point (the article hard-coded http://localhost:8080).
  */
-import { HttpError, type Environ } from '../../src/index.js';
+import { HttpError, type Environ } from '../../src/gateway/index.js';
 import type { BlogFormat } from './formats.js';
 
 // A host name (RFC 3986 reg-name, without the rarely used sub-delims and

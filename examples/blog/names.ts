@@ -9,7 +9,7 @@
  * the request encoded it (the server percent-decodes `PATH_INFO` once, so
  * `%2e%2e%2f` arrives as `../`, and `%252e` as `%2e`, whose `%` fails).
  */
-import { HttpError } from '../../src/index.js';
+import { HttpError } from '../../src/gateway/index.js';
 
 /** The longest name, in UTF-8 bytes; with `.txt` and a temp prefix it stays far below 255. */
 export const MAX_NAME_BYTES = 200;

@@ -1,7 +1,8 @@
 /**
  * `?offset=` and `?limit=` for the list.
  */
-import { HttpError, type FieldRecord } from '../../src/index.js';
+import { HttpError } from '../../src/gateway/index.js';
+import { type FieldRecord } from '../../src/body/index.js';
 import { DEFAULT_PAGE_SIZE } from './render.js';
 
 /** The largest page. */

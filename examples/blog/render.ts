@@ -3,7 +3,7 @@
  * examples/blog/templates/.
  */
 import { existsSync } from 'node:fs';
-import { Template, type TemplateView } from '../../src/index.js';
+import { Template, type TemplateView } from '../../src/template/index.js';
 import type { BlogFormat } from './formats.js';
 import { entryUrl, listUrl, stylesheetUrl } from './links.js';
 import { entryTitle } from './names.js';

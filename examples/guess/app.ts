@@ -2,7 +2,9 @@
  * The article's number-guessing game as a BaseHandler: GET shows the form,
  * POST judges the `myparam` field and shows the form again with a message.
  */
-import { BaseHandler, csrf, field, type App } from '../../src/index.js';
+import { BaseHandler, field } from '../../src/handler/index.js';
+import { csrf } from '../../src/middleware/csrf/index.js';
+import { type App } from '../../src/gateway/index.js';
 import { Game, HIGHEST, LOWEST, parseGuess } from './game.js';
 import { renderPage } from './page.js';
 

@@ -1,7 +1,7 @@
 /**
  * The article's `simple_app`: the smallest complete tsgi application.
  */
-import type { App } from '../../src/index.js';
+import type { App } from '../../src/gateway/index.js';
 
 /** Answers every request with a plain-text greeting. */
 export const simpleApp: App = (environ, startResponse) => {

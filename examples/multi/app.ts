@@ -4,7 +4,8 @@
  * article's modified mod_python handler did (`/test/foo/simple_app`).
  */
 import { Buffer } from 'node:buffer';
-import { BaseHandler, requestUri, type App } from '../../src/index.js';
+import { BaseHandler } from '../../src/handler/index.js';
+import { requestUri, type App } from '../../src/gateway/index.js';
 
 /** The article's `simple_app`. */
 export const simple_app: App = (environ, startResponse) => {

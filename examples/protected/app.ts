@@ -13,7 +13,9 @@
  * password costs nothing. Behind a reverse proxy, wrap the site in
  * `proxyHeaders` so that `REMOTE_ADDR` is the client's, not the proxy's.
  */
-import { basicAuth, rateLimit, staticCredentials, type App, type Environ } from '../../src/index.js';
+import { basicAuth, staticCredentials } from '../../src/middleware/basic-auth/index.js';
+import { rateLimit } from '../../src/middleware/rate-limit/index.js';
+import { type App, type Environ } from '../../src/gateway/index.js';
 
 /** The demo account used when `DEMO_USER` / `DEMO_PASS` are not set. */
 export const DEMO_DEFAULTS = { user: 'demo', password: 'tsgi-demo' } as const;

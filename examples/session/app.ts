@@ -3,7 +3,7 @@
  * their session. The article's version reset the count to 1 on every visit
  * and printed a literal `n`; this one counts.
  */
-import type { Chunk, Environ, StartResponse } from '../../src/index.js';
+import type { Chunk, Environ, StartResponse } from '../../src/gateway/index.js';
 
 /**
  * Answers `You have been here N times!` at the root, counting per visitor.

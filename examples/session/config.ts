@@ -13,7 +13,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import { Redis } from 'ioredis';
-import { CookieStore, FileStore, MemoryStore, RedisStore, type SessionOptions } from '../../src/index.js';
+import { CookieStore, FileStore, MemoryStore, RedisStore, type SessionOptions } from '../../src/middleware/session/index.js';
 
 /** Options for `sessions(...)`, and how to release what they hold. */
 export interface SessionSetup {

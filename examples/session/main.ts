@@ -1,4 +1,4 @@
-import { sessions } from '../../src/index.js';
+import { sessions } from '../../src/middleware/session/index.js';
 import { serveExample } from '../serve.js';
 import { VisitCounter } from './app.js';
 import { sessionSetupFromEnv, type SessionSetup } from './config.js';

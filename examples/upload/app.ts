@@ -3,7 +3,10 @@
  * POST streams the upload to disk with `saveFiles` and redirects back to the
  * list (303, so a reload does not upload again).
  */
-import { BaseHandler, csrf, HttpError, saveFiles, statusLine, type App, type MultipartLimits, type SavedForm } from '../../src/index.js';
+import { BaseHandler } from '../../src/handler/index.js';
+import { csrf } from '../../src/middleware/csrf/index.js';
+import { HttpError, statusLine, type App } from '../../src/gateway/index.js';
+import { saveFiles, type MultipartLimits, type SavedForm } from '../../src/body/index.js';
 import { renderPage } from './page.js';
 import { describeUpload, listUploads } from './store.js';
 

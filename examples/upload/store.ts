@@ -10,7 +10,7 @@
  */
 import { mkdir, readdir, readFile, stat, writeFile } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
-import type { SavedFile } from '../../src/index.js';
+import type { SavedFile } from '../../src/body/index.js';
 import type { ListedFile } from './page.js';
 
 const META_DIR = '.meta';

@@ -36,7 +36,7 @@ export function requestCodings(environ: Environ): string[] {
  * decoded the body, so its bodies pass. The answer carries
  * `Accept-Encoding: identity` (RFC 9110 §15.5.16).
  *
- * @throws {@link HttpError} 415 naming the coding.
+ * @throws {@link tsgi!HttpError} 415 naming the coding.
  * @example
  * ```ts
  * refuseEncodedBody({ ...environ, CONTENT_LENGTH: '20', HTTP_CONTENT_ENCODING: 'gzip' });

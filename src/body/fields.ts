@@ -19,6 +19,8 @@ import { parseUrlEncoded, parseUrlEncodedBytes, type FieldRecord, type UrlEncode
  * ```ts
  * const options: ParseFieldsOptions = { limit: 16 * 1024, maxFields: 50 };
  * ```
+ *
+ * @category Forms
  */
 export interface ParseFieldsOptions extends ReadBodyOptions, UrlEncodedOptions {
   /** Limits on a multipart body's parts; see {@link MultipartLimits}. */
@@ -36,7 +38,7 @@ const TEXT_CHARSETS = new Set(['utf-8', 'utf8', 'us-ascii']);
  * {@link saveFiles} to keep them), and count towards `options.limit`. A
  * request with no body gives no fields.
  *
- * @throws {@link HttpError} 415 for another Content-Type or charset, 413 for a
+ * @throws {@link tsgi!HttpError} 415 for another Content-Type or charset, 413 for a
  *   body over the limit (default 1 MiB), too many fields or another multipart
  *   limit, 400 for malformed percent-encoding or a field that is not UTF-8
  *   (naming it).
@@ -45,6 +47,8 @@ const TEXT_CHARSETS = new Set(['utf-8', 'utf8', 'us-ascii']);
  * const fields = await parseFields(environ);
  * const guess = fields.myparam?.[0];
  * ```
+ *
+ * @category Forms
  */
 export async function parseFields(environ: Environ, options: ParseFieldsOptions = {}): Promise<FieldRecord> {
   const type = parseMediaType(environ.CONTENT_TYPE);

@@ -18,6 +18,8 @@ import type { FieldRecord } from './urlencoded.js';
  * const [avatar] = form.files.avatar ?? [];
  * if (avatar !== undefined) console.log(avatar.filename, avatar.size, avatar.mimeType);
  * ```
+ *
+ * @category Forms
  */
 export interface UploadedFile {
   /** The form field it came in. */
@@ -45,6 +47,8 @@ export interface UploadedFile {
  * const files: FileRecord = form.files;
  * const photos = files.photos ?? [];
  * ```
+ *
+ * @category Forms
  */
 export type FileRecord = Record<string, UploadedFile[]>;
 
@@ -55,6 +59,8 @@ export type FileRecord = Record<string, UploadedFile[]>;
  * ```ts
  * const { fields, files } = await readForm(environ);
  * ```
+ *
+ * @category Forms
  */
 export interface ParsedForm {
   /** Text fields, as from {@link parseFields}. */
@@ -70,6 +76,8 @@ export interface ParsedForm {
  * ```ts
  * const options: FormOptions = { limit: 4 * 1024 * 1024, limits: { files: 2 } };
  * ```
+ *
+ * @category Forms
  */
 export interface FormOptions {
   /** The most bytes in the whole body, files included. Default 1 MiB. */

@@ -15,7 +15,7 @@ import { parseMediaType } from './media-type.js';
  * bigger uploads with {@link saveFiles} or {@link multipart}). Every record
  * has a null prototype. No body gives no fields and no files.
  *
- * @throws {@link HttpError} 415 for another type, 413 over a limit, 400 for
+ * @throws {@link tsgi!HttpError} 415 for another type, 413 over a limit, 400 for
  *   a malformed body.
  * @example
  * ```ts
@@ -23,6 +23,8 @@ import { parseMediaType } from './media-type.js';
  * const title = fields.title?.[0] ?? '';
  * const attachment = files.attachment?.[0]; // UploadedFile | undefined
  * ```
+ *
+ * @category Forms
  */
 export async function readForm(environ: Environ, options: FormOptions = {}): Promise<ParsedForm> {
   if (parseMediaType(environ.CONTENT_TYPE)?.essence === 'multipart/form-data') {

@@ -22,6 +22,8 @@ const JSON_TYPE = 'application/json';
  * isJsonType('application/problem+json'); // true
  * isJsonType('text/json');                // false
  * ```
+ *
+ * @category Whole bodies
  */
 export function isJsonType(essence: string): boolean {
   return essence === JSON_TYPE || essence.endsWith('+json');
@@ -33,7 +35,7 @@ export function isJsonType(essence: string): boolean {
  * `prototype` are plain own keys that pollute nothing. A leading byte-order
  * mark is ignored.
  *
- * @throws {@link HttpError} 400 for empty or malformed JSON, naming the line,
+ * @throws {@link tsgi!HttpError} 400 for empty or malformed JSON, naming the line,
  *   column and character offset where it broke.
  * @example
  * ```ts
@@ -41,6 +43,8 @@ export function isJsonType(essence: string): boolean {
  * Object.getPrototypeOf(value);  // null
  * ({} as Record<string, unknown>).admin; // undefined: nothing was polluted
  * ```
+ *
+ * @category Whole bodies
  */
 export function parseJson(text: string): unknown {
   const source = text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
@@ -65,7 +69,7 @@ export function parseJson(text: string): unknown {
  * Reads a JSON body. The `Content-Type` must be `application/json` or a
  * `+json` type, in UTF-8 (RFC 8259); it is checked before the body is read.
  *
- * @throws {@link HttpError} 415 for another or missing type or charset
+ * @throws {@link tsgi!HttpError} 415 for another or missing type or charset
  *   (naming what came and what is expected), 400 for an empty or malformed
  *   body (saying where it broke), 413 for a body over `options.limit`
  *   (default 1 MiB).
@@ -74,6 +78,8 @@ export function parseJson(text: string): unknown {
  * const entry = (await readJson(environ)) as { title?: unknown };
  * if (typeof entry.title !== 'string') throw new HttpError(422, 'title must be a string');
  * ```
+ *
+ * @category Whole bodies
  */
 export async function readJson(environ: Environ, options: BodyOptions = {}): Promise<unknown> {
   const type = parseMediaType(environ.CONTENT_TYPE);

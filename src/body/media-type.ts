@@ -12,6 +12,8 @@
  * ```ts
  * const type: MediaType = { essence: 'text/plain', params: { charset: 'utf-8' } };
  * ```
+ *
+ * @category Whole bodies
  */
 export interface MediaType {
   /** `type/subtype`, lower-cased. */
@@ -33,6 +35,8 @@ const MAX_CACHED_LENGTH = 100;
  * parseMediaType('Text/HTML; Charset="UTF-8"');
  * // { essence: 'text/html', params: { charset: 'UTF-8' } }
  * ```
+ *
+ * @category Whole bodies
  */
 export function parseMediaType(value: string | undefined): MediaType | undefined {
   if (value === undefined) return undefined;

@@ -16,6 +16,8 @@ import type { BodyOptions } from './read.js';
  * const limits: MultipartLimits = { fileSize: 20 * 1024 * 1024, files: 3, fields: 20 };
  * for await (const part of multipart(environ, { limits })) console.log(part.name);
  * ```
+ *
+ * @category Multipart and uploads
  */
 export interface MultipartLimits {
   /** The most bytes in one file. Default 100 MiB. */
@@ -44,6 +46,8 @@ export interface MultipartLimits {
  * ```ts
  * const options: MultipartOptions = { limit: 50 * 1024 * 1024, limits: { files: 1 } };
  * ```
+ *
+ * @category Multipart and uploads
  */
 export interface MultipartOptions extends BodyOptions {
   /** Per-part limits; see {@link MultipartLimits}. */
@@ -57,6 +61,8 @@ export interface MultipartOptions extends BodyOptions {
  * ```ts
  * const generous = { ...DEFAULT_MULTIPART_LIMITS, files: 50 };
  * ```
+ *
+ * @category Multipart and uploads
  */
 export const DEFAULT_MULTIPART_LIMITS: Readonly<Required<Omit<MultipartLimits, 'parts'>>> = Object.freeze({
   fileSize: 100 * 1024 * 1024,

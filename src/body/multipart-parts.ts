@@ -21,6 +21,8 @@ const BOUNDARY = /^[0-9A-Za-z'()+_,\-./:=? ]{0,69}[0-9A-Za-z'()+_,\-./:=?]$/;
  * ```ts
  * if (part.kind === 'field') fields[part.name] = part.value;
  * ```
+ *
+ * @category Multipart and uploads
  */
 export interface MultipartField {
   /** Tells fields from files. */
@@ -41,6 +43,8 @@ export interface MultipartField {
  * ```ts
  * if (part.kind === 'file') await pipeline(part.stream, createWriteStream(target));
  * ```
+ *
+ * @category Multipart and uploads
  */
 export interface MultipartFile {
   /** Tells files from fields. */
@@ -67,6 +71,8 @@ export interface MultipartFile {
  * ```ts
  * const describe = (part: MultipartPart) => (part.kind === 'file' ? part.filename : part.value);
  * ```
+ *
+ * @category Multipart and uploads
  */
 export type MultipartPart = MultipartField | MultipartFile;
 
@@ -80,6 +86,8 @@ export type MultipartPart = MultipartField | MultipartFile;
  * const first = await parts.next();
  * await parts.return(); // done with the body
  * ```
+ *
+ * @category Multipart and uploads
  */
 export interface MultipartIterator extends AsyncIterableIterator<MultipartPart> {
   /** Stops reading the body and releases the parser; pending file streams are destroyed. */
@@ -89,7 +97,7 @@ export interface MultipartIterator extends AsyncIterableIterator<MultipartPart> 
 /**
  * The boundary of a `multipart/form-data` request.
  *
- * @throws {@link HttpError} 415 for another type, 400 for a missing or invalid boundary.
+ * @throws {@link tsgi!HttpError} 415 for another type, 400 for a missing or invalid boundary.
  * @example
  * ```ts
  * multipartBoundary({ ...environ, CONTENT_TYPE: 'multipart/form-data; boundary=xyz' }); // 'xyz'

@@ -29,7 +29,7 @@ function noop(): void {}
  * parser. Limits are in {@link MultipartLimits}; the whole body is capped by
  * `options.limit`, by default as large as the limits allow.
  *
- * @throws {@link HttpError} (from the iteration, and into a file stream being
+ * @throws {@link tsgi!HttpError} (from the iteration, and into a file stream being
  *   read) 415 for another type or a body still in a content coding; 400 for a missing boundary, bad framing,
  *   a field name, file name or text field that is not UTF-8 (naming the field), a
  *   truncated body or a client that went away; 413 naming the limit passed.
@@ -40,6 +40,8 @@ function noop(): void {}
  *   else await pipeline(part.stream, createWriteStream(join(dir, randomUUID())));
  * }
  * ```
+ *
+ * @category Multipart and uploads
  */
 export function multipart(environ: Environ, options: MultipartOptions = {}): MultipartIterator {
   return new MultipartReader(environ, options);

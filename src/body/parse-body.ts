@@ -19,6 +19,8 @@ import { readText } from './text.js';
  * ```ts
  * PARSEABLE_TYPES.includes('application/json'); // true
  * ```
+ *
+ * @category Forms
  */
 export const PARSEABLE_TYPES: readonly string[] = Object.freeze([
   'application/json',
@@ -43,13 +45,15 @@ export const PARSEABLE_TYPES: readonly string[] = Object.freeze([
  * for them). The whole body is capped by `options.limit` (1 MiB by default).
  * A request with no body and no `Content-Type` gives `undefined`.
  *
- * @throws {@link HttpError} 415 for any other or missing type, listing the
+ * @throws {@link tsgi!HttpError} 415 for any other or missing type, listing the
  *   accepted ones; otherwise as the helper for that type.
  * @example
  * ```ts
  * const body = await parseBody(environ);
  * if (typeof body === 'string') console.log('text', body);
  * ```
+ *
+ * @category Forms
  */
 export async function parseBody(environ: Environ, options: FormOptions = {}): Promise<unknown> {
   if (environ.CONTENT_TYPE === undefined && !hasRequestBody(environ)) return undefined;

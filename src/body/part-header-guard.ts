@@ -100,7 +100,7 @@ export class PartHeaderGuard {
   /**
    * Takes the next chunk of the body.
    *
-   * @throws {@link HttpError} 413 naming `parts`, `headerPairs` or `headerSize`.
+   * @throws {@link tsgi!HttpError} 413 naming `parts`, `headerPairs` or `headerSize`.
    */
   push(chunk: Uint8Array): void {
     const bytes = Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk.buffer, chunk.byteOffset, chunk.length);

@@ -35,7 +35,7 @@ export class PartTextCheck {
   /**
    * Takes a part's header block as it came.
    *
-   * @throws {@link HttpError} 400 when its field name or file name is not UTF-8.
+   * @throws {@link tsgi!HttpError} 400 when its field name or file name is not UTF-8.
    */
   header(block: Buffer): void {
     this.#field = undefined;
@@ -75,7 +75,7 @@ export class PartTextCheck {
   /**
    * Takes bytes of the current part's data, in order.
    *
-   * @throws {@link HttpError} 400 when a text field's bytes are not UTF-8.
+   * @throws {@link tsgi!HttpError} 400 when a text field's bytes are not UTF-8.
    */
   data(bytes: Uint8Array): void {
     if (this.#field === undefined || bytes.length === 0) return;
@@ -93,7 +93,7 @@ export class PartTextCheck {
   /**
    * Says that the current part's data has ended.
    *
-   * @throws {@link HttpError} 400 when a text field ended inside a UTF-8 sequence.
+   * @throws {@link tsgi!HttpError} 400 when a text field ended inside a UTF-8 sequence.
    */
   end(): void {
     if (this.#field === undefined) return;

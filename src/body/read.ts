@@ -16,6 +16,8 @@ import { refuseEncodedBody } from './content-encoding.js';
  * ```ts
  * await readBody(environ, { limit: DEFAULT_BODY_LIMIT * 4 });
  * ```
+ *
+ * @category Whole bodies
  */
 export const DEFAULT_BODY_LIMIT = 1024 * 1024;
 
@@ -27,6 +29,8 @@ export const DEFAULT_BODY_LIMIT = 1024 * 1024;
  * const options: BodyOptions = { limit: 64 * 1024 };
  * const text = await readText(environ, options);
  * ```
+ *
+ * @category Whole bodies
  */
 export interface BodyOptions {
   /**
@@ -44,13 +48,15 @@ export interface BodyOptions {
  * ```ts
  * const options: ReadBodyOptions = { limit: 64 * 1024 };
  * ```
+ *
+ * @category Whole bodies
  */
 export interface ReadBodyOptions extends BodyOptions {}
 
 /**
  * The declared `CONTENT_LENGTH` as a number, `undefined` when absent.
  *
- * @throws {@link HttpError} 400 when it is not a decimal number.
+ * @throws {@link tsgi!HttpError} 400 when it is not a decimal number.
  * @example
  * ```ts
  * declaredLength({ ...environ, CONTENT_LENGTH: '12' }); // 12
@@ -71,13 +77,15 @@ export function declaredLength(environ: Environ): number | undefined {
  * A body in a content coding (`Content-Encoding: gzip`…) is refused with 415
  * unless a decoder such as `decompress` has decoded it.
  *
- * @throws {@link HttpError} 413 when the body is too large, 400 for a bad
+ * @throws {@link tsgi!HttpError} 413 when the body is too large, 400 for a bad
  *   `Content-Length`, 415 for a body still in a content coding.
  * @example
  * ```ts
  * const bytes = await readBody(environ, { limit: 10_000 });
  * const text = Buffer.from(bytes).toString('utf8');
  * ```
+ *
+ * @category Whole bodies
  */
 export async function readBody(environ: Environ, options: ReadBodyOptions = {}): Promise<Buffer> {
   const limit = options.limit ?? DEFAULT_BODY_LIMIT;
@@ -112,13 +120,15 @@ function asBuffer(bytes: Uint8Array): Buffer {
  * Reads the whole request body as bytes: {@link readBody} under the name the
  * other `read*` helpers share.
  *
- * @throws {@link HttpError} 413 when the body is over `options.limit`
+ * @throws {@link tsgi!HttpError} 413 when the body is over `options.limit`
  *   (default 1 MiB), 400 for a bad `Content-Length`.
  * @example
  * ```ts
  * const bytes = await readBytes(environ, { limit: 256 * 1024 });
  * bytes.length; // the body's size in bytes
  * ```
+ *
+ * @category Whole bodies
  */
 export function readBytes(environ: Environ, options: BodyOptions = {}): Promise<Buffer> {
   return readBody(environ, options);

@@ -21,6 +21,8 @@ import type { FieldRecord } from './urlencoded.js';
  * const saved: SavedFile = form.files.document![0]!;
  * console.log(`${saved.filename} (${saved.size} bytes) is at ${saved.path}`);
  * ```
+ *
+ * @category Multipart and uploads
  */
 export interface SavedFile {
   /** The form field it came in. */
@@ -43,6 +45,8 @@ export interface SavedFile {
  * ```ts
  * const { fields, files }: SavedForm = await saveFiles(environ, './uploads');
  * ```
+ *
+ * @category Multipart and uploads
  */
 export interface SavedForm {
   /** Text fields, as from {@link parseFields}. */
@@ -58,6 +62,8 @@ export interface SavedForm {
  * ```ts
  * await saveFiles(environ, dir, { limits: { files: 1, fileSize: 50 * 1024 * 1024 }, mode: 0o640 });
  * ```
+ *
+ * @category Multipart and uploads
  */
 export interface SaveFilesOptions extends MultipartOptions {
   /** The permission bits of stored files. Default `0o600`: only the server's user may read them. */
@@ -79,6 +85,8 @@ const MAX_NAME = 100;
  * safeFilename('C:\\Users\\me\\Résumé 2024.pdf'); // 'Resume_2024.pdf'
  * safeFilename('.htaccess');          // 'htaccess'
  * ```
+ *
+ * @category Multipart and uploads
  */
 export function safeFilename(clientName: string): string {
   const last = clientName.split(/[\\/]/).pop() ?? '';
@@ -105,7 +113,7 @@ export function safeFilename(clientName: string): string {
  * malformed or the disk fails, every file this request wrote, partial or
  * complete, is removed before the error propagates.
  *
- * @throws {@link HttpError} as {@link multipart} does (415, 400, 413); other
+ * @throws {@link tsgi!HttpError} as {@link multipart} does (415, 400, 413); other
  *   errors (e.g. a full disk) as they are.
  * @example
  * ```ts
@@ -114,6 +122,8 @@ export function safeFilename(clientName: string): string {
  * });
  * for (const file of files.upload ?? []) console.log(file.filename, '→', file.path);
  * ```
+ *
+ * @category Multipart and uploads
  */
 export async function saveFiles(environ: Environ, dir: string, options: SaveFilesOptions = {}): Promise<SavedForm> {
   const fields = Object.create(null) as FieldRecord;

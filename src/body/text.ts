@@ -16,12 +16,14 @@ import { readBody, type BodyOptions } from './read.js';
  * are not valid in that charset are a client error rather than silently
  * replaced, so nothing the client meant is lost unnoticed.
  *
- * @throws {@link HttpError} 415 for a charset this runtime cannot decode,
+ * @throws {@link tsgi!HttpError} 415 for a charset this runtime cannot decode,
  *   400 for bytes that are not valid in it.
  * @example
  * ```ts
  * decodeText(Buffer.from([0x63, 0x61, 0x66, 0xe9]), 'iso-8859-1'); // 'café'
  * ```
+ *
+ * @category Whole bodies
  */
 export function decodeText(bytes: Uint8Array, charset = 'utf-8'): string {
   // UTF-8 is nearly every body: checked and decoded in C++ by Buffer,
@@ -64,12 +66,14 @@ function decoderFor(charset: string): TextDecoder {
  * its `Content-Type` (UTF-8 when there is none). Any media type is accepted;
  * check it yourself, or use {@link readJson} or {@link parseBody}.
  *
- * @throws {@link HttpError} 415 for an unknown charset, 400 for bytes invalid
+ * @throws {@link tsgi!HttpError} 415 for an unknown charset, 400 for bytes invalid
  *   in it, 413 for a body over `options.limit` (default 1 MiB).
  * @example
  * ```ts
  * const note = await readText(environ, { limit: 16 * 1024 });
  * ```
+ *
+ * @category Whole bodies
  */
 export async function readText(environ: Environ, options: BodyOptions = {}): Promise<string> {
   const charset = parseMediaType(environ.CONTENT_TYPE)?.params.charset ?? 'utf-8';

@@ -16,6 +16,8 @@ import { HttpError } from '../gateway/http-error.js';
  * const fields: FieldRecord = parseUrlEncoded('tag=a&tag=b');
  * fields.tag; // ['a', 'b']
  * ```
+ *
+ * @category Forms
  */
 export type FieldRecord = Record<string, string[]>;
 
@@ -26,6 +28,8 @@ export type FieldRecord = Record<string, string[]>;
  * ```ts
  * parseUrlEncoded(text, { maxFields: 100 });
  * ```
+ *
+ * @category Forms
  */
 export interface UrlEncodedOptions {
   /** The most `name=value` pairs to accept; more get a 413. Default 1000. */
@@ -39,6 +43,8 @@ export interface UrlEncodedOptions {
  * ```ts
  * parseUrlEncoded(text, { maxFields: DEFAULT_MAX_FIELDS / 10 });
  * ```
+ *
+ * @category Forms
  */
 export const DEFAULT_MAX_FIELDS = 1000;
 
@@ -49,13 +55,15 @@ export const DEFAULT_MAX_FIELDS = 1000;
  * are refused rather than replaced with U+FFFD, so no byte the client sent
  * is lost unnoticed.
  *
- * @throws {@link HttpError} 400 for malformed percent-encoding or escapes
+ * @throws {@link tsgi!HttpError} 400 for malformed percent-encoding or escapes
  *   that are not UTF-8, naming the field; 413 for more than `maxFields` pairs.
  * @example
  * ```ts
  * parseUrlEncoded('myparam=42&note=hi+there');
  * // { myparam: ['42'], note: ['hi there'] }
  * ```
+ *
+ * @category Forms
  */
 export function parseUrlEncoded(text: string, options: UrlEncodedOptions = {}): FieldRecord {
   const maxFields = options.maxFields ?? DEFAULT_MAX_FIELDS;
@@ -88,13 +96,15 @@ export function parseUrlEncoded(text: string, options: UrlEncodedOptions = {}): 
  * naming the field they are in, as escapes that are not are in
  * {@link parseUrlEncoded}.
  *
- * @throws {@link HttpError} 400 for bytes or escapes that are not UTF-8 and for
+ * @throws {@link tsgi!HttpError} 400 for bytes or escapes that are not UTF-8 and for
  *   malformed percent-encoding, naming the field; 413 for more than `maxFields` pairs.
  * @example
  * ```ts
  * parseUrlEncodedBytes(Buffer.from('note=caf%C3%A9')); // { note: ['café'] }
  * parseUrlEncodedBytes(Buffer.from([0x61, 0x3d, 0xff])); // throws 400 field "a" is not valid UTF-8
  * ```
+ *
+ * @category Forms
  */
 export function parseUrlEncodedBytes(bytes: Uint8Array, options: UrlEncodedOptions = {}): FieldRecord {
   const buffer = Buffer.isBuffer(bytes) ? bytes : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.length);

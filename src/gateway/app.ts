@@ -29,6 +29,8 @@ const classApps = new WeakMap<AppClass, App>();
  *   *[Symbol.iterator]() { yield 'Hello world!\n'; }
  * }
  * ```
+ *
+ * @category Apps and bodies
  */
 export const ANSWER: unique symbol = Symbol.for('tsgi.answer');
 
@@ -43,6 +45,8 @@ type Answering = AppClass & { [ANSWER]?: (this: AppClass, environ: Environ, star
  * isAppClass(class extends BaseHandler {}); // true
  * isAppClass((environ, start) => []);       // false
  * ```
+ *
+ * @category Apps and bodies
  */
 export function isAppClass(candidate: unknown): candidate is AppClass {
   if (typeof candidate !== 'function') return false;
@@ -67,6 +71,8 @@ export function isAppClass(candidate: unknown): candidate is AppClass {
  * isAppLike(simpleApp); // true
  * isAppLike(42);        // false
  * ```
+ *
+ * @category Apps and bodies
  */
 export function isAppLike(candidate: unknown): candidate is AppLike {
   return typeof candidate === 'function';
@@ -83,6 +89,8 @@ export function isAppLike(candidate: unknown): candidate is AppLike {
  * const app = toApp(GuessHandler);
  * makeServer('127.0.0.1', 8080, app);
  * ```
+ *
+ * @category Apps and bodies
  */
 export function toApp(appLike: AppLike): App {
   if (!isAppClass(appLike)) return appLike as App;
@@ -106,7 +114,7 @@ const WRAPPED = new WeakMap<App, AppLike>();
 
 /**
  * Marks `outer` as a wrapper of `inner` and returns it. Middleware calls it
- * on the App it returns, so that {@link appName} sees through it.
+ * on the App it returns, so that `appName` sees through it.
  *
  * @example
  * ```ts
@@ -115,6 +123,8 @@ const WRAPPED = new WeakMap<App, AppLike>();
  *   return wrapApp(app, (environ, startResponse) => inner(environ, startResponse));
  * }
  * ```
+ *
+ * @category Apps and bodies
  */
 export function wrapApp(inner: AppLike, outer: App): App {
   WRAPPED.set(outer, inner);

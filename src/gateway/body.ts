@@ -15,6 +15,8 @@ import type { Body, Chunk } from './types.js';
  * isBody(['ok']);  // true
  * isBody('ok');    // false: a string would be sent a character at a time
  * ```
+ *
+ * @category Apps and bodies
  */
 export function isBody(value: unknown): value is Body {
   if (value === null || value === undefined || typeof value === 'string' || value instanceof Uint8Array) return false;
@@ -36,6 +38,8 @@ export function isBody(value: unknown): value is Body {
  *   await reader.close();
  * }
  * ```
+ *
+ * @category Apps and bodies
  */
 export interface BodyReader {
   /** Whether the body is async (its `next()` returns promises). */
@@ -58,6 +62,8 @@ export interface BodyReader {
  * const reader = openBody(['a', 'b']);
  * reader.next(); // { value: 'a', done: false }
  * ```
+ *
+ * @category Apps and bodies
  */
 export function openBody(body: Body): BodyReader {
   const asyncFactory = (body as Partial<AsyncIterable<Chunk>>)[Symbol.asyncIterator];

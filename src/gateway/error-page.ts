@@ -18,6 +18,8 @@ import { addVary } from './vary.js';
  * ```ts
  * const format: ErrorFormat = errorFormat('application/json'); // 'application/problem+json'
  * ```
+ *
+ * @category Errors
  */
 export type ErrorFormat = 'text/plain' | 'text/html' | 'application/problem+json';
 
@@ -28,6 +30,8 @@ export type ErrorFormat = 'text/plain' | 'text/html' | 'application/problem+json
  * ```ts
  * const details: ErrorPageDetails = { reference: 'a1b2c3d4' };
  * ```
+ *
+ * @category Errors
  */
 export interface ErrorPageDetails {
   /** An id that also appears in the server log, so a report can be matched to it. */
@@ -46,6 +50,8 @@ export interface ErrorPageDetails {
  * startResponse(status, headers);
  * return [body];
  * ```
+ *
+ * @category Errors
  */
 export interface RenderedError {
   /** The status line, e.g. `'404 Not Found'`. */
@@ -77,6 +83,8 @@ const ESCAPES: Readonly<Record<string, string>> = { '&': '&amp;', '<': '&lt;', '
  * ```ts
  * escapeHtml('<b> & "q"'); // '&lt;b&gt; &amp; &quot;q&quot;'
  * ```
+ *
+ * @category Errors
  */
 export function escapeHtml(text: string): string {
   return text.replace(/[&<>"']/g, (ch) => ESCAPES[ch]!);
@@ -104,7 +112,7 @@ export function errorFormat(accept: string | undefined): ErrorFormat {
 
 /**
  * Renders an {@link HttpError} for a request's `Accept` header (see
- * {@link errorFormat}): RFC 9457 problem details (type, title, status,
+ * `errorFormat`): RFC 9457 problem details (type, title, status,
  * detail and the error's extensions), an escaped HTML page, or the detail on
  * one line of text. `details` adds a reference id and a stack trace to every
  * form. The response says `Vary: Accept`, merged into a `Vary` the error
@@ -115,6 +123,8 @@ export function errorFormat(accept: string | undefined): ErrorFormat {
  * renderError(HttpError.badRequest('missing query parameter "n"'), 'application/json').body;
  * // '{"type":"about:blank","title":"Bad Request","status":400,"detail":"missing query parameter \\"n\\""}\n'
  * ```
+ *
+ * @category Errors
  */
 export function renderError(error: HttpError, accept: string | undefined, details: ErrorPageDetails = {}): RenderedError {
   const format = errorFormat(accept);

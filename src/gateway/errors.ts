@@ -14,6 +14,8 @@ import type { ErrorStream } from './types.js';
  * import { createWriteStream } from 'node:fs';
  * const errors = streamErrors(createWriteStream('app-errors.log', { flags: 'a' }));
  * ```
+ *
+ * @category Streams
  */
 export function streamErrors(stream: NodeJS.WritableStream = process.stderr): ErrorStream {
   return {
@@ -37,6 +39,8 @@ export function streamErrors(stream: NodeJS.WritableStream = process.stderr): Er
  * errors.write('boom\n');
  * errors.text; // 'boom\n'
  * ```
+ *
+ * @category Streams
  */
 export class MemoryErrors implements ErrorStream {
   /** Everything written so far. */
@@ -60,6 +64,8 @@ export class MemoryErrors implements ErrorStream {
  * ```ts
  * logError(environ['tsgi.errors'], err, 'GET /entries');
  * ```
+ *
+ * @category Streams
  */
 export function logError(errors: ErrorStream, error: unknown, context: string): void {
   const detail = error instanceof Error ? (error.stack ?? `${error.name}: ${error.message}`) : String(error);

@@ -18,6 +18,8 @@ import type { ResponseHeaders } from './types.js';
  * headers.add('Set-Cookie', 'a=1');
  * startResponse('200 OK', headers.list);
  * ```
+ *
+ * @category Helpers
  */
 export class HeaderList {
   /** The underlying list, edited in place. */

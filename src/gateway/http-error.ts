@@ -13,6 +13,8 @@ import type { ResponseHeaders } from './types.js';
  * ```ts
  * const options: HttpErrorOptions = { headers: [['Allow', 'GET, HEAD']] };
  * ```
+ *
+ * @category Errors
  */
 export interface HttpErrorOptions {
   /** A short, human title; defaults to the reason phrase. */
@@ -39,6 +41,8 @@ export interface HttpErrorOptions {
  * ```ts
  * const problem: ProblemDetails = { type: 'about:blank', title: 'Not Found', status: 404, detail: 'no entry "x"' };
  * ```
+ *
+ * @category Errors
  */
 export interface ProblemDetails {
   /** A URI naming the problem type; `about:blank` means "just the status". */
@@ -65,6 +69,8 @@ export interface ProblemDetails {
  * throw HttpError.notFound('entry not found');
  * throw new HttpError(405, 'Method Not Allowed', { headers: [['Allow', 'GET, HEAD']] });
  * ```
+ *
+ * @category Errors
  */
 export class HttpError extends Error {
   /** The status code, 400–599. */

@@ -21,6 +21,8 @@ const LF = 0x0a;
  * await input.readline(); // bytes of 'a=1\n'
  * await input.read();     // bytes of 'b=2'
  * ```
+ *
+ * @category Streams
  */
 export class ChunkInput implements InputStream, AsyncIterator<Uint8Array, undefined> {
   #source: AsyncIterable<Uint8Array> | (() => AsyncIterable<Uint8Array>);
@@ -163,6 +165,8 @@ function asBuffer(bytes: Uint8Array): Buffer {
  * ```ts
  * const environ = { ...base, 'tsgi.input': emptyInput() };
  * ```
+ *
+ * @category Streams
  */
 export function emptyInput(): InputStream {
   return new ChunkInput(() => (async function* () {})());

@@ -20,6 +20,8 @@ import type { Environ } from './types.js';
  * hasRequestBody({ ...environ, HTTP_TRANSFER_ENCODING: 'chunked' }); // true
  * hasRequestBody({ ...environ, CONTENT_LENGTH: '0' });               // false
  * ```
+ *
+ * @category Apps and bodies
  */
 export function hasRequestBody(environ: Environ): boolean {
   if (environ.HTTP_TRANSFER_ENCODING !== undefined) return true;

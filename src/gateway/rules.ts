@@ -14,6 +14,8 @@
  * ```ts
  * const blame: GatewaySide = GATEWAY_RULES['head-body'].side; // 'app'
  * ```
+ *
+ * @category Spec checks
  */
 export type GatewaySide = 'server' | 'app';
 
@@ -24,6 +26,8 @@ export type GatewaySide = 'server' | 'app';
  * ```ts
  * const rule: GatewayRule = 'content-type-missing';
  * ```
+ *
+ * @category Spec checks
  */
 export type GatewayRule =
   | 'environ-object'
@@ -82,6 +86,8 @@ export type GatewayRule =
  * const info: GatewayRuleInfo = GATEWAY_RULES['body-return'];
  * console.log(`${info.side}: ${info.description}`);
  * ```
+ *
+ * @category Spec checks
  */
 export interface GatewayRuleInfo {
   /** Who is at fault when the rule is broken. */
@@ -101,6 +107,8 @@ export interface GatewayRuleInfo {
  *   console.log(`${rule} (${side}): ${description}`);
  * }
  * ```
+ *
+ * @category Spec checks
  */
 export const GATEWAY_RULES: Readonly<Record<GatewayRule, GatewayRuleInfo>> = {
   'environ-object': {
@@ -264,6 +272,8 @@ export const GATEWAY_RULES: Readonly<Record<GatewayRule, GatewayRuleInfo>> = {
  *   if (e instanceof GatewayError) console.log(e.rule); // 'status-format'
  * }
  * ```
+ *
+ * @category Spec checks
  */
 export class GatewayError extends Error {
   /** The rule broken, e.g. `header-value`. */

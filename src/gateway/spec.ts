@@ -30,6 +30,8 @@ const STATUS_LINE = /^([1-5]\d\d) ([^\x00-\x08\x0a-\x1f\x7f\u0100-\uffff]+)$/;
  * ```ts
  * HOP_BY_HOP_HEADERS.has('transfer-encoding'); // true
  * ```
+ *
+ * @category Spec checks
  */
 export const HOP_BY_HOP_HEADERS: ReadonlySet<string> = new Set([
   'connection',
@@ -99,6 +101,8 @@ const CONTENT_LENGTH_VALUE = /^\d{1,15}$/;
  * ```ts
  * checkStatus('201 Created'); // 201
  * ```
+ *
+ * @category Spec checks
  */
 export function checkStatus(status: unknown): number {
   if (typeof status !== 'string') {
@@ -134,6 +138,8 @@ const MAX_GOOD_NAMES = 1024;
  * checkHeaders([['Content-Type', 'text/plain']]); // passes
  * checkHeaders([['X-Bad', 'a\nb']]);             // throws header-value
  * ```
+ *
+ * @category Spec checks
  */
 export function checkHeaders(headers: unknown): asserts headers is ResponseHeaders {
   if (!Array.isArray(headers)) {
@@ -175,6 +181,8 @@ function badValue(name: string): GatewayError {
  * ```ts
  * statusAllowsBody(204); // false
  * ```
+ *
+ * @category Spec checks
  */
 export function statusAllowsBody(code: number): boolean {
   return code >= 200 && code !== 204 && code !== 304;

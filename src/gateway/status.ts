@@ -34,6 +34,8 @@ const REASONS: Readonly<Record<number, string>> = {
  * ```ts
  * reasonPhrase(404); // 'Not Found'
  * ```
+ *
+ * @category Helpers
  */
 export function reasonPhrase(code: number): string | undefined {
   return REASONS[code];
@@ -47,6 +49,8 @@ export function reasonPhrase(code: number): string | undefined {
  * ```ts
  * startResponse(statusLine(404), [['Content-Type', 'text/plain']]);
  * ```
+ *
+ * @category Helpers
  */
 export function statusLine(code: number): string {
   if (!Number.isInteger(code) || code < 100 || code > 599) {
@@ -66,6 +70,8 @@ const CLASS_REASONS: Readonly<Record<number, string>> = {
  * ```ts
  * statusCode('404 Not Found'); // 404
  * ```
+ *
+ * @category Helpers
  */
 export function statusCode(status: string): number {
   return Number(status.slice(0, 3));

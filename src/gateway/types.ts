@@ -12,6 +12,8 @@
  * ```ts
  * const chunks: Chunk[] = ['Hello, ', new TextEncoder().encode('world')];
  * ```
+ *
+ * @category Interface
  */
 export type Chunk = Uint8Array | string;
 
@@ -31,6 +33,8 @@ export type Chunk = Uint8Array | string;
  * }
  * const alsoBody: Body = streamed();
  * ```
+ *
+ * @category Interface
  */
 export type Body = Iterable<Chunk> | AsyncIterable<Chunk>;
 
@@ -42,6 +46,8 @@ export type Body = Iterable<Chunk> | AsyncIterable<Chunk>;
  * ```ts
  * const headers: ResponseHeaders = [['Content-Type', 'text/plain; charset=utf-8']];
  * ```
+ *
+ * @category Interface
  */
 export type ResponseHeaders = Array<[name: string, value: string]>;
 
@@ -55,6 +61,8 @@ export type ResponseHeaders = Array<[name: string, value: string]>;
  * const write = startResponse('200 OK', [['Content-Type', 'text/plain']]);
  * await write('early output\n');
  * ```
+ *
+ * @category Interface
  */
 export type Write = (chunk: Chunk) => Promise<void>;
 
@@ -71,6 +79,8 @@ export type Write = (chunk: Chunk) => Promise<void>;
  *   return ['ok'];
  * };
  * ```
+ *
+ * @category Interface
  */
 export type StartResponse = (status: string, headers: ResponseHeaders, excInfo?: unknown) => Write;
 
@@ -86,6 +96,8 @@ export type StartResponse = (status: string, headers: ResponseHeaders, excInfo?:
  * const line = await environ['tsgi.input'].readline();
  * for await (const chunk of environ['tsgi.input']) console.log(chunk.length);
  * ```
+ *
+ * @category Interface
  */
 export interface InputStream extends AsyncIterable<Uint8Array> {
   /**
@@ -108,6 +120,8 @@ export interface InputStream extends AsyncIterable<Uint8Array> {
  * ```ts
  * environ['tsgi.errors'].write('cache miss for /entries\n');
  * ```
+ *
+ * @category Interface
  */
 export interface ErrorStream {
   /** Writes text, without adding a newline. */
@@ -131,6 +145,8 @@ export interface ErrorStream {
  *   return [`${environ.REQUEST_METHOD} ${environ.PATH_INFO} from ${who}`];
  * };
  * ```
+ *
+ * @category Interface
  */
 export interface Environ {
   /** The method, case-sensitive, e.g. `GET`. */
@@ -197,6 +213,8 @@ export interface Environ {
  *   return [`You have been here ${visits} times!`];
  * };
  * ```
+ *
+ * @category Interface
  */
 export interface Session {
   /** The session id; a fresh session has one too, though no cookie carries it yet. */
@@ -234,6 +252,8 @@ export interface Session {
  *   return ['Hello world!\n'];
  * };
  * ```
+ *
+ * @category Interface
  */
 export type App = (environ: Environ, startResponse: StartResponse) => Body | Promise<Body>;
 
@@ -253,6 +273,8 @@ export type App = (environ: Environ, startResponse: StartResponse) => Body | Pro
  * }
  * const cls: AppClass = Hello;
  * ```
+ *
+ * @category Interface
  */
 export type AppClass = new (environ: Environ, startResponse: StartResponse) => Body;
 
@@ -264,5 +286,7 @@ export type AppClass = new (environ: Environ, startResponse: StartResponse) => B
  * ```ts
  * const hosted: AppLike = simpleApp;
  * ```
+ *
+ * @category Interface
  */
 export type AppLike = App | AppClass;

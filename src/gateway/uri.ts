@@ -16,6 +16,8 @@ import type { Environ } from './types.js';
  * // SCRIPT_NAME '/app', PATH_INFO '/users/42'
  * shiftPathInfo(environ); // 'users'; now SCRIPT_NAME '/app/users', PATH_INFO '/42'
  * ```
+ *
+ * @category Helpers
  */
 export function shiftPathInfo(environ: Environ): string | undefined {
   const pathInfo = environ.PATH_INFO;
@@ -39,6 +41,8 @@ export function shiftPathInfo(environ: Environ): string | undefined {
  * ```ts
  * applicationUri(environ); // 'http://localhost:8080/blog'
  * ```
+ *
+ * @category Helpers
  */
 export function applicationUri(environ: Environ): string {
   return hostUri(environ) + (quotePath(environ.SCRIPT_NAME) || '/');
@@ -53,6 +57,8 @@ export function applicationUri(environ: Environ): string {
  * requestUri(environ);        // 'http://localhost:8080/blog/my%20entry?type=atom'
  * requestUri(environ, false); // 'http://localhost:8080/blog/my%20entry'
  * ```
+ *
+ * @category Helpers
  */
 export function requestUri(environ: Environ, includeQuery = true): string {
   const path = quotePath(environ.SCRIPT_NAME + environ.PATH_INFO) || '/';
@@ -80,6 +86,8 @@ const PATH_SAFE = /%(?:3A|40|21|24|26|27|28|29|2A|2B|2C|3B|3D)/g;
  * ```ts
  * quotePath('/my entry/ü'); // '/my%20entry/%C3%BC'
  * ```
+ *
+ * @category Helpers
  */
 export function quotePath(path: string): string {
   return path

@@ -1,18 +1,19 @@
 /**
- * Class-based request handlers and their decorators.
+ * Class-based request handlers: `BaseHandler`, its decorators, the request
+ * and response objects a handler sees, and the value parsers parameters use.
+ * Loads reflect-metadata, which reads the parameter types TypeScript emits.
  *
- * @module
+ * @module tsgi/handler
  */
-export * from './result.js';
+export type { HandlerResult } from './result.js';
 export { HandlerRequest } from './request.js';
+export type { PathParams } from './route-pattern.js';
 export { HandlerResponse } from './response-assembly.js';
-export * from './base-handler.js';
-export * from './dispatch.js';
+export { BaseHandler } from './base-handler.js';
 export type { ParamOptions, ParamSource, ParamSpec, ParseFunction, ScalarType, TypeSpec } from './metadata.js';
 export { parseBoolean, parseIsoDate, parseNumber } from './coerce.js';
-export * from './route-pattern.js';
-export * from './negotiate.js';
-export * from './decorators/params.js';
-export * from './decorators/methods.js';
-export * from './decorators/hooks.js';
-export * from './decorators/route.js';
+export { negotiateMediaType, preferredMediaType } from './negotiate.js';
+export { body, cookie, environ, field, file, header, param, query, session } from './decorators/params.js';
+export { accepts, bodyLimit, contentType, responseHeader, status } from './decorators/methods.js';
+export { after, before, type AfterHook, type BeforeHook, type ClassOrMethodDecorator } from './decorators/hooks.js';
+export { route } from './decorators/route.js';

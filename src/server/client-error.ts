@@ -52,6 +52,8 @@ const TOKEN = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
  * const server = http.createServer(toNodeListener(app));
  * answerClientErrors(server);
  * ```
+ *
+ * @category Node adapters
  */
 export function answerClientErrors(server: Server): void {
   server.on('clientError', onClientError);

@@ -29,6 +29,8 @@ import { checkScriptName } from './options.js';
  *   remoteAddress: (_request, info) => (info as { remoteAddr: { hostname: string } }).remoteAddr.hostname,
  * };
  * ```
+ *
+ * @category Fetch adapters
  */
 export interface FetchHandlerOptions {
   /** `environ['tsgi.errors']`, also where failures are logged. Default: {@link streamErrors} on `process.stderr`. */
@@ -64,6 +66,8 @@ export interface FetchHandlerOptions {
  * const handler: FetchHandler = async (request) => new Response(`you asked for ${request.url}`);
  * // The second argument is whatever the runtime passes along (Deno's `info`).
  * ```
+ *
+ * @category Fetch adapters
  */
 export type FetchHandler = (request: Request, context?: unknown) => Promise<Response>;
 
@@ -87,6 +91,8 @@ const RESOLVED: Promise<void> = Promise.resolve();
  * // Node, through @hono/node-server
  * serve({ fetch: toFetchHandler(simpleApp), port: 8080 });
  * ```
+ *
+ * @category Fetch adapters
  */
 export function toFetchHandler(app: AppLike, options: FetchHandlerOptions = {}): FetchHandler {
   const target = toApp(app);

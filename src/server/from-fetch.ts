@@ -24,6 +24,8 @@ const READ_SIZE = 64 * 1024;
  * const hello = fromFetchHandler(async (request) => new Response(`Hello from ${new URL(request.url).pathname}\n`));
  * makeServer('127.0.0.1', 8080, urlMap({ '/fetch': hello }));
  * ```
+ *
+ * @category Fetch adapters
  */
 export function fromFetchHandler(handler: (request: Request) => Response | Promise<Response>): App {
   return async function fetchApp(environ, startResponse) {

@@ -22,6 +22,8 @@ import { checkScriptName } from './options.js';
  * ```ts
  * const options: NodeListenerOptions = { scriptName: '/app', multiprocess: true };
  * ```
+ *
+ * @category Node adapters
  */
 export interface NodeListenerOptions {
   /** `environ['tsgi.errors']`, also where failures are logged. Default: {@link streamErrors} on `process.stderr`. */
@@ -76,6 +78,8 @@ interface MountedRequest extends IncomingMessage {
  * // or on its own
  * http.createServer(toNodeListener(simpleApp)).listen(8080);
  * ```
+ *
+ * @category Node adapters
  */
 export function toNodeListener(
   app: AppLike,

@@ -15,6 +15,8 @@ import type { ErrorStream } from '../gateway/types.js';
  * const lines: string[] = [];
  * const log: LogSink = { write: (text) => lines.push(text) };
  * ```
+ *
+ * @category Server
  */
 export interface LogSink {
   /** Writes text as given; the server ends its lines with `\n` itself. */
@@ -34,6 +36,8 @@ export interface LogSink {
  * };
  * makeServer('127.0.0.1', 8080, app, options);
  * ```
+ *
+ * @category Server
  */
 export interface ServerOptions {
   /**
@@ -79,7 +83,7 @@ export interface ServerOptions {
    * Default: 1024; 0 means no cap.
    */
   maxConnections?: number;
-  /** The error log, `environ['tsgi.errors']`. Default: {@link streamErrors} on `process.stderr`. */
+  /** The error log, `environ['tsgi.errors']`. Default: {@link "tsgi/gateway"!streamErrors} on `process.stderr`. */
   errors?: ErrorStream;
   /**
    * The host names requests may name in `Host` (or an absolute-form
@@ -128,6 +132,8 @@ export interface ServerOptions {
  * ```ts
  * makeServer('', 8080, app, { closeTimeout: 2 * DEFAULT_CLOSE_TIMEOUT });
  * ```
+ *
+ * @category Server
  */
 export const DEFAULT_CLOSE_TIMEOUT = 10_000;
 

@@ -26,6 +26,8 @@ import { checkScriptName, DEFAULT_CLOSE_TIMEOUT, type LogSink, type ServerOption
  * const { url, port } = await makeServer('127.0.0.1', 0, app).listen();
  * console.log(`listening on ${url} (port ${port})`);
  * ```
+ *
+ * @category Server
  */
 export interface ListenInfo {
   /** A URL to reach the server, e.g. `http://127.0.0.1:8080/`; `localhost` stands for all interfaces. */
@@ -51,6 +53,8 @@ const ANY_HOST = new Set(['', '0.0.0.0', '::']);
  * });
  * await server.serveForever(); // until Ctrl-C
  * ```
+ *
+ * @category Server
  */
 export function makeServer(host: string, port: number, app: AppLike, options: ServerOptions = {}): TsgiServer {
   return new TsgiServer(host, port, app, options);
@@ -66,6 +70,8 @@ export function makeServer(host: string, port: number, app: AppLike, options: Se
  * const response = await fetch(server.url);
  * await server.close();
  * ```
+ *
+ * @category Server
  */
 export class TsgiServer {
   /** The Node server underneath, for settings this class does not cover (an `https.Server` with `tls`). */

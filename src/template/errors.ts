@@ -19,6 +19,8 @@
  *   // page.xml: duplicate id "x"
  * }
  * ```
+ *
+ * @category Errors
  */
 export class TemplateError extends Error {
   /** The template's name, as given when it was loaded. */

@@ -1,7 +1,7 @@
 /**
  * Id-based XML templates: parse once, fill elements by `id`, render a copy.
  *
- * @module
+ * @module tsgi/template
  */
 export * from './errors.js';
 export * from './template.js';

@@ -19,6 +19,8 @@ import { TemplateView } from './view.js';
  * ```ts
  * const feed = Template.fromString(atomSource, { name: 'feed.atom', stripIds: true });
  * ```
+ *
+ * @category Templates
  */
 export interface TemplateOptions {
   /** The name used in error messages. Default: the file's base name, or `'template'`. */
@@ -56,6 +58,8 @@ const ELEMENT_NODE = 1;
  * });
  * // <ul xmlns="http://www.w3.org/1999/xhtml"><li><a href="/a%20%26%20b">a &amp; b</a></li><li><a href="/c">c</a></li></ul>
  * ```
+ *
+ * @category Templates
  */
 export class Template {
   /** The name used in error messages. */

@@ -26,6 +26,8 @@ const ELEMENT_NODE = 1;
  *   if (entry.draft === false) view.remove('draft-banner');
  * });
  * ```
+ *
+ * @category Templates
  */
 export class TemplateView {
   readonly #template: string;

@@ -19,6 +19,8 @@ const NOT_XML_CHAR = /[^\t\n\r\u0020-\uD7FF\uE000-\uFFFD\u{10000}-\u{10FFFF}]/gu
  * ```ts
  * xmlSafeText('bell\u0007 <b>'); // 'bell\uFFFD <b>'
  * ```
+ *
+ * @category XML text
  */
 export function xmlSafeText(value: string): string {
   NOT_XML_CHAR.lastIndex = 0;
@@ -33,6 +35,8 @@ export function xmlSafeText(value: string): string {
  * hasNonXmlChar('ok\n');     // false
  * hasNonXmlChar('nul\u0000'); // true
  * ```
+ *
+ * @category XML text
  */
 export function hasNonXmlChar(value: string): boolean {
   NOT_XML_CHAR.lastIndex = 0;
@@ -54,6 +58,8 @@ const QNAME = new RegExp(`^[${NAME_START}][${NAME_REST}]*(?::[${NAME_START}][${N
  * isXmlName('xml:lang'); // true
  * isXmlName('1x');       // false
  * ```
+ *
+ * @category XML text
  */
 export function isXmlName(name: string): boolean {
   return QNAME.test(name);

@@ -25,6 +25,8 @@ import { TestResponse } from './response.js';
  *   headers: { Accept: 'application/json' },
  * });
  * ```
+ *
+ * @category Client
  */
 export interface TestClientOptions {
   /**
@@ -83,6 +85,8 @@ export interface TestClientOptions {
  * expect(res.headers.get('Location')).toBe('/entries/1');
  * expect((await client.get('/entries/1')).json()).toEqual({ title: 'Hi' });
  * ```
+ *
+ * @category Client
  */
 export class TestClient {
   /** The cookie jar, filled from `Set-Cookie` and sent as `Cookie`. */

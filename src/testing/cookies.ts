@@ -15,6 +15,8 @@ import { isToken } from '../gateway/spec.js';
  * const session: Cookie | undefined = client.cookies.list().find((c) => c.name === 'sid');
  * session?.path; // '/'
  * ```
+ *
+ * @category Cookies
  */
 export interface Cookie {
   /** The cookie name. */
@@ -38,6 +40,8 @@ export interface Cookie {
  * ```ts
  * client.cookies.set('sid', 'abc', { path: '/admin', maxAge: 60 });
  * ```
+ *
+ * @category Cookies
  */
 export interface CookieOptions {
   /** The path it is sent for; default `/`. */
@@ -71,6 +75,8 @@ interface StoredCookie extends Cookie {
  * client.cookies.set('theme', 'dark');
  * client.cookies.clear();
  * ```
+ *
+ * @category Cookies
  */
 export class CookieJar {
   #cookies: StoredCookie[] = [];

@@ -2,7 +2,7 @@
  * The test client: drive any app in process, through the gateway's own rules
  * and (by default) the validator, with no socket.
  *
- * @module
+ * @module tsgi/testing
  */
 export { TestClient, type TestClientOptions } from './client.js';
 export { TestResponse, type TestResponseInit } from './response.js';

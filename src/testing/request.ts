@@ -19,6 +19,8 @@ import type { Chunk, Environ } from '../gateway/types.js';
  * ```ts
  * await expect(client.get('/%zz')).rejects.toThrow(TestClientError);
  * ```
+ *
+ * @category Client
  */
 export class TestClientError extends TypeError {
   constructor(message: string) {
@@ -36,6 +38,8 @@ export class TestClientError extends TypeError {
  * const a: RequestHeaders = { Accept: 'text/html', 'X-Tag': ['one', 'two'] };
  * const b: RequestHeaders = [['Accept', 'text/html'], ['X-Tag', 'one']];
  * ```
+ *
+ * @category Client
  */
 export type RequestHeaders =
   | Readonly<Record<string, string | readonly string[]>>
@@ -52,6 +56,8 @@ export type RequestHeaders =
  * async function* parts() { yield 'line 1\n'; yield 'line 2\n'; }
  * const streamed: RequestBody = parts();
  * ```
+ *
+ * @category Client
  */
 export type RequestBody = string | Uint8Array | Iterable<Chunk> | AsyncIterable<Chunk>;
 
@@ -63,6 +69,8 @@ export type RequestBody = string | Uint8Array | Iterable<Chunk> | AsyncIterable<
  * ```ts
  * const tags: FormValue = ['a', 'b'];
  * ```
+ *
+ * @category Client
  */
 export type FormValue = string | number | boolean | undefined | ReadonlyArray<string | number | boolean>;
 
@@ -73,6 +81,8 @@ export type FormValue = string | number | boolean | undefined | ReadonlyArray<st
  * ```ts
  * const form: FormFields = { name: 'Ada', age: 36, tag: ['a', 'b'], nickname: undefined };
  * ```
+ *
+ * @category Client
  */
 export type FormFields = Readonly<Record<string, FormValue>> | URLSearchParams;
 
@@ -86,6 +96,8 @@ export type FormFields = Readonly<Record<string, FormValue>> | URLSearchParams;
  * await client.put('/upload', { body: bytes, chunked: true });
  * await client.get('/', { environ: { REMOTE_ADDR: '10.0.0.7' } });
  * ```
+ *
+ * @category Client
  */
 export interface RequestOptions {
   /**

@@ -14,6 +14,8 @@ import type { ResponseHeaders } from '../gateway/types.js';
  * ```ts
  * const init: TestResponseInit = { status: '200 OK', headers: [['Content-Type', 'text/plain']], body: Buffer.from('ok'), errors: '' };
  * ```
+ *
+ * @category Responses
  */
 export interface TestResponseInit {
   /** The status line, e.g. `'200 OK'`. */
@@ -41,6 +43,8 @@ export interface TestResponseInit {
  * res.json<{ id: number }>().id;    // 1
  * res.errors;                       // what the app wrote to tsgi.errors
  * ```
+ *
+ * @category Responses
  */
 export class TestResponse {
   /** The status code, e.g. `404`. */

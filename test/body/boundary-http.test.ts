@@ -1,5 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { BaseHandler, makeServer, MemoryErrors, type TsgiServer } from '../../src/index.js';
+import { BaseHandler } from '../../src/handler/index.js';
+import { makeServer, type TsgiServer } from '../../src/server/index.js';
+import { MemoryErrors } from '../../src/gateway/index.js';
 
 /**
  * Boundaries RFC 2046 allows but a strict token reading does not (`=`, `:`,

@@ -7,21 +7,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  BaseHandler,
-  makeServer,
-  MemoryErrors,
-  multipart,
-  parseBody,
-  parseFields,
-  readBytes,
-  readForm,
-  readJson,
-  readText,
-  saveFiles,
-  type Environ,
-  type TsgiServer,
-} from '../../src/index.js';
+import { BaseHandler } from '../../src/handler/index.js';
+import { makeServer, type TsgiServer } from '../../src/server/index.js';
+import { MemoryErrors, type Environ } from '../../src/gateway/index.js';
+import { multipart, parseBody, parseFields, readBytes, readForm, readJson, readText, saveFiles } from '../../src/body/index.js';
 import { curl, parseCurl } from '../middleware/support.js';
 import { MULTIPART_TYPE, multipartBody } from './helpers.js';
 

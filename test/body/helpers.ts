@@ -3,7 +3,8 @@
  * report what it gave.
  */
 import { Buffer } from 'node:buffer';
-import { BaseHandler, type Environ } from '../../src/index.js';
+import { BaseHandler } from '../../src/handler/index.js';
+import { type Environ } from '../../src/gateway/index.js';
 
 export type PartSpec =
   | { name: string; value: string }

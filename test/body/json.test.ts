@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { locateJsonError, parseJson, readJson, readText, TestClient } from '../../src/index.js';
+import { locateJsonError } from '../../src/body/json-syntax.js';
+import { parseJson, readJson, readText } from '../../src/body/index.js';
+import { TestClient } from '../../src/testing/index.js';
 import { inChunks, recording } from './helpers.js';
 
 const { app: jsonApp, results } = recording((environ) => readJson(environ, { limit: 1024 }));

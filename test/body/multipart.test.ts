@@ -1,15 +1,8 @@
 import { Buffer } from 'node:buffer';
 import { describe, expect, it } from 'vitest';
-import {
-  multipart,
-  parseBody,
-  parseFields,
-  readForm,
-  TestClient,
-  type Environ,
-  type MultipartLimits,
-  type MultipartPart,
-} from '../../src/index.js';
+import { multipart, parseBody, parseFields, readForm, type MultipartLimits, type MultipartPart } from '../../src/body/index.js';
+import { TestClient } from '../../src/testing/index.js';
+import { type Environ } from '../../src/gateway/index.js';
 import { BOUNDARY, inChunks, multipartBody, MULTIPART_TYPE, recording, type PartSpec } from './helpers.js';
 
 interface SeenPart {

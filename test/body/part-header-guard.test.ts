@@ -1,7 +1,7 @@
 import { Buffer } from 'node:buffer';
 import { describe, expect, it } from 'vitest';
 import { PartHeaderGuard } from '../../src/body/part-header-guard.js';
-import { HttpError } from '../../src/index.js';
+import { HttpError } from '../../src/gateway/index.js';
 import { BOUNDARY, multipartBody, type PartSpec } from './helpers.js';
 
 const PARTS: PartSpec[] = [

@@ -5,7 +5,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { BaseHandler, makeServer, MemoryErrors, saveFiles, type SavedForm, type TsgiServer } from '../../src/index.js';
+import { BaseHandler } from '../../src/handler/index.js';
+import { makeServer, type TsgiServer } from '../../src/server/index.js';
+import { MemoryErrors } from '../../src/gateway/index.js';
+import { saveFiles, type SavedForm } from '../../src/body/index.js';
 import { BOUNDARY, multipartBody } from './helpers.js';
 
 const run = promisify(execFile);

@@ -6,7 +6,10 @@ import { mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { BaseHandler, makeServer, MemoryErrors, parseFields, saveFiles, type TsgiServer } from '../../src/index.js';
+import { BaseHandler } from '../../src/handler/index.js';
+import { makeServer, type TsgiServer } from '../../src/server/index.js';
+import { MemoryErrors } from '../../src/gateway/index.js';
+import { parseFields, saveFiles } from '../../src/body/index.js';
 import { curl, parseCurl } from '../middleware/support.js';
 import { BOUNDARY, MULTIPART_TYPE } from './helpers.js';
 

@@ -1,7 +1,7 @@
 /**
  * The shape of a corpus case and of what a host made of it.
  */
-import type { AppLike } from '../../src/index.js';
+import type { AppLike } from '../../src/gateway/index.js';
 
 /** The request a case sends. */
 export interface CaseRequest {

@@ -11,7 +11,9 @@
 import { createServer, request, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { makeServer, MemoryErrors, toFetchHandler, toNodeListener, type App, type TsgiServer } from '../../src/index.js';
+import { makeServer, toNodeListener, type TsgiServer } from '../../src/server/index.js';
+import { toFetchHandler } from '../../src/server/fetch.js';
+import { MemoryErrors, type App } from '../../src/gateway/index.js';
 import { TEXT, type Case } from './case.js';
 import { dispatcher } from './hosts.js';
 import { asyncBody, closeProbe, openProbe, probeOf, syncBody, type Probe } from './probe.js';

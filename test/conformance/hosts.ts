@@ -9,18 +9,11 @@
  */
 import { createServer, request, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import {
-  makeServer,
-  MemoryErrors,
-  TestClient,
-  toApp,
-  toFetchHandler,
-  toNodeListener,
-  validate,
-  type App,
-  type Environ,
-  type StartResponse,
-} from '../../src/index.js';
+import { makeServer, toNodeListener } from '../../src/server/index.js';
+import { toFetchHandler } from '../../src/server/fetch.js';
+import { MemoryErrors, toApp, type App, type Environ, type StartResponse } from '../../src/gateway/index.js';
+import { TestClient } from '../../src/testing/index.js';
+import { validate } from '../../src/gateway/validator/index.js';
 import type { Case, CaseRequest } from './case.js';
 import { probeOf } from './probe.js';
 

@@ -6,7 +6,7 @@
  * The harness sends a run id in `X-Conformance-Run`; the app finds its probe
  * by that id, so runs on different hosts never share a counter.
  */
-import type { Chunk, Environ } from '../../src/index.js';
+import type { Chunk, Environ } from '../../src/gateway/index.js';
 
 /** One run's record. */
 export class Probe {

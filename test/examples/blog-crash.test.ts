@@ -7,7 +7,7 @@ import { pathToFileURL } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import { blogHandler } from '../../examples/blog/app.js';
 import { FileEntryStore } from '../../examples/blog/file-store.js';
-import { TestClient } from '../../src/index.js';
+import { TestClient } from '../../src/testing/index.js';
 import { tempDir } from './blog-support.js';
 
 // The writer is the built store (`npm test` builds first), driven by a

@@ -4,7 +4,7 @@
 import { afterAll } from 'vitest';
 import { blogHandler } from '../../examples/blog/app.js';
 import { FileEntryStore } from '../../examples/blog/file-store.js';
-import { TestClient } from '../../src/index.js';
+import { TestClient } from '../../src/testing/index.js';
 import { tempDir } from './blog-support.js';
 
 const temps: Array<() => void> = [];

@@ -7,7 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { blogHandler } from '../../examples/blog/app.js';
 import { FileEntryStore } from '../../examples/blog/file-store.js';
 import { EntryBusyError, type WriteCheck } from '../../examples/blog/store.js';
-import { TestClient } from '../../src/index.js';
+import { TestClient } from '../../src/testing/index.js';
 import { cleanUpAfterAll, keepStore, keepTemp } from './blog-fixture.js';
 import { tempDir } from './blog-support.js';
 

@@ -2,7 +2,8 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { blogApp, blogHandler } from '../../examples/blog/app.js';
 import { FileEntryStore } from '../../examples/blog/file-store.js';
-import { makeServer, TestClient } from '../../src/index.js';
+import { makeServer } from '../../src/server/index.js';
+import { TestClient } from '../../src/testing/index.js';
 import { tempDir } from './blog-support.js';
 
 const stylesheet = readFileSync(new URL('../../examples/blog/static/blog.css', import.meta.url), 'utf8');

@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { blogHandler } from '../../examples/blog/app.js';
 import { EntryIndex, type IndexedEntry } from '../../examples/blog/entry-index.js';
 import { FileEntryStore } from '../../examples/blog/file-store.js';
-import { TestClient } from '../../src/index.js';
+import { TestClient } from '../../src/testing/index.js';
 import { cleanUpAfterAll, keepStore, keepTemp, makeBlog } from './blog-fixture.js';
 import { parseStrict, tempDir } from './blog-support.js';
 

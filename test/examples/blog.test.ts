@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { blogHandler } from '../../examples/blog/app.js';
 import { FileEntryStore } from '../../examples/blog/file-store.js';
-import { TestClient } from '../../src/index.js';
+import { TestClient } from '../../src/testing/index.js';
 import { cleanUpAfterAll, makeBlog } from './blog-fixture.js';
 import { ATOM, atomProblems, children, parseStrict, XHTML } from './blog-support.js';
 

@@ -11,7 +11,11 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Game } from '../../examples/guess/game.js';
 import { GuessHandler, guessApp } from '../../examples/guess/app.js';
-import { cors, csrf, makeServer, securityHeaders, type App, type TsgiServer } from '../../src/index.js';
+import { cors } from '../../src/middleware/cors/index.js';
+import { csrf } from '../../src/middleware/csrf/index.js';
+import { makeServer, type TsgiServer } from '../../src/server/index.js';
+import { securityHeaders } from '../../src/middleware/security-headers/index.js';
+import { type App } from '../../src/gateway/index.js';
 import { curl, parseCurl } from '../middleware/support.js';
 import { chromiumAvailable, launchChromium } from '../support/chromium.js';
 

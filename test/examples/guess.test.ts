@@ -1,7 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Game } from '../../examples/guess/game.js';
 import { GuessHandler } from '../../examples/guess/app.js';
-import { makeServer, TestClient, type TsgiServer } from '../../src/index.js';
+import { makeServer, type TsgiServer } from '../../src/server/index.js';
+import { TestClient } from '../../src/testing/index.js';
 import { chromiumAvailable, launchChromium } from '../support/chromium.js';
 
 class FixedGuess extends GuessHandler {

@@ -3,7 +3,7 @@ import { once } from 'node:events';
 import { createInterface } from 'node:readline';
 import { describe, expect, it } from 'vitest';
 import { simpleApp } from '../../examples/hello/app.js';
-import { TestClient } from '../../src/index.js';
+import { TestClient } from '../../src/testing/index.js';
 
 describe('hello example', () => {
   it('greets in plain text', async () => {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { DEMO_DEFAULTS, LOGIN_LIMIT_DEFAULTS, loginLimitFromEnv, protectedApp } from '../../examples/protected/app.js';
 import { site } from '../../examples/site.js';
-import { TestClient } from '../../src/index.js';
+import { TestClient } from '../../src/testing/index.js';
 import { serve } from '../server/helpers.js';
 import { curl, parseCurl } from '../middleware/support.js';
 

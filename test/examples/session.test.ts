@@ -9,7 +9,9 @@ import { GuessHandler } from '../../examples/guess/app.js';
 import { Game } from '../../examples/guess/game.js';
 import { VisitCounter } from '../../examples/session/app.js';
 import { sessionSetupFromEnv } from '../../examples/session/config.js';
-import { makeServer, MemoryStore, sessions, TestClient, type TsgiServer } from '../../src/index.js';
+import { makeServer, type TsgiServer } from '../../src/server/index.js';
+import { MemoryStore, sessions } from '../../src/middleware/session/index.js';
+import { TestClient } from '../../src/testing/index.js';
 import { redisAvailable, startRedis, type RedisProcess } from '../middleware/session/redis-server.js';
 import { chromiumAvailable, launchChromium } from '../support/chromium.js';
 

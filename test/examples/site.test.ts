@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { site } from '../../examples/site.js';
-import { TestClient } from '../../src/index.js';
+import { TestClient } from '../../src/testing/index.js';
 
 describe('npm start site', () => {
   const client = new TestClient(site);

@@ -6,7 +6,8 @@ import { promisify } from 'node:util';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { site } from '../../examples/site.js';
 import { UploadHandler } from '../../examples/upload/app.js';
-import { makeServer, TestClient, type TsgiServer } from '../../src/index.js';
+import { makeServer, type TsgiServer } from '../../src/server/index.js';
+import { TestClient } from '../../src/testing/index.js';
 import { MULTIPART_TYPE, multipartBody, type PartSpec } from '../body/helpers.js';
 import { chromiumAvailable, launchChromium } from '../support/chromium.js';
 

@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { BaseHandler, dispatchTable, HttpError, type Chunk } from '../../src/index.js';
+import { BaseHandler } from '../../src/handler/index.js';
+import { dispatchTable } from '../../src/handler/dispatch.js';
+import { HttpError, type Chunk } from '../../src/gateway/index.js';
 import { TestClient } from '../../src/testing/index.js';
 
 class Blog extends BaseHandler {

@@ -4,7 +4,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { BaseHandler, bodyLimit, field, file, makeServer, type TsgiServer, type UploadedFile } from '../../src/index.js';
+import { BaseHandler, bodyLimit, field, file } from '../../src/handler/index.js';
+import { makeServer, type TsgiServer } from '../../src/server/index.js';
+import { type UploadedFile } from '../../src/body/index.js';
 import { TestClient } from '../../src/testing/index.js';
 
 const run = promisify(execFile);

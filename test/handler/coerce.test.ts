@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseBoolean, parseIsoDate, parseNumber } from '../../src/index.js';
+import { parseBoolean, parseIsoDate, parseNumber } from '../../src/handler/index.js';
 
 describe('parseNumber', () => {
   it.each([

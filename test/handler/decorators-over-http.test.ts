@@ -1,19 +1,9 @@
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  accepts,
-  BaseHandler,
-  body,
-  HttpError,
-  makeServer,
-  MemoryErrors,
-  param,
-  query,
-  route,
-  status,
-  type TsgiServer,
-} from '../../src/index.js';
+import { accepts, BaseHandler, body, param, query, route, status } from '../../src/handler/index.js';
+import { HttpError, MemoryErrors } from '../../src/gateway/index.js';
+import { makeServer, type TsgiServer } from '../../src/server/index.js';
 
 const run = promisify(execFile);
 

@@ -3,6 +3,20 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import ts from 'typescript';
 import { describe, expect, it } from 'vitest';
+import { readFileSync } from 'node:fs';
+
+/** The source file a `tsgi` or `tsgi/<subpath>` import names, read from the package's exports map. */
+function entryOf(subpath: string | undefined): string {
+  const exportsMap = (JSON.parse(readFileSync(resolve('package.json'), 'utf8')) as { exports: Record<string, string | { default: string }> }).exports;
+  const wanted = `.${subpath ?? ''}`;
+  for (const [key, target] of Object.entries(exportsMap)) {
+    const file = typeof target === 'string' ? target : target.default;
+    const star = key.indexOf('*');
+    const matched = star === -1 ? (key === wanted ? '' : undefined) : wanted.startsWith(key.slice(0, star)) ? wanted.slice(star) : undefined;
+    if (matched !== undefined) return resolve(file.replace('*', matched).replace('./dist/pkg/', './src/'));
+  }
+  throw new Error(`no export for tsgi${subpath ?? ''}`);
+}
 
 // The snippets in docs/handlers.md are complete modules; each must compile
 // against the real API with the tsconfig the page asks for.
@@ -13,11 +27,10 @@ describe('docs/handlers.md', () => {
     expect(snippets.length).toBeGreaterThanOrEqual(6);
     const dir = await mkdtemp(join(tmpdir(), 'tsgi-doc-snippets-'));
     try {
-      const entry = resolve('src/index.js');
       const files = await Promise.all(
         snippets.map(async (snippet, index) => {
           const path = join(dir, `snippet-${index}.mts`);
-          await writeFile(path, snippet.replaceAll("from 'tsgi'", `from ${JSON.stringify(entry)}`));
+          await writeFile(path, snippet.replace(/from 'tsgi(\/[a-z-/]+)?'/g, (_match, sub: string | undefined) => `from ${JSON.stringify(entryOf(sub))}`));
           return path;
         }),
       );

@@ -1,8 +1,8 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import {
-  BaseHandler, httpErrors, HttpError, makeServer, MemoryErrors, negotiateMediaType, preferredMediaType, renderError, showErrors,
-  type AppLike, type TsgiServer,
-} from '../../src/index.js';
+import { BaseHandler, negotiateMediaType, preferredMediaType } from '../../src/handler/index.js';
+import { httpErrors, showErrors } from '../../src/middleware/errors/index.js';
+import { HttpError, MemoryErrors, renderError, type AppLike } from '../../src/gateway/index.js';
+import { makeServer, type TsgiServer } from '../../src/server/index.js';
 import { TestClient } from '../../src/testing/index.js';
 
 const BROWSER = 'text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8';

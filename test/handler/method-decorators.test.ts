@@ -1,17 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import {
-  accepts,
-  after,
-  BaseHandler,
-  before,
-  bodyLimit,
-  contentType,
-  HttpError,
-  query,
-  responseHeader,
-  status,
-  type HandlerResult,
-} from '../../src/index.js';
+import { accepts, after, BaseHandler, before, bodyLimit, contentType, query, responseHeader, status, type HandlerResult } from '../../src/handler/index.js';
+import { HttpError } from '../../src/gateway/index.js';
 import { TestClient } from '../../src/testing/index.js';
 
 describe('@status', () => {

@@ -2,7 +2,9 @@ import { execFile } from 'node:child_process';
 import { request } from 'node:http';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { BaseHandler, makeServer, MemoryErrors, type TsgiServer } from '../../src/index.js';
+import { BaseHandler } from '../../src/handler/index.js';
+import { makeServer, type TsgiServer } from '../../src/server/index.js';
+import { MemoryErrors } from '../../src/gateway/index.js';
 
 const run = promisify(execFile);
 

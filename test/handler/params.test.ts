@@ -1,17 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import {
-  BaseHandler,
-  body,
-  cookie,
-  environ,
-  field,
-  header,
-  param,
-  query,
-  route,
-  session,
-  type Session,
-} from '../../src/index.js';
+import { BaseHandler, body, cookie, environ, field, header, param, query, route, session } from '../../src/handler/index.js';
+import { type Session } from '../../src/gateway/index.js';
 import { TestClient } from '../../src/testing/index.js';
 
 const json = { Accept: 'application/json' };

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { BaseHandler, compileRoute, param, route } from '../../src/index.js';
+import { BaseHandler, param, route } from '../../src/handler/index.js';
+import { compileRoute } from '../../src/handler/route-pattern.js';
 import { TestClient } from '../../src/testing/index.js';
 
 describe('compileRoute', () => {

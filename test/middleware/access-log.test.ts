@@ -1,23 +1,17 @@
 import { get } from 'node:http';
 import { describe, expect, it } from 'vitest';
-import {
-  accessLog,
-  BaseHandler,
-  basicAuth,
-  cascade,
-  clfTimestamp,
-  compress,
-  httpErrors,
-  proxyHeaders,
-  sessions,
-  showErrors,
-  staticCredentials,
-  TestClient,
-  toApp,
-  urlMap,
-  type App,
-  type Chunk,
-} from '../../src/index.js';
+import { accessLog } from '../../src/middleware/access-log/index.js';
+import { BaseHandler } from '../../src/handler/index.js';
+import { basicAuth, staticCredentials } from '../../src/middleware/basic-auth/index.js';
+import { cascade } from '../../src/middleware/cascade/index.js';
+import { clfTimestamp } from '../../src/middleware/access-log/format.js';
+import { compress } from '../../src/middleware/compress/index.js';
+import { httpErrors, showErrors } from '../../src/middleware/errors/index.js';
+import { proxyHeaders } from '../../src/middleware/proxy-headers/index.js';
+import { sessions } from '../../src/middleware/session/index.js';
+import { TestClient } from '../../src/testing/index.js';
+import { toApp, type App, type Chunk } from '../../src/gateway/index.js';
+import { urlMap } from '../../src/middleware/url-map/index.js';
 import { serve, waitFor } from '../server/helpers.js';
 import { curl } from './support.js';
 

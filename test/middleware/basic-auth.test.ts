@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { basicAuth, parseBasicAuth, staticCredentials, TestClient, type App } from '../../src/index.js';
+import { basicAuth, parseBasicAuth, staticCredentials } from '../../src/middleware/basic-auth/index.js';
+import { TestClient } from '../../src/testing/index.js';
+import { type App } from '../../src/gateway/index.js';
 import { serve } from '../server/helpers.js';
 import { curl, parseCurl } from './support.js';
 

@@ -2,7 +2,12 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { BaseHandler, cascade, HttpError, staticFiles, TestClient, urlMap, type App, type Chunk } from '../../src/index.js';
+import { BaseHandler } from '../../src/handler/index.js';
+import { cascade } from '../../src/middleware/cascade/index.js';
+import { HttpError, type App, type Chunk } from '../../src/gateway/index.js';
+import { staticFiles } from '../../src/middleware/static-files/index.js';
+import { TestClient } from '../../src/testing/index.js';
+import { urlMap } from '../../src/middleware/url-map/index.js';
 import { serve, waitFor } from '../server/helpers.js';
 import { curl, parseCurl, textApp } from './support.js';
 

@@ -2,7 +2,11 @@ import { randomBytes } from 'node:crypto';
 import { get, type IncomingMessage } from 'node:http';
 import { brotliDecompressSync, createGunzip, gunzipSync, inflateSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
-import { compress, negotiateEncoding, TestClient, type App, type Chunk, type Environ, type StartResponse, isCompressible } from '../../src/index.js';
+import { compress } from '../../src/middleware/compress/index.js';
+import { negotiateEncoding } from '../../src/middleware/compress/negotiate.js';
+import { isCompressible } from '../../src/middleware/compress/compressible.js';
+import { TestClient } from '../../src/testing/index.js';
+import { type App, type Chunk, type Environ, type StartResponse } from '../../src/gateway/index.js';
 import { serve, waitFor } from '../server/helpers.js';
 import { curl, parseCurl, textApp, trackedApp } from './support.js';
 

@@ -1,5 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { csrf, sessions, TestClient, type App, type CsrfToken } from '../../src/index.js';
+import { csrf, type CsrfToken } from '../../src/middleware/csrf/index.js';
+import { sessions } from '../../src/middleware/session/index.js';
+import { TestClient } from '../../src/testing/index.js';
+import { type App } from '../../src/gateway/index.js';
 import { serve } from '../server/helpers.js';
 import { curl, parseCurl } from './support.js';
 

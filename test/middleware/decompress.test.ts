@@ -9,17 +9,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { brotliCompressSync, createGzip, deflateRawSync, deflateSync, gzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  BaseHandler,
-  decodeBody,
-  decompress,
-  HttpError,
-  makeServer,
-  MemoryErrors,
-  urlMap,
-  type App,
-  type TsgiServer,
-} from '../../src/index.js';
+import { BaseHandler } from '../../src/handler/index.js';
+import { decodeBody } from '../../src/middleware/decompress/decoder.js';
+import { decompress } from '../../src/middleware/decompress/index.js';
+import { HttpError, MemoryErrors, type App } from '../../src/gateway/index.js';
+import { makeServer, type TsgiServer } from '../../src/server/index.js';
+import { urlMap } from '../../src/middleware/url-map/index.js';
 import { curl, parseCurl } from './support.js';
 
 const ENTRY = { title: 'Zoë', body: 'words '.repeat(2000) };

@@ -1,5 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { BaseHandler, HttpError, httpErrors, showErrors, TestClient, toApp, type App, type Chunk, type Environ } from '../../src/index.js';
+import { BaseHandler } from '../../src/handler/index.js';
+import { HttpError, toApp, type App, type Chunk, type Environ } from '../../src/gateway/index.js';
+import { httpErrors, showErrors } from '../../src/middleware/errors/index.js';
+import { TestClient } from '../../src/testing/index.js';
 import { serve } from '../server/helpers.js';
 import { curl } from './support.js';
 

@@ -1,5 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { compileTrust, proxyHeaders, TestClient, type App, type ProxyTrust } from '../../src/index.js';
+import { compileTrust } from '../../src/middleware/proxy-headers/trust.js';
+import { proxyHeaders, type ProxyTrust } from '../../src/middleware/proxy-headers/index.js';
+import { TestClient } from '../../src/testing/index.js';
+import { type App } from '../../src/gateway/index.js';
 import { serve } from '../server/helpers.js';
 
 const reflect: App = (environ, startResponse) => {

@@ -1,20 +1,12 @@
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { msUntilFree, windowPosition } from '../../src/middleware/rate-limit/window.js';
-import {
-  appName,
-  basicAuth,
-  MemoryErrors,
-  MemoryRateLimitStore,
-  proxyHeaders,
-  rateLimit,
-  RedisRateLimitStore,
-  staticCredentials,
-  TestClient,
-  type App,
-  type RateLimitOptions,
-  type RateLimitStore,
-} from '../../src/index.js';
+import { appName } from '../../src/gateway/app.js';
+import { basicAuth, staticCredentials } from '../../src/middleware/basic-auth/index.js';
+import { MemoryErrors, type App } from '../../src/gateway/index.js';
+import { MemoryRateLimitStore, rateLimit, RedisRateLimitStore, type RateLimitOptions, type RateLimitStore } from '../../src/middleware/rate-limit/index.js';
+import { proxyHeaders } from '../../src/middleware/proxy-headers/index.js';
+import { TestClient } from '../../src/testing/index.js';
 import { serve } from '../server/helpers.js';
 import { redisAvailable, startRedis, type RedisProcess } from './session/redis-server.js';
 import { textApp } from './support.js';

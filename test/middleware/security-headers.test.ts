@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { HttpError, renderError, securityHeaders, TestClient, type App } from '../../src/index.js';
+import { HttpError, renderError, type App } from '../../src/gateway/index.js';
+import { securityHeaders } from '../../src/middleware/security-headers/index.js';
+import { TestClient } from '../../src/testing/index.js';
 import { serve } from '../server/helpers.js';
 import { curl, parseCurl } from './support.js';
 

@@ -2,23 +2,15 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import {
-  accessLog,
-  cascade,
-  closeBody,
-  compress,
-  HttpError,
-  proxyBody,
-  proxyHeaders,
-  showErrors,
-  stack,
-  staticFiles,
-  TestClient,
-  type App,
-  type BodyOutcome,
-  type Chunk,
-  type Middleware,
-} from '../../src/index.js';
+import { accessLog } from '../../src/middleware/access-log/index.js';
+import { cascade } from '../../src/middleware/cascade/index.js';
+import { closeBody, HttpError, proxyBody, type App, type BodyOutcome, type Chunk } from '../../src/gateway/index.js';
+import { compress } from '../../src/middleware/compress/index.js';
+import { proxyHeaders } from '../../src/middleware/proxy-headers/index.js';
+import { showErrors } from '../../src/middleware/errors/index.js';
+import { stack, type Middleware } from '../../src/middleware/stack/index.js';
+import { staticFiles } from '../../src/middleware/static-files/index.js';
+import { TestClient } from '../../src/testing/index.js';
 import { serve } from '../server/helpers.js';
 import { curl, parseCurl } from './support.js';
 
@@ -237,7 +229,12 @@ describe('a whole stack over a real server', () => {
 describe('names through the stack', () => {
   it('lets a host name a wrapped app after the app itself', async () => {
     const { appName } = await import('../../src/gateway/app.js');
-    const { accessLog, basicAuth, compress, httpErrors, proxyHeaders, sessions, showErrors, MemoryStore } = await import('../../src/index.js');
+    const { accessLog } = await import('../../src/middleware/access-log/index.js');
+    const { basicAuth } = await import('../../src/middleware/basic-auth/index.js');
+    const { compress } = await import('../../src/middleware/compress/index.js');
+    const { httpErrors, showErrors } = await import('../../src/middleware/errors/index.js');
+    const { proxyHeaders } = await import('../../src/middleware/proxy-headers/index.js');
+    const { sessions, MemoryStore } = await import('../../src/middleware/session/index.js');
     class GuessHandler {
       [Symbol.iterator](): Iterator<string> {
         return [][Symbol.iterator]();

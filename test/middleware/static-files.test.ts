@@ -2,7 +2,11 @@ import { mkdirSync, mkdtempSync, readdirSync, readlinkSync, realpathSync, rmSync
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { compress, parseRange, staticFiles, TestClient, urlMap } from '../../src/index.js';
+import { compress } from '../../src/middleware/compress/index.js';
+import { parseRange } from '../../src/middleware/static-files/ranges.js';
+import { staticFiles } from '../../src/middleware/static-files/index.js';
+import { TestClient } from '../../src/testing/index.js';
+import { urlMap } from '../../src/middleware/url-map/index.js';
 import { serve, waitFor } from '../server/helpers.js';
 
 /** How many of this process's file descriptors point at `path` (Linux). */

@@ -3,7 +3,7 @@
  * apps whose bodies report when they were closed.
  */
 import { execFile } from 'node:child_process';
-import type { App, Chunk } from '../../src/index.js';
+import type { App, Chunk } from '../../src/gateway/index.js';
 
 export interface CurlResult {
   stdout: string;

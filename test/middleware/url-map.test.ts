@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { TestClient, urlMap, type App } from '../../src/index.js';
+import { TestClient } from '../../src/testing/index.js';
+import { urlMap } from '../../src/middleware/url-map/index.js';
+import { type App } from '../../src/gateway/index.js';
 
 const echo =
   (label: string): App =>

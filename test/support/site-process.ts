@@ -39,7 +39,7 @@ const SWC = {
 
 // Serves the site with server options from argv (the examples read no
 // timeouts from the environment, so the slow-client cases pass them here).
-const TUNED_MAIN = `import { makeServer } from './src/index.js';
+const TUNED_MAIN = `import { makeServer } from './src/server/index.js';
 import { allowedHostsFromEnv } from './examples/serve.js';
 import { site, siteSessions } from './examples/site.js';
 const options = JSON.parse(process.argv[2] ?? '{}');

@@ -15,6 +15,8 @@ import type { Chunk } from '../types.js';
  * ```ts
  * const outcome: BodyOutcome = 'gone'; // the client left mid-stream
  * ```
+ *
+ * @category Response lifecycle
  */
 export type BodyOutcome = 'complete' | 'error' | 'gone';
 
@@ -31,6 +33,8 @@ export type BodyOutcome = 'complete' | 'error' | 'gone';
  *   end: (outcome) => console.log(outcome, bytes),
  * };
  * ```
+ *
+ * @category Response lifecycle
  */
 export interface BodyHooks {
   /** Each chunk on its way out; returns what to send instead: the chunk, several, or none (`[]`). */
@@ -61,6 +65,8 @@ export interface BodyHooks {
  * ```ts
  * const options: ProxyOptions = { async: true }; // the hooks return promises
  * ```
+ *
+ * @category Response lifecycle
  */
 export interface ProxyOptions {
   /** Make the proxy async even for a sync body, so that hooks may return promises. */

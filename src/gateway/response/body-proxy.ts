@@ -26,6 +26,8 @@ export type { BodyHooks, BodyOutcome, ProxyOptions } from './body-hooks.js';
  *   return proxyBody(body, { end: (outcome) => console.log(outcome, performance.now() - started) });
  * };
  * ```
+ *
+ * @category Response lifecycle
  */
 export function proxyBody(body: Body, hooks: BodyHooks, options: ProxyOptions = {}): Body {
   const isAsync = typeof (body as Partial<AsyncIterable<Chunk>>)[Symbol.asyncIterator] === 'function';
@@ -42,6 +44,8 @@ export function proxyBody(body: Body, hooks: BodyHooks, options: ProxyOptions = 
  * ```ts
  * const failure = await closeBody(body); // this answer was dropped
  * ```
+ *
+ * @category Response lifecycle
  */
 export async function closeBody(body: Body): Promise<unknown> {
   try {

@@ -16,6 +16,8 @@ import type { ResponseHeaders } from '../types.js';
  * const head = parseHead('200 OK', [['Content-Length', '2']], false);
  * head.bodyLimit; // 2: the response is complete after two body bytes
  * ```
+ *
+ * @category Response lifecycle
  */
 export interface ResponseHead {
   /** The status line as the app gave it, e.g. `404 Not Found`. */
@@ -57,6 +59,8 @@ const MAX_CACHED_STATUSES = 256;
  * parseHead('204 No Content', [], false).sendsBody; // false
  * parseHead('103 Early Hints', [], false);          // throws status-informational
  * ```
+ *
+ * @category Response lifecycle
  */
 export function parseHead(status: string, headers: ResponseHeaders, isHead: boolean): ResponseHead {
   const { code, reason } = parseStatus(status);

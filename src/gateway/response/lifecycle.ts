@@ -31,6 +31,8 @@ const ARRAY_ITERATOR = Array.prototype[Symbol.iterator];
  * ```ts
  * runResponse(app, environ, transport);
  * ```
+ *
+ * @category Response lifecycle
  */
 export function runResponse(app: App, environ: Environ, transport: Transport): void {
   const cycle = new ResponseCycle(transport, environ.REQUEST_METHOD === 'HEAD');

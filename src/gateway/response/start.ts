@@ -18,6 +18,8 @@ import { parseHead, type ResponseHead } from './head.js';
  * hasExcInfo(null);              // false
  * hasExcInfo(new Error('boom')); // true
  * ```
+ *
+ * @category Response lifecycle
  */
 export function hasExcInfo(excInfo: unknown): boolean {
   return excInfo !== undefined && excInfo !== null;
@@ -36,6 +38,8 @@ export function hasExcInfo(excInfo: unknown): boolean {
  * start.committed = true;
  * start.accept('500 Internal Server Error', [], new Error('later')); // rethrows
  * ```
+ *
+ * @category Response lifecycle
  */
 export class ResponseStart {
   /** Whether the request was HEAD, which sends no body bytes. */
@@ -77,6 +81,8 @@ export class ResponseStart {
  * ```ts
  * const withCookie: ReleaseHeaders = (head) => [...head.headers, ['Set-Cookie', 'sid=1']];
  * ```
+ *
+ * @category Response lifecycle
  */
 export type ReleaseHeaders = (head: ResponseHead) => ResponseHeaders;
 
@@ -98,6 +104,8 @@ export type ReleaseHeaders = (head: ResponseHead) => ResponseHeaders;
  * held.release();
  * return body;
  * ```
+ *
+ * @category Response lifecycle
  */
 export class HeldResponse {
   readonly #next: StartResponse;

@@ -28,6 +28,8 @@ import type { ResponseHead } from './head.js';
  *   log: (error) => console.error(error),
  * };
  * ```
+ *
+ * @category Response lifecycle
  */
 export interface Transport {
   /** Whether the client has gone away, so that nothing more can reach it. */

@@ -48,6 +48,8 @@ const SESSION_METHODS = ['get', 'set', 'has', 'delete', 'clear', 'keys', 'regene
  * ```ts
  * checkEnviron(environ); // throws ValidationError [path-empty] if SCRIPT_NAME and PATH_INFO are both ''
  * ```
+ *
+ * @category Validator
  */
 export function checkEnviron(environ: unknown): asserts environ is Environ {
   if (!isPlainObject(environ)) {

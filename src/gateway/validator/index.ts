@@ -1,7 +1,7 @@
 /**
  * The gateway's conformance checker.
  *
- * @module
+ * @module tsgi/validate
  */
 export { validate, reportViolation, type ValidateOptions, type ViolationHandler } from './validate.js';
 export {

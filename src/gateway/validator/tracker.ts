@@ -17,6 +17,8 @@ import { ValidationError } from './validation-error.js';
  * ```ts
  * const collect: ViolationHandler = (error, environ) => seen.push(`${environ.PATH_INFO}: ${error.rule}`);
  * ```
+ *
+ * @category Validator
  */
 export type ViolationHandler = (error: ValidationError, environ: Environ) => void;
 

@@ -26,6 +26,8 @@ export type { ViolationHandler } from './tracker.js';
  * const violations: ValidationError[] = [];
  * const options: ValidateOptions = { onViolation: (error) => violations.push(error) };
  * ```
+ *
+ * @category Validator
  */
 export interface ValidateOptions {
   /**
@@ -48,6 +50,8 @@ export interface ValidateOptions {
  *   onViolation: (error, environ) => { seen.push(error); reportViolation(error, environ); },
  * });
  * ```
+ *
+ * @category Validator
  */
 export function reportViolation(error: ValidationError, environ: Environ): void {
   try {
@@ -75,6 +79,8 @@ export function reportViolation(error: ValidationError, environ: Environ): void 
  * ```ts
  * const server = makeServer('127.0.0.1', 8080, validate(myApp));
  * ```
+ *
+ * @category Validator
  */
 export function validate(app: AppLike, options: ValidateOptions = {}): App {
   if (!isAppLike(app)) {

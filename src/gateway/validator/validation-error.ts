@@ -13,6 +13,8 @@ import { GATEWAY_RULES, GatewayError, type GatewayRule, type GatewayRuleInfo, ty
  * ```ts
  * const blame: ValidationSide = VALIDATION_RULES['head-body'].side; // 'app'
  * ```
+ *
+ * @category Violations
  */
 export type ValidationSide = GatewaySide;
 
@@ -24,6 +26,8 @@ export type ValidationSide = GatewaySide;
  * ```ts
  * const rule: ValidationRule = 'content-type-missing';
  * ```
+ *
+ * @category Violations
  */
 export type ValidationRule = GatewayRule;
 
@@ -36,6 +40,8 @@ export type ValidationRule = GatewayRule;
  * const info: ValidationRuleInfo = VALIDATION_RULES['body-return'];
  * console.log(`${info.side}: ${info.description}`);
  * ```
+ *
+ * @category Violations
  */
 export type ValidationRuleInfo = GatewayRuleInfo;
 
@@ -47,6 +53,8 @@ export type ValidationRuleInfo = GatewayRuleInfo;
  * ```ts
  * VALIDATION_RULES === GATEWAY_RULES; // true
  * ```
+ *
+ * @category Violations
  */
 export const VALIDATION_RULES: Readonly<Record<ValidationRule, ValidationRuleInfo>> = GATEWAY_RULES;
 
@@ -62,6 +70,8 @@ export const VALIDATION_RULES: Readonly<Record<ValidationRule, ValidationRuleInf
  *   if (error instanceof ValidationError) console.log(error.side, error.rule);
  * }
  * ```
+ *
+ * @category Violations
  */
 export class ValidationError extends GatewayError {
   /** Who broke it. */

@@ -22,6 +22,8 @@ import { formatAccessLine, type AccessLogEntry, type AccessLogFormat } from './f
  * const lines: string[] = [];
  * const sink: AccessLogSink = { write: (line) => lines.push(line) };
  * ```
+ *
+ * @category Middleware
  */
 export interface AccessLogSink {
   /** Writes one line (ending in `\n`). */
@@ -35,6 +37,8 @@ export interface AccessLogSink {
  * ```ts
  * const options: AccessLogOptions = { format: 'combined', stream: createWriteStream('access.log', { flags: 'a' }) };
  * ```
+ *
+ * @category Middleware
  */
 export interface AccessLogOptions {
   /** `common` (the default) or `combined`. */
@@ -70,6 +74,8 @@ export interface AccessLogOptions {
  * const app = accessLog(site, { format: 'combined' });
  * // 127.0.0.1 - ada [25/Nov/2026:15:30:00 +0000] "GET /blog/ HTTP/1.1" 200 5120 "-" "curl/8.5.0" 1.234
  * ```
+ *
+ * @category Middleware
  */
 export function accessLog(app: AppLike, options: AccessLogOptions = {}): App {
   const inner = toApp(app);

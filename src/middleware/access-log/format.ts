@@ -13,6 +13,8 @@ import type { BodyOutcome } from '../../gateway/response/body-proxy.js';
  * ```ts
  * const format: AccessLogFormat = 'combined';
  * ```
+ *
+ * @category Helpers
  */
 export type AccessLogFormat = 'common' | 'combined';
 
@@ -26,6 +28,8 @@ export type AccessLogFormat = 'common' | 'combined';
  *   status: 200, bytes: 13, referer: undefined, userAgent: 'curl/8.5.0', durationMs: 0.42, outcome: 'complete',
  * };
  * ```
+ *
+ * @category Helpers
  */
 export interface AccessLogEntry {
   /** The client's address; logged as `-` when empty. */
@@ -92,6 +96,8 @@ export function clfTimestamp(time: Date): string {
  * formatAccessLine(entry, 'common');
  * // '127.0.0.1 - - [10/Oct/2000:13:55:36 +0000] "GET / HTTP/1.1" 200 13 0.420\n'
  * ```
+ *
+ * @category Helpers
  */
 export function formatAccessLine(entry: AccessLogEntry, format: AccessLogFormat): string {
   let line =

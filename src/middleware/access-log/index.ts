@@ -1,7 +1,7 @@
 /**
  * Access logging.
  *
- * @module
+ * @module tsgi/middleware/access-log
  */
 export { accessLog, type AccessLogOptions, type AccessLogSink } from './access-log.js';
-export { formatAccessLine, clfTimestamp, type AccessLogEntry, type AccessLogFormat } from './format.js';
+export { formatAccessLine, type AccessLogEntry, type AccessLogFormat } from './format.js';

@@ -15,6 +15,8 @@ import { parseBasicAuth, type VerifyCredentials } from './credentials.js';
  * ```ts
  * const options: BasicAuthOptions = { realm: 'Staff area', verify: staticCredentials({ ada: 'lovelace' }) };
  * ```
+ *
+ * @category Middleware
  */
 export interface BasicAuthOptions {
   /** The protection space shown by browsers in their login prompt. */
@@ -46,6 +48,8 @@ export interface BasicAuthOptions {
  *   verify: staticCredentials({ [process.env.ADMIN_USER!]: process.env.ADMIN_PASS! }),
  * });
  * ```
+ *
+ * @category Middleware
  */
 export function basicAuth(app: AppLike, options: BasicAuthOptions): App {
   const inner = toApp(app);

@@ -18,6 +18,8 @@ const UTF8 = new TextDecoder('utf-8', { fatal: true });
  * ```ts
  * const sent: BasicCredentials = { user: 'ada', password: 'lovelace' };
  * ```
+ *
+ * @category Helpers
  */
 export interface BasicCredentials {
   /** The user id, before the first colon. */
@@ -38,6 +40,8 @@ export interface BasicCredentials {
  * parseBasicAuth('Basic YWRhOmxvdmVsYWNl'); // { user: 'ada', password: 'lovelace' }
  * parseBasicAuth('Bearer abc');             // undefined
  * ```
+ *
+ * @category Helpers
  */
 export function parseBasicAuth(header: string | undefined): BasicCredentials | undefined {
   if (header === undefined || header.length > MAX_HEADER_LENGTH) return undefined;
@@ -66,6 +70,8 @@ export function parseBasicAuth(header: string | undefined): BasicCredentials | u
  * ```ts
  * const verify: VerifyCredentials = async (user, password) => (await users.check(user, password)) === true;
  * ```
+ *
+ * @category Helpers
  */
 export type VerifyCredentials = (
   user: string,
@@ -85,6 +91,8 @@ export type VerifyCredentials = (
  * ```ts
  * const app = basicAuth(inner, { realm: 'staff', verify: staticCredentials({ ada: 'lovelace' }) });
  * ```
+ *
+ * @category Helpers
  */
 export function staticCredentials(users: Readonly<Record<string, string>>): VerifyCredentials {
   const table = Object.entries(users).map(([user, password]) => ({

@@ -16,6 +16,8 @@ import type { App, AppLike, Body, Chunk, Environ, InputStream, StartResponse, Wr
  * ```ts
  * const options: CascadeOptions = { catch: [404, 405] };
  * ```
+ *
+ * @category Middleware
  */
 export interface CascadeOptions {
   /** Statuses that mean "try the next app". Default `[404]`. */
@@ -53,6 +55,8 @@ export interface CascadeOptions {
  * // Files from ./public when they exist, the app otherwise.
  * const site = cascade([staticFiles('./public'), app]);
  * ```
+ *
+ * @category Middleware
  */
 export function cascade(apps: readonly AppLike[], options: CascadeOptions = {}): App {
   if (apps.length === 0) throw new TypeError('cascade needs at least one app');

@@ -1,6 +1,6 @@
 /**
  * Falling through a list of apps.
  *
- * @module
+ * @module tsgi/middleware/cascade
  */
 export { cascade, type CascadeOptions } from './cascade.js';

@@ -23,6 +23,8 @@ import { negotiateEncoding, type Encoding, type EncodingChoice } from './negotia
  * ```ts
  * const options: CompressOptions = { threshold: 2048, encodings: ['gzip'], levels: { gzip: 4 } };
  * ```
+ *
+ * @category Middleware
  */
 export interface CompressOptions {
   /** Bodies of known length below this many bytes are sent as they are. Default 1024. */
@@ -54,7 +56,7 @@ const DEFAULT_ENCODINGS: readonly Encoding[] = ['br', 'gzip', 'deflate'];
  * the response alone for statuses without content (1xx, 204, 304), 206
  * partial content, a response that already has a
  * `Content-Encoding`, a type that does not compress (images, audio, video,
- * archives, `application/octet-stream`; see {@link isCompressible}),
+ * archives, `application/octet-stream`; see `isCompressible`),
  * `Cache-Control: no-transform`, and a body known to be shorter than
  * `threshold` (from `Content-Length`, or an array body), unless the client
  * refused `identity`.
@@ -69,6 +71,8 @@ const DEFAULT_ENCODINGS: readonly Encoding[] = ['br', 'gzip', 'deflate'];
  * const site = compress(app);                            // defaults
  * const gzipOnly = compress(app, { encodings: ['gzip'] });
  * ```
+ *
+ * @category Middleware
  */
 export function compress(app: AppLike, options: CompressOptions = {}): App {
   const inner = toApp(app);

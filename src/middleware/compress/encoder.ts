@@ -27,6 +27,8 @@ import type { Encoding } from './negotiate.js';
  * ```ts
  * const levels: CompressionLevels = { gzip: 6, brotli: 4 };
  * ```
+ *
+ * @category Helpers
  */
 export interface CompressionLevels {
   /** zlib level for gzip and deflate, 1–9. Default 6. */

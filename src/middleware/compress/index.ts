@@ -1,9 +1,8 @@
 /**
  * Response compression.
  *
- * @module
+ * @module tsgi/middleware/compress
  */
 export { compress, type CompressOptions } from './compress.js';
-export { negotiateEncoding, type Encoding, type EncodingChoice } from './negotiate.js';
-export { isCompressible, addVary } from './compressible.js';
+export type { Encoding } from './negotiate.js';
 export type { CompressionLevels } from './encoder.js';

@@ -11,6 +11,8 @@
  * ```ts
  * const preferred: Encoding[] = ['br', 'gzip'];
  * ```
+ *
+ * @category Helpers
  */
 export type Encoding = 'br' | 'gzip' | 'deflate';
 

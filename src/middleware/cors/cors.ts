@@ -50,6 +50,8 @@ import { CorsPolicy, type CorsOptions } from './policy.js';
  *   maxAge: 600,
  * });
  * ```
+ *
+ * @category Middleware
  */
 export function cors(app: AppLike, options: CorsOptions): App {
   const inner = toApp(app);

@@ -1,7 +1,7 @@
 /**
  * Cross-origin resource sharing: preflights, `Access-Control-*` and `Vary: Origin`.
  *
- * @module
+ * @module tsgi/middleware/cors
  */
 export { cors } from './cors.js';
 export type { CorsOptions, CorsOrigins } from './policy.js';

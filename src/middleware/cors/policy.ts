@@ -15,6 +15,8 @@ import type { Environ } from '../../gateway/types.js';
  * ```ts
  * const origins: CorsOrigins = (origin) => origin.endsWith('.example.com') && origin.startsWith('https://');
  * ```
+ *
+ * @category Middleware
  */
 export type CorsOrigins = readonly string[] | '*' | ((origin: string, environ: Environ) => boolean);
 
@@ -32,6 +34,8 @@ export type CorsOrigins = readonly string[] | '*' | ((origin: string, environ: E
  *   maxAge: 600,
  * };
  * ```
+ *
+ * @category Middleware
  */
 export interface CorsOptions {
   /** The origins allowed. */

@@ -22,6 +22,8 @@ import { existingToken, sessionToken, submittedToken, tokenConfig, tokensMatch, 
  *   tokens: true,
  * };
  * ```
+ *
+ * @category Middleware
  */
 export interface CsrfOptions {
   /**
@@ -50,6 +52,8 @@ export interface CsrfOptions {
  * const token = (environ['tsgi.csrf_token'] as CsrfToken)();
  * const field = `<input type="hidden" name="csrf_token" value="${token}">`;
  * ```
+ *
+ * @category Middleware
  */
 export type CsrfToken = () => string;
 
@@ -87,6 +91,8 @@ export type CsrfToken = () => string;
  * ```ts
  * const app = sessions(csrf(site, { tokens: true }), { secrets: [process.env.SESSION_SECRET!] });
  * ```
+ *
+ * @category Middleware
  */
 export function csrf(app: AppLike, options: CsrfOptions = {}): App {
   const inner = toApp(app);

@@ -1,7 +1,7 @@
 /**
  * Cross-origin request protection, with optional session-bound form tokens.
  *
- * @module
+ * @module tsgi/middleware/csrf
  */
 export { csrf, type CsrfOptions, type CsrfToken } from './csrf.js';
 export type { BypassRule } from './origin-check.js';

@@ -16,6 +16,8 @@ import type { Environ } from '../../gateway/types.js';
  * ```ts
  * const rules: BypassRule[] = ['POST /webhooks/', (environ) => environ.PATH_INFO === '/beacon'];
  * ```
+ *
+ * @category Helpers
  */
 export type BypassRule = string | ((environ: Environ) => boolean);
 

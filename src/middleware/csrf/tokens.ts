@@ -20,6 +20,8 @@ import type { Environ, Session } from '../../gateway/types.js';
  * ```ts
  * const tokens: CsrfTokenOptions = { field: '_csrf', header: 'X-XSRF-Token' };
  * ```
+ *
+ * @category Helpers
  */
 export interface CsrfTokenOptions {
   /** The form field holding the token in urlencoded bodies (default `csrf_token`). */

@@ -17,6 +17,8 @@ import { HttpError } from '../../gateway/http-error.js';
  * ```ts
  * const offered: RequestCoding[] = ['gzip', 'br'];
  * ```
+ *
+ * @category Helpers
  */
 export type RequestCoding = 'gzip' | 'deflate' | 'br';
 

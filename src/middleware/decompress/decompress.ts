@@ -19,6 +19,8 @@ import { decodeBody, type RequestCoding } from './decoder.js';
  * ```ts
  * const options: DecompressOptions = { limit: 4 * 1024 * 1024, encodings: ['gzip', 'br'] };
  * ```
+ *
+ * @category Middleware
  */
 export interface DecompressOptions {
   /**
@@ -62,6 +64,8 @@ const MAX_LAYERS = 2;
  * const app = decompress(EntryHandler, { limit: 2 * 1024 * 1024 });
  * // curl --data-binary @entry.json.gz -H 'Content-Encoding: gzip' -H 'Content-Type: application/json' …
  * ```
+ *
+ * @category Middleware
  */
 export function decompress(app: AppLike, options: DecompressOptions = {}): App {
   const inner = toApp(app);

@@ -1,7 +1,7 @@
 /**
  * Decoding compressed request bodies.
  *
- * @module
+ * @module tsgi/middleware/decompress
  */
 export { decompress, type DecompressOptions } from './decompress.js';
-export { decodeBody, type RequestCoding } from './decoder.js';
+export type { RequestCoding } from './decoder.js';

@@ -21,6 +21,8 @@ import type { App, AppLike, Body, Chunk, Environ, StartResponse, Write } from '.
  * ```ts
  * const options: ShowErrorsOptions = { debug: process.env.NODE_ENV !== 'production' };
  * ```
+ *
+ * @category Middleware
  */
 export interface ShowErrorsOptions {
   /**
@@ -50,6 +52,8 @@ type Describe = (error: unknown, environ: Environ) => RenderedError | undefined;
  *   return ['home'];
  * });
  * ```
+ *
+ * @category Middleware
  */
 export function httpErrors(app: AppLike): App {
   return catching(app, (error, environ) =>
@@ -72,6 +76,8 @@ export function httpErrors(app: AppLike): App {
  * ```ts
  * const app = showErrors(site, { debug: process.env.NODE_ENV !== 'production' });
  * ```
+ *
+ * @category Middleware
  */
 export function showErrors(app: AppLike, options: ShowErrorsOptions = {}): App {
   const debug = options.debug ?? false;

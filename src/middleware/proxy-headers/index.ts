@@ -1,7 +1,7 @@
 /**
  * Trusting reverse proxies' forwarding headers.
  *
- * @module
+ * @module tsgi/middleware/proxy-headers
  */
 export { proxyHeaders, type ProxyHeadersOptions } from './proxy-headers.js';
-export { compileTrust, type ProxyTrust } from './trust.js';
+export type { ProxyTrust } from './trust.js';

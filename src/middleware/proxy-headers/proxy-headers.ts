@@ -17,6 +17,8 @@ import { compileTrust, unmapIPv4, type ProxyTrust } from './trust.js';
  * ```ts
  * const options: ProxyHeadersOptions = { trust: ['loopback'], header: 'x-forwarded' };
  * ```
+ *
+ * @category Middleware
  */
 export interface ProxyHeadersOptions {
   /** Which peers may speak for the client; see {@link ProxyTrust}. */
@@ -71,6 +73,8 @@ export interface ProxyHeadersOptions {
  * // nginx on the same machine: proxy_set_header X-Forwarded-For $proxy_add_x_forwarded_for; …
  * const app = proxyHeaders(site, { trust: ['loopback'] });
  * ```
+ *
+ * @category Middleware
  */
 export function proxyHeaders(app: AppLike, options: ProxyHeadersOptions): App {
   const inner = toApp(app);

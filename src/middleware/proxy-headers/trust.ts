@@ -22,6 +22,8 @@ import { BlockList, isIP } from 'node:net';
  * const behindLoadBalancer: ProxyTrust = ['10.0.0.0/8'];
  * const twoHops: ProxyTrust = 2;
  * ```
+ *
+ * @category Helpers
  */
 export type ProxyTrust = readonly string[] | number | ((address: string, hop: number) => boolean);
 

@@ -1,7 +1,7 @@
 /**
  * Rate limiting: at most so many requests per client per window, then 429.
  *
- * @module
+ * @module tsgi/middleware/rate-limit
  */
 export { rateLimit, type RateLimitOptions } from './rate-limit.js';
 export { MemoryRateLimitStore, type MemoryRateLimitStoreOptions } from './memory-store.js';

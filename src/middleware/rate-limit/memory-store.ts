@@ -12,6 +12,8 @@ import type { ConsumeOutcome, ConsumeRequest, RateLimitStore } from './store.js'
  * ```ts
  * const options: MemoryRateLimitStoreOptions = { maxKeys: 50_000 };
  * ```
+ *
+ * @category Stores
  */
 export interface MemoryRateLimitStoreOptions {
   /** The most clients tracked at once (default 10,000). */
@@ -51,6 +53,8 @@ const SWEEP_PER_CALL = 4;
  * ```ts
  * const app = rateLimit(login, { limit: 5, windowMs: 60_000, store: new MemoryRateLimitStore({ maxKeys: 50_000 }) });
  * ```
+ *
+ * @category Stores
  */
 export class MemoryRateLimitStore implements RateLimitStore {
   /** The most clients tracked at once. */

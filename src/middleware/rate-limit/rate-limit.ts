@@ -23,6 +23,8 @@ import { msUntilFree, usedUnits, windowPosition, type RateLimitAlgorithm, type W
  * // Five failed logins per minute per client; a correct password costs nothing.
  * const options: RateLimitOptions = { name: 'login', limit: 5, windowMs: 60_000, countIf: (status) => status === 401 };
  * ```
+ *
+ * @category Middleware
  */
 export interface RateLimitOptions {
   /** The most units a client may spend per window: a positive integer. */
@@ -126,6 +128,8 @@ const defaultKey = (environ: Environ): string => environ.REMOTE_ADDR ?? '';
  * });
  * makeServer('127.0.0.1', 8080, proxyHeaders(guarded, { trust: ['loopback'] })).serveForever();
  * ```
+ *
+ * @category Middleware
  */
 export function rateLimit(app: AppLike, options: RateLimitOptions): App {
   const inner = toApp(app);

@@ -22,6 +22,8 @@ import type { ConsumeOutcome, ConsumeRequest, RateLimitStore } from './store.js'
  *     nodeRedis.eval(script, { keys: args.slice(0, keyCount).map(String), arguments: args.slice(keyCount).map(String) }),
  * };
  * ```
+ *
+ * @category Stores
  */
 export interface RedisScriptClient {
   /** `EVAL script numkeys key… arg…`. */
@@ -35,6 +37,8 @@ export interface RedisScriptClient {
  * ```ts
  * const options: RedisRateLimitStoreOptions = { client: new Redis(process.env.REDIS_URL!), prefix: 'shop:rl:' };
  * ```
+ *
+ * @category Stores
  */
 export interface RedisRateLimitStoreOptions {
   /** A connected client; the store never closes it. */
@@ -84,6 +88,8 @@ return redis.call('DECRBY', KEYS[1], amount)
  * const redis = new Redis(process.env.REDIS_URL ?? 'redis://127.0.0.1:6379');
  * const app = rateLimit(login, { limit: 5, windowMs: 60_000, store: new RedisRateLimitStore({ client: redis }) });
  * ```
+ *
+ * @category Stores
  */
 export class RedisRateLimitStore implements RateLimitStore {
   /** The key prefix in use. */

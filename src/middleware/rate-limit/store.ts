@@ -14,6 +14,8 @@ import type { WindowCounts } from './window.js';
  * ```ts
  * const claim: ConsumeRequest = { key: 'login:203.0.113.7', window: 29_000_000, amount: 1, limit: 5, weight: 0.25, now: Date.now(), ttl: 90_000 };
  * ```
+ *
+ * @category Stores
  */
 export interface ConsumeRequest {
   /** The client's key, already prefixed with the policy's name. */
@@ -39,6 +41,8 @@ export interface ConsumeRequest {
  * ```ts
  * const outcome: ConsumeOutcome = { allowed: false, current: 5, previous: 2 };
  * ```
+ *
+ * @category Stores
  */
 export interface ConsumeOutcome extends WindowCounts {
   /** Whether the units were counted; when false the counters are unchanged. */
@@ -54,6 +58,8 @@ export interface ConsumeOutcome extends WindowCounts {
  * ```ts
  * const store: RateLimitStore = new MemoryRateLimitStore({ maxKeys: 50_000 });
  * ```
+ *
+ * @category Stores
  */
 export interface RateLimitStore {
   /**

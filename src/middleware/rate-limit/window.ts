@@ -22,6 +22,8 @@
  * ```ts
  * const algorithm: RateLimitAlgorithm = 'sliding';
  * ```
+ *
+ * @category Helpers
  */
 export type RateLimitAlgorithm = 'fixed' | 'sliding';
 
@@ -49,6 +51,8 @@ export interface WindowPosition {
  * ```ts
  * const counts: WindowCounts = { current: 3, previous: 4 };
  * ```
+ *
+ * @category Helpers
  */
 export interface WindowCounts {
   /** Units counted in the current window. */

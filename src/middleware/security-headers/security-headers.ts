@@ -16,6 +16,8 @@ import type { App, AppLike, Environ, ResponseHeaders, StartResponse } from '../.
  * ```ts
  * const hsts: StrictTransportSecurity = { maxAge: 365 * 24 * 60 * 60, includeSubDomains: true, preload: true };
  * ```
+ *
+ * @category Middleware
  */
 export interface StrictTransportSecurity {
   /** Seconds the browser keeps to https for this host (default 15552000, 180 days). */
@@ -41,6 +43,8 @@ export interface StrictTransportSecurity {
  *   crossOriginOpenerPolicy: 'same-origin',
  * };
  * ```
+ *
+ * @category Middleware
  */
 export interface SecurityHeadersOptions {
   /** `X-Content-Type-Options: nosniff` (default true). */
@@ -89,6 +93,8 @@ const PRELOAD_MIN_MAX_AGE = 365 * 24 * 60 * 60;
  * const app = securityHeaders(site, { crossOriginOpenerPolicy: 'same-origin' });
  * makeServer('127.0.0.1', 8080, app).serveForever();
  * ```
+ *
+ * @category Middleware
  */
 export function securityHeaders(app: AppLike, options: SecurityHeadersOptions = {}): App {
   const inner = toApp(app);

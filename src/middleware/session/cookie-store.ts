@@ -15,6 +15,8 @@ export const COOKIE_LIMIT = 4096;
  * ```ts
  * const options: CookieStoreOptions = { maxBytes: 2048 };
  * ```
+ *
+ * @category Stores
  */
 export interface CookieStoreOptions {
   /**
@@ -48,6 +50,8 @@ export interface CookieStoreOptions {
  * ```ts
  * const app = sessions(myApp, { secrets: [process.env.SESSION_SECRET!], store: new CookieStore() });
  * ```
+ *
+ * @category Stores
  */
 export class CookieStore {
   /** The limit in force, in bytes. */

@@ -16,6 +16,8 @@ import { asRecord, parseJsonObject, type SessionRecord, type SessionStore } from
  * ```ts
  * const options: FileStoreOptions = { dir: '/var/lib/myapp/sessions', sweepInterval: 60_000, maxSessions: 50_000 };
  * ```
+ *
+ * @category Stores
  */
 export interface FileStoreOptions {
   /** The directory holding the session files; created if missing. */
@@ -61,6 +63,8 @@ const STALE_TEMP_MS = 60_000;
  * // on shutdown:
  * await store.close();
  * ```
+ *
+ * @category Stores
  */
 export class FileStore implements SessionStore {
   /** The directory given. */

@@ -1,7 +1,7 @@
 /**
  * Sessions: the `sessions` middleware and its stores.
  *
- * @module
+ * @module tsgi/middleware/session
  */
 export { sessions, type SessionOptions } from './middleware.js';
 export { CookieStore, type CookieStoreOptions } from './cookie-store.js';
@@ -15,4 +15,3 @@ export {
   type RedisClientLike,
   type RedisStoreOptions,
 } from './redis-store.js';
-export { isSessionId } from './signing.js';

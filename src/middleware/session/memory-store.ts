@@ -12,6 +12,8 @@ import { parseRecord, type SessionRecord, type SessionStore } from './store.js';
  * ```ts
  * const options: MemoryStoreOptions = { maxSessions: 1000 };
  * ```
+ *
+ * @category Stores
  */
 export interface MemoryStoreOptions {
   /** The most sessions kept; past it the least recently used goes (default 10 000). */
@@ -35,6 +37,8 @@ interface Entry {
  * ```ts
  * const app = sessions(myApp, { secrets: [secret], store: new MemoryStore({ maxSessions: 5000 }) });
  * ```
+ *
+ * @category Stores
  */
 export class MemoryStore implements SessionStore {
   /** The bound given, or the default. */

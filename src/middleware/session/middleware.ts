@@ -93,6 +93,8 @@ export type { SessionOptions } from './options.js';
  * };
  * makeServer('127.0.0.1', 8080, sessions(counter, { secrets: [process.env.SESSION_SECRET!] })).serveForever();
  * ```
+ *
+ * @category Middleware
  */
 export function sessions(app: AppLike, options: SessionOptions): App {
   const inner = toApp(app);

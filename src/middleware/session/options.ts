@@ -22,6 +22,8 @@ import type { SessionRecord, SessionStore } from './store.js';
  *   absoluteTimeout: 8 * 60 * 60_000,
  * };
  * ```
+ *
+ * @category Middleware
  */
 export interface SessionOptions {
   /**

@@ -17,6 +17,8 @@ import { parseRecord, type SessionRecord, type SessionStore } from './store.js';
  * import Redis from 'ioredis';
  * const client: RedisClientLike = new Redis('redis://127.0.0.1:6379');
  * ```
+ *
+ * @category Stores
  */
 export interface RedisClientLike {
   /** `GET key`: the value, or `null`. */
@@ -36,6 +38,8 @@ export interface RedisClientLike {
  * import { createClient } from 'redis';
  * const client: NodeRedisClientLike = await createClient({ url: process.env.REDIS_URL }).connect();
  * ```
+ *
+ * @category Stores
  */
 export interface NodeRedisClientLike {
   /** `GET key`. */
@@ -55,6 +59,8 @@ export interface NodeRedisClientLike {
  * const client = await createClient({ url: process.env.REDIS_URL }).connect();
  * const store = new RedisStore({ client: nodeRedisClient(client) });
  * ```
+ *
+ * @category Stores
  */
 export function nodeRedisClient(client: NodeRedisClientLike): RedisClientLike {
   return {
@@ -71,6 +77,8 @@ export function nodeRedisClient(client: NodeRedisClientLike): RedisClientLike {
  * ```ts
  * const options: RedisStoreOptions = { client: new Redis(process.env.REDIS_URL!), prefix: 'shop:sess:' };
  * ```
+ *
+ * @category Stores
  */
 export interface RedisStoreOptions {
   /** A connected client; the store never closes it. */
@@ -91,6 +99,8 @@ export interface RedisStoreOptions {
  * const redis = new Redis(process.env.REDIS_URL ?? 'redis://127.0.0.1:6379');
  * const app = sessions(myApp, { secrets: [process.env.SESSION_SECRET!], store: new RedisStore({ client: redis }) });
  * ```
+ *
+ * @category Stores
  */
 export class RedisStore implements SessionStore {
   /** The key prefix in use. */

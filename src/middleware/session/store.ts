@@ -11,6 +11,8 @@
  * ```ts
  * const record: SessionRecord = { data: { visits: 3 }, created: Date.now(), touched: Date.now() };
  * ```
+ *
+ * @category Stores
  */
 export interface SessionRecord {
   /** The session's keys and JSON-serialisable values. */
@@ -37,6 +39,8 @@ export interface SessionRecord {
  * (await store.get(id))?.data.visits; // 1
  * await store.destroy(id);
  * ```
+ *
+ * @category Stores
  */
 export interface SessionStore {
   /** The record stored under `id`, or `undefined` when absent or expired. */
@@ -58,6 +62,8 @@ export interface SessionStore {
  * parseRecord('{"data":{},"created":1,"touched":1}'); // a record
  * parseRecord('garbage');                            // undefined
  * ```
+ *
+ * @category Stores
  */
 export function parseRecord(text: string): SessionRecord | undefined {
   try {
@@ -96,6 +102,8 @@ export function parseJsonObject(text: string): Record<string, unknown> | undefin
  * asRecord({ data: {}, created: 1, touched: 1 }); // the record
  * asRecord([1, 2]);                                // undefined
  * ```
+ *
+ * @category Stores
  */
 export function asRecord(value: unknown): SessionRecord | undefined {
   if (typeof value !== 'object' || value === null) return undefined;

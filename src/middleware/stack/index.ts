@@ -1,6 +1,6 @@
 /**
  * Composing middleware.
  *
- * @module
+ * @module tsgi/middleware/stack
  */
 export { stack, type Middleware } from './stack.js';

@@ -16,6 +16,8 @@ import type { App, AppLike } from '../../gateway/types.js';
  * ```ts
  * const protect: Middleware = (app) => basicAuth(app, { realm: 'staff', verify });
  * ```
+ *
+ * @category Middleware
  */
 export type Middleware = (app: App) => App;
 
@@ -40,6 +42,8 @@ export type Middleware = (app: App) => App;
  *   accessLog, // outermost: logs the final status and bytes
  * );
  * ```
+ *
+ * @category Middleware
  */
 export function stack(app: AppLike, ...middlewares: Middleware[]): App {
   let wrapped = toApp(app);

@@ -1,8 +1,7 @@
 /**
  * Static files.
  *
- * @module
+ * @module tsgi/middleware/static-files
  */
 export { staticFiles, type StaticFilesOptions } from './static-files.js';
-export { parseRange, type ByteRange } from './ranges.js';
 export type { DotfilePolicy } from './resolve.js';

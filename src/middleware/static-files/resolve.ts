@@ -22,6 +22,8 @@ export type Resolution =
  * ```ts
  * const policy: DotfilePolicy = 'ignore'; // .env, .git/… stay hidden
  * ```
+ *
+ * @category Helpers
  */
 export type DotfilePolicy = 'ignore' | 'allow';
 

@@ -20,6 +20,8 @@ import { resolveFile, type DotfilePolicy } from './resolve.js';
  * ```ts
  * const options: StaticFilesOptions = { index: ['index.html'], maxAge: 3600, dotfiles: 'ignore' };
  * ```
+ *
+ * @category Middleware
  */
 export interface StaticFilesOptions {
   /** File names tried, in order, for a path ending in `/`. `[]` turns index files off. Default `['index.html']`. */
@@ -65,6 +67,8 @@ export interface StaticFilesOptions {
  * const site = urlMap({ '/static': staticFiles('./public', { maxAge: 3600 }), '/': app });
  * const withFallback = cascade([staticFiles('./public'), app]);
  * ```
+ *
+ * @category Middleware
  */
 export function staticFiles(dir: string, options: StaticFilesOptions = {}): App {
   const settings = { dotfiles: options.dotfiles ?? 'ignore', index: options.index ?? ['index.html'] };

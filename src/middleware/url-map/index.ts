@@ -1,7 +1,7 @@
 /**
  * Mounting several apps under path prefixes of one server.
  *
- * @module
+ * @module tsgi/middleware/url-map
  */
 import { toApp } from '../../gateway/app.js';
 import type { App, AppLike, Environ, StartResponse } from '../../gateway/types.js';
@@ -26,6 +26,8 @@ interface Mount {
  * const site = urlMap({ '/blog': BlogHandler, '/guess': GuessHandler, '/': indexApp });
  * makeServer('127.0.0.1', 8080, site).serveForever();
  * ```
+ *
+ * @category Middleware
  */
 export function urlMap(mounts: Record<string, AppLike>): App {
   const table: Mount[] = Object.entries(mounts).map(([prefix, app]) => ({ prefix: normalisePrefix(prefix), app: toApp(app) }));

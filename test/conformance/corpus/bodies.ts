@@ -2,7 +2,7 @@
  * Body shapes (array, generators, custom iterators, app classes, promises),
  * throws before and after the headers, and excInfo.
  */
-import type { Chunk, Environ, StartResponse } from '../../../src/index.js';
+import type { Chunk, Environ, StartResponse } from '../../../src/gateway/index.js';
 import { cut, ok, refused, TEXT, type Case } from '../case.js';
 import { asyncBody, countedAsyncIterator, countedIterator, probeOf, syncBody } from '../probe.js';
 

@@ -5,7 +5,11 @@
  * array, with no iterator to close, so those cases count `{}`; the same
  * class constructed directly, outside `toApp`, is iterated.
  */
-import { BaseHandler, compress, HttpError, MemoryStore, sessions, showErrors, type Chunk } from '../../../src/index.js';
+import { BaseHandler } from '../../../src/handler/index.js';
+import { compress } from '../../../src/middleware/compress/index.js';
+import { HttpError, type Chunk } from '../../../src/gateway/index.js';
+import { MemoryStore, sessions } from '../../../src/middleware/session/index.js';
+import { showErrors } from '../../../src/middleware/errors/index.js';
 import { ok, refused, type Case, type Expectation } from '../case.js';
 import { countedAsyncIterator, probeOf } from '../probe.js';
 import { logged } from './middleware.js';

@@ -1,7 +1,7 @@
 /**
  * Small app builders the corpus files share.
  */
-import type { App, Environ, ResponseHeaders, StartResponse } from '../../../src/index.js';
+import type { App, Environ, ResponseHeaders, StartResponse } from '../../../src/gateway/index.js';
 import { asyncBody, probeOf, syncBody } from '../probe.js';
 
 /** Calls startResponse with anything (broken values included), then returns a counted sync body of `chunks`. */

@@ -2,7 +2,7 @@
  * The Content-Length promise: malformed values, a body longer than declared
  * (truncated and logged) and shorter (cut and logged).
  */
-import type { App } from '../../../src/index.js';
+import type { App } from '../../../src/gateway/index.js';
 import { cut, ok, refused, TEXT, type Case } from '../case.js';
 import { asyncBody, probeOf } from '../probe.js';
 import { answer, answerAsync } from './kit.js';

@@ -5,24 +5,16 @@
 import { mkdtempSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import {
-  accessLog,
-  basicAuth,
-  cascade,
-  compress,
-  HttpError,
-  httpErrors,
-  MemoryStore,
-  proxyHeaders,
-  sessions,
-  showErrors,
-  staticCredentials,
-  staticFiles,
-  urlMap,
-  type App,
-  type AppLike,
-  type Environ,
-} from '../../../src/index.js';
+import { accessLog } from '../../../src/middleware/access-log/index.js';
+import { basicAuth, staticCredentials } from '../../../src/middleware/basic-auth/index.js';
+import { cascade } from '../../../src/middleware/cascade/index.js';
+import { compress } from '../../../src/middleware/compress/index.js';
+import { HttpError, type App, type AppLike, type Environ } from '../../../src/gateway/index.js';
+import { httpErrors, showErrors } from '../../../src/middleware/errors/index.js';
+import { MemoryStore, sessions } from '../../../src/middleware/session/index.js';
+import { proxyHeaders } from '../../../src/middleware/proxy-headers/index.js';
+import { staticFiles } from '../../../src/middleware/static-files/index.js';
+import { urlMap } from '../../../src/middleware/url-map/index.js';
 import { cut, ok, refused, TEXT, type Case } from '../case.js';
 import { asyncBody, probeOf, syncBody } from '../probe.js';
 import { answer, answerAsync } from './kit.js';

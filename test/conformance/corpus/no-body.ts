@@ -2,7 +2,7 @@
  * Responses that carry no body bytes whatever the app yields (HEAD, 204,
  * 304), and request bodies read fully, partly or not at all.
  */
-import type { Environ } from '../../../src/index.js';
+import type { Environ } from '../../../src/gateway/index.js';
 import { ok, refused, refusedHead, TEXT, type Case, type Expectation } from '../case.js';
 import { asyncBody, probeOf, syncBody } from '../probe.js';
 import { answer, answerAsync } from './kit.js';

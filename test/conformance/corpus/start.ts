@@ -2,7 +2,7 @@
  * startResponse's once-or-excInfo rule, its ordering against output, the
  * legacy write(), chunk and body types.
  */
-import type { App, Chunk, Environ, StartResponse } from '../../../src/index.js';
+import type { App, Chunk, Environ, StartResponse } from '../../../src/gateway/index.js';
 import { cut, ok, refused, TEXT, type Case } from '../case.js';
 import { asyncBody, probeOf, syncBody } from '../probe.js';
 import { later, messageOf } from './kit.js';

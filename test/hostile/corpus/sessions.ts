@@ -6,7 +6,7 @@
  */
 import { Buffer } from 'node:buffer';
 import { VisitCounter } from '../../../examples/session/app.js';
-import { CookieStore, sessions } from '../../../src/index.js';
+import { CookieStore, sessions } from '../../../src/middleware/session/index.js';
 import { TestClient } from '../../../src/testing/index.js';
 import { exchange } from '../../support/raw-exchange.js';
 import type { CaseContext } from './types.js';

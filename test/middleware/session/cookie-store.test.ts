@@ -3,7 +3,10 @@ import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CookieStore, makeServer, MemoryErrors, sessions, TestClient, type App, type TsgiServer } from '../../../src/index.js';
+import { CookieStore, sessions } from '../../../src/middleware/session/index.js';
+import { makeServer, type TsgiServer } from '../../../src/server/index.js';
+import { MemoryErrors, type App } from '../../../src/gateway/index.js';
+import { TestClient } from '../../../src/testing/index.js';
 import { counterApp, OLD_SECRET, SECRET } from './helpers.js';
 
 const COOKIE = 'tsgi_sid';

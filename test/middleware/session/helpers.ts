@@ -1,5 +1,6 @@
-import type { App, SessionStore } from '../../../src/index.js';
-import { MemoryStore, sessions, type SessionOptions } from '../../../src/index.js';
+import type { App } from '../../../src/gateway/index.js';
+import type { SessionStore } from '../../../src/middleware/session/index.js';
+import { MemoryStore, sessions, type SessionOptions } from '../../../src/middleware/session/index.js';
 
 export const SECRET = 'test secret, long enough to sign cookies 0123456789';
 export const OLD_SECRET = 'the previous secret, also long enough 9876543210';

@@ -1,14 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import {
-  BaseHandler,
-  MemoryStore,
-  sessions,
-  TestClient,
-  type App,
-  type Chunk,
-  type Environ,
-  type Session,
-} from '../../../src/index.js';
+import { BaseHandler } from '../../../src/handler/index.js';
+import { MemoryStore, sessions } from '../../../src/middleware/session/index.js';
+import { TestClient } from '../../../src/testing/index.js';
+import { type App, type Chunk, type Environ, type Session } from '../../../src/gateway/index.js';
 import { counter, counterApp, OLD_SECRET, SECRET, SlowStore, SpyStore } from './helpers.js';
 
 const COOKIE = 'tsgi_sid';
@@ -614,7 +608,7 @@ describe('session over a real socket: the save lands before the visitor can ask 
 
   for (const [label, respond] of Object.entries(bodies)) {
     it(`${label}: 20 back-to-back requests count 1..20, even with a slow store`, async () => {
-      const { makeServer } = await import('../../../src/index.js');
+      const { makeServer } = await import('../../../src/server/index.js');
       const app: App = (environ, start) => {
         const s = environ['tsgi.session']!;
         const n = Number(s.get('n') ?? 0) + 1;
@@ -652,7 +646,8 @@ describe('nested sessions layers', () => {
 
 describe('session behind a reverse proxy', () => {
   it('with proxyHeaders outside it, the cookie follows X-Forwarded-Proto and X-Forwarded-Prefix', async () => {
-    const { proxyHeaders, stack } = await import('../../../src/index.js');
+    const { proxyHeaders } = await import('../../../src/middleware/proxy-headers/index.js');
+    const { stack } = await import('../../../src/middleware/stack/index.js');
     const app = stack(
       counterApp,
       (inner) => sessions(inner, { secrets: [SECRET] }),

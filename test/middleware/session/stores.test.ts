@@ -4,17 +4,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Redis } from 'ioredis';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import {
-  FileStore,
-  MemoryStore,
-  nodeRedisClient,
-  RedisStore,
-  sessions,
-  TestClient,
-  type NodeRedisClientLike,
-  type SessionRecord,
-  type SessionStore,
-} from '../../../src/index.js';
+import { FileStore, MemoryStore, nodeRedisClient, RedisStore, sessions, type NodeRedisClientLike, type SessionRecord, type SessionStore } from '../../../src/middleware/session/index.js';
+import { TestClient } from '../../../src/testing/index.js';
 import { counterApp, SECRET } from './helpers.js';
 import { redisAvailable, startRedis, type RedisProcess } from './redis-server.js';
 
