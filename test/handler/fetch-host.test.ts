@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { BaseHandler, body } from '../../src/handler/index.js';
-import { toFetchHandler } from '../../src/server/fetch-handler.js';
+import { toFetchHandler } from '../../src/server/fetch.js';
 import { fetchEnviron } from '../../src/server/fetch-environ.js';
 import { MemoryErrors } from '../../src/gateway/errors.js';
 import { hasRequestBody } from '../../src/gateway/request-body.js';
