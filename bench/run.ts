@@ -9,6 +9,7 @@ import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { CLK_TCK, cpuTicks, startServer, type RunningServer } from './launch.js';
+import { importWeightSection } from './import-weight/section.js';
 import { multipartSection } from './multipart/section.js';
 import { summariseProfile } from './profile.js';
 import { consoleLines, groupSection, machineSection, type GroupOutcome, type RowResult } from './report.js';
@@ -32,6 +33,7 @@ const config = {
   connections: positive('BENCH_CONNECTIONS', 10),
   profile: process.env['BENCH_PROFILE'] === '1',
   output: process.env['BENCH_OUTPUT'] ?? join(repoRoot, 'bench', 'RESULTS.md'),
+  importRuns: positive('BENCH_IMPORT_RUNS', 5),
   selected: process.env['BENCH_SCENARIOS']?.split(',').map((id) => id.trim()).filter((id) => id !== ''),
 };
 
@@ -122,17 +124,24 @@ async function profileGroup(group: Group): Promise<void> {
   }
 }
 
-function selectedScenarios(): { scenarios: ScenarioId[] | undefined; multipart: boolean } {
-  if (config.selected === undefined) return { scenarios: undefined, multipart: true };
-  const unknown = config.selected.filter((id) => id !== 'multipart' && !isScenarioId(id));
+/** The parts of the bench that are not wrk scenarios, selectable by name too. */
+const EXTRA_PARTS = ['multipart', 'import-weight'];
+
+function selectedScenarios(): { scenarios: ScenarioId[] | undefined; multipart: boolean; importWeight: boolean } {
+  if (config.selected === undefined) return { scenarios: undefined, multipart: true, importWeight: true };
+  const unknown = config.selected.filter((id) => !EXTRA_PARTS.includes(id) && !isScenarioId(id));
   if (unknown.length > 0) throw new Error(`BENCH_SCENARIOS: unknown ${unknown.join(', ')}`);
-  return { scenarios: config.selected.filter(isScenarioId), multipart: config.selected.includes('multipart') };
+  return {
+    scenarios: config.selected.filter(isScenarioId),
+    multipart: config.selected.includes('multipart'),
+    importWeight: config.selected.includes('import-weight'),
+  };
 }
 
 try {
   requireWrk();
   const started = performance.now();
-  const { scenarios, multipart } = selectedScenarios();
+  const { scenarios, multipart, importWeight } = selectedScenarios();
   const groups = scenarios?.length === 0 ? [] : selectGroups(scenarios);
   const settings = `BENCH_DURATION=${config.duration} BENCH_ROUNDS=${config.rounds} BENCH_CONNECTIONS=${config.connections}`;
   const sections = [machineSection(wrkFlags(config.connections, config.duration), `\`${settings}\`, warm-up 1 s per server`)];
@@ -143,6 +152,10 @@ try {
     sections.push(groupSection(outcome));
     console.log(consoleLines(outcome));
     if (config.profile) await profileGroup(group);
+  }
+  if (importWeight) {
+    log('import weight');
+    sections.push(importWeightSection(config.importRuns));
   }
   if (multipart) sections.push(await multipartSection(log));
   sections.push(`Bench wall time: ${((performance.now() - started) / 1000).toFixed(0)} s.\n`);
