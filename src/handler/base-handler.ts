@@ -6,7 +6,7 @@
 import { ANSWER } from '../gateway/app.js';
 import type { Body, Chunk, Environ, StartResponse } from '../gateway/types.js';
 import { answerNow } from './fast-path.js';
-import { classPlan, type ClassPlan } from './plan.js';
+import { classPlan, type ClassPlan, type UntypedParams } from './plan.js';
 import { refuse, respond, UNDISPATCHED } from './respond.js';
 import { HandlerResponse } from './response-assembly.js';
 
@@ -52,25 +52,52 @@ import { HandlerResponse } from './response-assembly.js';
  */
 export class BaseHandler extends HandlerResponse implements AsyncIterable<Chunk> {
   /**
+   * What the class does with a decorated parameter whose type is not known
+   * at run time (compiled without decorator metadata, as tsx and esbuild
+   * do, or declared as a union, interface or `any`): by default the class is
+   * refused when its App is made, naming the fix (`emitDecoratorMetadata`,
+   * or an explicit type such as `@param('id', { type: Number })`). `'warn'`
+   * accepts such parameters as strings, warning at startup and in the first
+   * request's `tsgi.errors`.
+   *
+   * @example
+   * ```ts
+   * class Legacy extends BaseHandler {
+   *   static override untypedParams: UntypedParams = 'warn';
+   * }
+   * ```
+   */
+  static untypedParams: UntypedParams = 'refuse';
+
+  /**
+   * Request methods outside the IANA registry that `doX` methods of the
+   * class answer. An all-caps `doX` for any other unknown method is refused
+   * as a likely misspelling (`doGETT`).
+   *
+   * @example
+   * ```ts
+   * class Cache extends BaseHandler {
+   *   static override extensionMethods = ['BAN'];
+   *   doBAN() { return 'banned'; }
+   * }
+   * ```
+   */
+  static extensionMethods: readonly string[] = [];
+
+  /**
    * How hosts answer with the class (through `toApp`): the method runs at
    * once, and a whole body it returns (or resolves to) is sent as an array,
-   * without an async iteration. A class its decorators cannot describe
-   * answers through the instance, as when constructed directly.
+   * without an async iteration.
+   *
+   * A getter, so that reading it, which `toApp` does when the App is made
+   * (by `makeServer`, `tsgi serve`, a middleware or `TestClient`), plans the
+   * class: a class its decorators or `doX` names cannot describe throws
+   * there, at startup, rather than answering requests wrongly.
    */
-  static [ANSWER](
-    this: new (environ: Environ, startResponse: StartResponse) => BaseHandler,
-    environ: Environ,
-    startResponse: StartResponse,
-  ): Body | Promise<Body> {
-    const handler = new this(environ, startResponse);
-    let plan: ClassPlan;
-    try {
-      plan = classPlan(this, BaseHandler);
-    } catch {
-      // Its iteration answers the same error.
-      return handler;
-    }
-    return answerNow(handler, plan);
+  static get [ANSWER](): (this: unknown, environ: Environ, startResponse: StartResponse) => Body | Promise<Body> {
+    const handlerClass = this as unknown as new (environ: Environ, startResponse: StartResponse) => BaseHandler;
+    const plan = classPlan(handlerClass, BaseHandler);
+    return (environ, startResponse) => answerNow(new handlerClass(environ, startResponse), plan);
   }
 
   /** Iterating the handler runs the request. */

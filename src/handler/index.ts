@@ -17,3 +17,6 @@ export { body, cookie, environ, field, file, header, param, query, session } fro
 export { accepts, bodyLimit, contentType, responseHeader, status } from './decorators/methods.js';
 export { after, before, type AfterHook, type BeforeHook, type ClassOrMethodDecorator } from './decorators/hooks.js';
 export { route } from './decorators/route.js';
+export type { HandlerClassDecorator, HandlerMethodDecorator } from './decorators/forms.js';
+export type { ValueOfType } from './metadata.js';
+export type { UntypedParams } from './plan.js';

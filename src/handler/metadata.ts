@@ -44,7 +44,36 @@ export type ScalarType = StringConstructor | NumberConstructor | BooleanConstruc
 export type TypeSpec = ScalarType | ArrayConstructor | readonly [ScalarType];
 
 /**
- * The options object a parameter decorator accepts.
+ * The value a parameter of type `T` receives: what `default` must be.
+ *
+ * @example
+ * ```ts
+ * const ids: ValueOfType<[NumberConstructor]> = [1, 2];
+ * ```
+ *
+ * @category Parameter decorators
+ */
+export type ValueOfType<T extends TypeSpec> = T extends NumberConstructor
+  ? number
+  : T extends StringConstructor
+    ? string
+    : T extends BooleanConstructor
+      ? boolean
+      : T extends DateConstructor
+        ? Date
+        : T extends ArrayConstructor
+          ? string[]
+          : T extends readonly [infer Item extends ScalarType]
+            ? Array<ValueOfType<Item>>
+            : T extends ParseFunction<infer Parsed>
+              ? Parsed
+              : unknown;
+
+/**
+ * The options object a parameter decorator accepts. With a `type`, the
+ * `default` must be a value of that type, which the compiler checks; without
+ * one, the default is checked against the declared type when the class is
+ * planned.
  *
  * @example
  * ```ts
@@ -53,13 +82,16 @@ export type TypeSpec = ScalarType | ArrayConstructor | readonly [ScalarType];
  * }
  * ```
  */
-export interface ParamOptions {
-  /** Overrides the declared type (and works when no metadata was emitted). */
-  type?: TypeSpec;
+export interface ParamOptions<T extends TypeSpec = TypeSpec> {
+  /**
+   * The type to convert to. It overrides the declared type, and is what
+   * makes the parameter work without decorator metadata (tsx, esbuild).
+   */
+  type?: T;
   /** Missing is allowed: the argument is `undefined` (or `[]` for arrays). */
   optional?: boolean;
   /** The value used when the parameter is missing; implies `optional`. */
-  default?: unknown;
+  default?: ValueOfType<T>;
 }
 
 /**
@@ -71,7 +103,7 @@ export interface ParamOptions {
  * const spec: ParamSpec = { type: Number, optional: true };
  * ```
  */
-export type ParamSpec = TypeSpec | ParamOptions;
+export type ParamSpec<T extends TypeSpec = TypeSpec> = T | ParamOptions<T>;
 
 /**
  * Where a decorated parameter's value comes from.
@@ -136,20 +168,41 @@ export interface ClassRecord {
 }
 
 const methodRecords = new WeakMap<object, Map<string | symbol, MethodRecord>>();
+// Standard decorators see the method's function, not its class: see
+// `methodTarget` in decorators/forms.ts.
+const functionRecords = new WeakMap<Function, MethodRecord>();
 const classRecords = new WeakMap<Function, ClassRecord>();
 
-/** The record of `key` on `prototype`, created on first use. */
+function emptyMethodRecord(): MethodRecord {
+  return { params: [], headers: [], before: [], after: [] };
+}
+
+/** The record of `key` on `prototype`, created on first use (legacy decorators). */
 export function methodRecord(prototype: object, key: string | symbol): MethodRecord {
   let byKey = methodRecords.get(prototype);
   if (byKey === undefined) methodRecords.set(prototype, (byKey = new Map()));
   let record = byKey.get(key);
-  if (record === undefined) byKey.set(key, (record = { params: [], headers: [], before: [], after: [] }));
+  if (record === undefined) byKey.set(key, (record = emptyMethodRecord()));
   return record;
 }
 
-/** The record of `key` on exactly `prototype`, if any decorator wrote one. */
+/** The record of a method function, created on first use (standard decorators). */
+export function functionMethodRecord(method: Function): MethodRecord {
+  let record = functionRecords.get(method);
+  if (record === undefined) functionRecords.set(method, (record = emptyMethodRecord()));
+  return record;
+}
+
+/**
+ * The record of `key` on exactly `prototype`, if any decorator wrote one:
+ * legacy decorators' record of the prototype and key, else standard
+ * decorators' record of the function found there.
+ */
 export function findMethodRecord(prototype: object, key: string): MethodRecord | undefined {
-  return methodRecords.get(prototype)?.get(key);
+  const legacy = methodRecords.get(prototype)?.get(key);
+  if (legacy !== undefined) return legacy;
+  const value: unknown = Object.getOwnPropertyDescriptor(prototype, key)?.value;
+  return typeof value === 'function' ? functionRecords.get(value) : undefined;
 }
 
 /** The record of a class, created on first use. */

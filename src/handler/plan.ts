@@ -17,6 +17,8 @@ import {
   type ParamSource,
   SOURCE_LABELS,
 } from './metadata.js';
+import { methodNameProblems } from './method-names.js';
+import { defaultProblem, pathParamProblem, untypedProblem } from './plan-checks.js';
 import type { RoutePattern } from './route-pattern.js';
 
 /** One parameter, ready to bind. */
@@ -52,7 +54,7 @@ export interface MethodPlan {
   readonly after: readonly RecordedAfterHook[];
   /** Whether it can run without an await: no hooks and no body. */
   readonly sync: boolean;
-  /** A warning to log once, when parameters lacked type metadata. */
+  /** A warning to log once, for parameters left untyped by `untypedParams = 'warn'`. */
   readonly warning: string | undefined;
 }
 
@@ -66,29 +68,58 @@ export interface ClassPlan {
   readonly decorated: boolean;
 }
 
+/**
+ * What a class does with parameters whose type is unknown at run time (no
+ * decorator metadata, or a union, interface or `any`): `'refuse'` fails
+ * planning; `'warn'` lets them stay strings, with a warning when planned and
+ * one in `tsgi.errors` on the first request.
+ */
+export type UntypedParams = 'refuse' | 'warn';
+
+/** The static options of a handler class that planning reads. */
+interface PlanOptions {
+  readonly untypedParams?: UntypedParams;
+  readonly extensionMethods?: readonly string[];
+}
+
 const classPlans = new WeakMap<Function, ClassPlan>();
 
 /**
- * The cached plan of a handler class, built on its first request. A
- * decorator the class cannot use (a parameter type no string converts to)
- * throws here, and so answers that request with a 500 naming it.
+ * The cached plan of a handler class, built when its App is made (or on its
+ * first request, for an instance constructed directly). Every mistake its
+ * decorators and `doX` names show is gathered and thrown as one TypeError
+ * naming each, so the class fails at startup rather than on requests.
  */
 export function classPlan(handlerClass: Function, base: Function): ClassPlan {
   let plan = classPlans.get(handlerClass);
   if (plan === undefined) {
+    const options = handlerClass as PlanOptions;
+    const problems = methodNameProblems(handlerClass, base, options.extensionMethods ?? []);
     const table = dispatchTable(handlerClass, base);
+    const route = findRoute(handlerClass, base);
+    const context: PlanContext = { route, untyped: options.untypedParams ?? 'refuse', problems };
     // Every doX method is known from the table, so all are planned at once.
     const methods = new Map<string, MethodPlan | null>();
     for (const dispatch of [table.root, table.item]) {
       for (const name of dispatch.methods.values()) {
-        if (!methods.has(name)) methods.set(name, buildMethodPlan(handlerClass, base, name));
+        if (!methods.has(name)) methods.set(name, buildMethodPlan(handlerClass, base, name, context));
       }
     }
+    if (problems.length > 0) {
+      throw new TypeError(`${handlerClass.name || 'the handler class'} cannot be served:\n  ${problems.join('\n  ')}`);
+    }
     const decorated = [...methods.values()].some((method) => method !== null);
-    plan = { table, route: findRoute(handlerClass, base), methods, decorated };
+    plan = { table, route, methods, decorated };
     classPlans.set(handlerClass, plan);
   }
   return plan;
+}
+
+interface PlanContext {
+  readonly route: RoutePattern | undefined;
+  readonly untyped: UntypedParams;
+  /** Collected across the class, so one start-up names every mistake. */
+  readonly problems: string[];
 }
 
 function findRoute(handlerClass: Function, base: Function): RoutePattern | undefined {
@@ -108,7 +139,7 @@ function classChain(handlerClass: Function, base: Function): Function[] {
   return chain;
 }
 
-function buildMethodPlan(handlerClass: Function, base: Function, name: string): MethodPlan | null {
+function buildMethodPlan(handlerClass: Function, base: Function, name: string, context: PlanContext): MethodPlan | null {
   const before: RecordedBeforeHook[] = [];
   const after: RecordedAfterHook[] = [];
   // Outermost (base) class hooks first for before, last for after.
@@ -125,16 +156,28 @@ function buildMethodPlan(handlerClass: Function, base: Function, name: string): 
   const declared = owner === undefined ? undefined : declaredParamTypes(owner, name);
   const records = [...(record?.params ?? [])].sort((a, b) => a.index - b.index);
   const untyped: string[] = [];
-  const params = records.map((param): BoundParam => {
+  const params: BoundParam[] = [];
+  for (const param of records) {
     const type = declared?.[param.index];
     // `Object` is what a union (`number | undefined`), an interface or `any`
-    // compiles to: no runtime type, so the value stays a string, as when no
-    // metadata was emitted at all, and the author hears about it.
+    // compiles to: no runtime type, so the value would stay a string, as
+    // when no metadata was emitted at all.
     if (param.type === undefined && isConverted(param) && (type === undefined || type === Object)) {
       untyped.push(`parameter ${param.index} (${SOURCE_LABELS[param.source]} "${param.name}")`);
     }
-    return bindParam(param, type, ownerName);
-  });
+    for (const problem of [pathParamProblem(param, name, context.route), defaultProblem(param, type)]) {
+      if (problem !== undefined) context.problems.push(`${ownerName} ${problem}`);
+    }
+    const bound = bindParam(param, type);
+    if (bound === undefined) context.problems.push(`${ownerName}: parameter ${param.index} cannot be converted from a string`);
+    else params.push(bound);
+  }
+  let warning: string | undefined;
+  if (untyped.length > 0) {
+    const problem = `${ownerName} ${untypedProblem(declared === undefined, untyped)}`;
+    if (context.untyped === 'refuse') context.problems.push(`${problem} (or set static untypedParams = 'warn' to accept strings)`);
+    else warning = warnNow(`tsgi: ${problem}\n`);
+  }
   const methodAfter = record?.after ?? [];
   const readsBody = params.some((param) => param.source === 'field' || param.source === 'file' || param.source === 'body');
   const allBefore = [...before, ...(record?.before ?? [])];
@@ -152,20 +195,20 @@ function buildMethodPlan(handlerClass: Function, base: Function, name: string): 
     before: allBefore,
     after: allAfter,
     sync: !readsBody && allBefore.length === 0 && allAfter.length === 0,
-    warning: untypedWarning(ownerName, declared === undefined, untyped),
+    warning,
   };
 }
 
-function untypedWarning(owner: string, noMetadata: boolean, untyped: readonly string[]): string | undefined {
-  if (untyped.length === 0) return undefined;
-  const why = noMetadata
-    ? 'was compiled without decorator metadata (emitDecoratorMetadata)'
-    : 'declares parameters with no runtime type (a union such as `number | undefined`, an interface, or any)';
-  return (
-    `tsgi: ${owner} ${why}, so ${untyped.join(', ')} stay${untyped.length === 1 ? 's' : ''} a string; ` +
-    `give the type in the decorator, e.g. @query('n', Number) or { type: Number, optional: true }` +
-    (noMetadata ? ', or compile with emitDecoratorMetadata (tsc, swc)\n' : ", or write an optional parameter as `n?: number`\n")
-  );
+/**
+ * Says `message` when the class is planned, as a process warning where
+ * there is a process (Node, Bun, Deno) and on the console elsewhere, and
+ * returns it for the first request's `tsgi.errors`.
+ */
+function warnNow(message: string): string {
+  const host = (globalThis as { process?: { emitWarning?: (warning: string, type: string) => void } }).process;
+  if (typeof host?.emitWarning === 'function') host.emitWarning(message.trimEnd(), 'TsgiWarning');
+  else console.warn(message.trimEnd());
+  return message;
 }
 
 /** The prototype that defines `name`, below `stop`. */
@@ -180,11 +223,12 @@ function isConverted(param: ParamRecord): boolean {
   return param.source !== 'body' && param.source !== 'session' && param.source !== 'file' && param.source !== 'environ';
 }
 
-function bindParam(param: ParamRecord, declared: unknown, owner: string): BoundParam {
+/** The parameter ready to bind, or `undefined` when no string converts to its type. */
+function bindParam(param: ParamRecord, declared: unknown): BoundParam | undefined {
   let conversion: Conversion | undefined;
   if (isConverted(param)) {
     conversion = conversionFor(param.type, declared);
-    if (conversion === undefined) throw new TypeError(`${owner}: parameter ${param.index} cannot be converted from a string`);
+    if (conversion === undefined) return undefined;
   } else if (param.source === 'file') {
     conversion = conversionFor(Array.isArray(param.type) || param.type === Array || declared === Array ? Array : String, undefined);
   } else if (param.source === 'environ') {

@@ -14,6 +14,8 @@ import type { RoutePattern } from './route-pattern.js';
 
 // A plan's warning is logged on its first request only.
 const warned = new WeakSet<MethodPlan>();
+// The request methods whose refusal at a class's root has been explained.
+const explained = new WeakMap<ClassPlan, Set<string>>();
 
 /**
  * Calls the `doX` method for the request and returns what it returned (or a
@@ -24,7 +26,7 @@ export function dispatchRequest(handler: HandlerResponse, plan: ClassPlan): unkn
   const environ = handler.environ;
   const method = environ.REQUEST_METHOD;
   const path = environ.PATH_INFO;
-  const dispatch = plan.route === undefined ? (path === '' || path === '/' ? plan.table.root : plan.table.item) : matchRoute(handler, plan.route, plan.table, path);
+  const dispatch = plan.route === undefined ? (path === '' || path === '/' ? plan.table.root : plan.table.item) : matchRoute(handler, plan, plan.route, plan.table, path);
   const name = dispatch.methods.get(method) ?? (method === 'HEAD' ? dispatch.methods.get('GET') : undefined);
   if (name !== undefined) {
     const doMethod = (handler as unknown as Record<string, (...args: unknown[]) => unknown>)[name]!;
@@ -35,6 +37,7 @@ export function dispatchRequest(handler: HandlerResponse, plan: ClassPlan): unkn
     handler.start('204 No Content', [['Allow', dispatch.allow]]);
     return undefined;
   }
+  if (dispatch === plan.table.rootOnly) explainRoot(handler, plan, method);
   throw new HttpError(405, `${method} is not allowed here; allowed: ${dispatch.allow}`, {
     headers: [['Allow', dispatch.allow]],
   });
@@ -51,13 +54,14 @@ function invokeDecorated(handler: HandlerResponse, decorated: MethodPlan, doMeth
 }
 
 /** Matches a `@route` pattern, filling the params; returns the dispatch for the path. */
-function matchRoute(handler: HandlerResponse, route: RoutePattern, table: DispatchTable, path: string): PathDispatch {
+function matchRoute(handler: HandlerResponse, plan: ClassPlan, route: RoutePattern, table: DispatchTable, path: string): PathDispatch {
   if (path === '' || path === '/') {
     if (route.matchesRoot) {
       requestExtras(handler).params = route.match(path)!;
       return table.root;
     }
     if (table.rootOnly.methods.size > 0) return table.rootOnly;
+    explainRoot(handler, plan, handler.environ.REQUEST_METHOD);
   } else {
     const params = route.match(path);
     if (params !== undefined) {
@@ -66,4 +70,26 @@ function matchRoute(handler: HandlerResponse, route: RoutePattern, table: Dispat
     }
   }
   throw HttpError.notFound(`Nothing here matches ${JSON.stringify(path.length > 200 ? `${path.slice(0, 200)}…` : path)}`);
+}
+
+/**
+ * Logs, once per class and method, why the root of a routed class refuses a
+ * method that its item paths answer: the `doX` method answers only paths
+ * the pattern matches, and the root takes `doXALL`. The client's answer is
+ * the usual 404 or 405; the line is for the author, who wrote `doPOST`
+ * expecting `POST /` to reach it.
+ */
+function explainRoot(handler: HandlerResponse, plan: ClassPlan, method: string): void {
+  const itemMethod = plan.table.item.methods.get(method) ?? (method === 'HEAD' ? plan.table.item.methods.get('GET') : undefined);
+  if (itemMethod === undefined || plan.route === undefined) return;
+  let methods = explained.get(plan);
+  if (methods === undefined) explained.set(plan, (methods = new Set()));
+  if (methods.has(method)) return;
+  methods.add(method);
+  const className = (handler.constructor as Function).name;
+  const wanted = `do${method === 'HEAD' ? 'GET' : method}ALL`;
+  handler.environ['tsgi.errors'].write(
+    `tsgi: ${method} at the collection root of ${className} is answered by ${wanted}, which ${className} does not have; ` +
+      `its ${itemMethod} answers only paths matching @route(${JSON.stringify(plan.route.source)})\n`,
+  );
 }

@@ -29,6 +29,8 @@ export type PathParams = Record<string, string>;
 export interface RoutePattern {
   /** The pattern as written. */
   readonly source: string;
+  /** The parameter names, in the order written. */
+  readonly names: readonly string[];
   /** Whether the collection root (`''` or `'/'`) matches: only the pattern `'/'` does. */
   readonly matchesRoot: boolean;
   /** The parameters of a matching `PATH_INFO`, or `undefined`. */
@@ -81,7 +83,7 @@ export function compileRoute(pattern: string): RoutePattern {
   const names = segments.flatMap((segment) => (segment.kind === 'literal' ? [] : [segment.name]));
   if (new Set(names).size !== names.length) throw new TypeError(`route pattern ${JSON.stringify(pattern)} repeats a parameter name`);
   const match = (pathInfo: string): PathParams | undefined => matchSegments(segments, pathInfo === '' ? '/' : pathInfo);
-  return { source: pattern, matchesRoot: match('/') !== undefined, match };
+  return { source: pattern, names: Object.freeze(names), matchesRoot: match('/') !== undefined, match };
 }
 
 function matchSegments(segments: readonly Segment[], pathInfo: string): PathParams | undefined {

@@ -2,6 +2,9 @@ import { describe, expect, it } from 'vitest';
 import { BaseHandler, body, cookie, environ, field, header, param, query, route, session } from '../../src/handler/index.js';
 import { type Session } from '../../src/gateway/index.js';
 import { TestClient } from '../../src/testing/index.js';
+import { toApp } from '../../src/gateway/app.js';
+import type { Environ, StartResponse } from '../../src/gateway/types.js';
+import type { UntypedParams } from '../../src/handler/plan.js';
 
 const json = { Accept: 'application/json' };
 
@@ -122,8 +125,8 @@ describe('@query options, arrays and parse functions', () => {
   });
 });
 
-describe('a declared type found unusable only at the first request', () => {
-  it('fails that request with an error naming the parameter, rather than crashing', async () => {
+describe('a declared type found unusable only when the class is planned', () => {
+  it('refuses the class when its App is made, naming the parameter', async () => {
     class Point {
       x = 0;
     }
@@ -135,8 +138,24 @@ describe('a declared type found unusable only at the first request', () => {
     // Decorated before its metadata exists, as a hand-written decorator call could be.
     query('p')(Late.prototype, 'doGET', 0);
     Reflect.defineMetadata('design:paramtypes', [Point], Late.prototype, 'doGET');
-    await expect(new TestClient(Late).get('/?p=1')).rejects.toThrow('Late.doGET: parameter 0 cannot be converted from a string');
-    expect((await new TestClient(Late, { catchErrors: true }).get('/?p=1')).status).toBe(500);
+    expect(() => toApp(Late)).toThrow('Late.doGET: parameter 0 cannot be converted from a string');
+    await expect(new TestClient(Late, { catchErrors: true }).get('/?p=1')).rejects.toThrow('Late cannot be served');
+  });
+
+  it('answers a 500 when an instance of it is constructed and iterated directly', async () => {
+    class Point {
+      x = 0;
+    }
+    class Direct extends BaseHandler {
+      doGET(p: unknown): string {
+        return String(p);
+      }
+    }
+    query('p')(Direct.prototype, 'doGET', 0);
+    Reflect.defineMetadata('design:paramtypes', [Point], Direct.prototype, 'doGET');
+    const app = (environ: Environ, startResponse: StartResponse): Direct => new Direct(environ, startResponse);
+    await expect(new TestClient(app).get('/?p=1')).rejects.toThrow('Direct.doGET: parameter 0 cannot be converted from a string');
+    expect((await new TestClient(app, { catchErrors: true }).get('/?p=1')).status).toBe(500);
   });
 });
 
@@ -295,19 +314,43 @@ describe('@header, @cookie, @environ and @session', () => {
 });
 
 describe('parameters without a runtime type', () => {
-  it('stay strings, with a one-time warning naming the class, method and parameter', async () => {
+  it('refuse the class when its App is made, naming the method, the parameter and the fix', () => {
     class Union extends BaseHandler {
       doGET(@query('n', { optional: true }) n: number | undefined): string {
         return typeof n;
       }
     }
-    const client = new TestClient(Union);
-    const first = await client.get('/?n=5');
-    expect(first.text()).toBe('string');
-    expect(first.errors).toContain('Union.doGET declares parameters with no runtime type');
-    expect(first.errors).toContain('parameter 0 (query parameter "n")');
-    const second = await client.get('/?n=5');
-    expect(second.errors).toBe('');
+    expect(() => toApp(Union)).toThrow(
+      'Union.doGET declares parameters with no runtime type (a union such as `number | undefined`, an interface, unknown or any), ' +
+        "so parameter 0 (query parameter \"n\") would stay a string; give the type in the decorator, e.g. @query('n', Number)",
+    );
+    expect(() => toApp(Union)).toThrow("or write an optional parameter as `n?: number` (or set static untypedParams = 'warn' to accept strings)");
+  });
+
+  it("stay strings with untypedParams = 'warn', warning at planning and once in tsgi.errors", async () => {
+    class Loose extends BaseHandler {
+      static override untypedParams: UntypedParams = 'warn';
+      doGET(@query('n', { optional: true }) n: number | undefined): string {
+        return typeof n;
+      }
+    }
+    const warnings: string[] = [];
+    const onWarning = (warning: Error): void => void warnings.push(`${warning.name}: ${warning.message}`);
+    process.on('warning', onWarning);
+    try {
+      const client = new TestClient(Loose);
+      const first = await client.get('/?n=5');
+      expect(first.text()).toBe('string');
+      expect(first.errors).toContain('tsgi: Loose.doGET declares parameters with no runtime type');
+      expect(first.errors).toContain('parameter 0 (query parameter "n")');
+      const second = await client.get('/?n=5');
+      expect(second.errors).toBe('');
+      // Warnings are emitted on the next tick.
+      await new Promise((resolve) => setImmediate(resolve));
+      expect(warnings).toEqual([expect.stringContaining('TsgiWarning: tsgi: Loose.doGET declares parameters with no runtime type')]);
+    } finally {
+      process.off('warning', onWarning);
+    }
   });
 });
 

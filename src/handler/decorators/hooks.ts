@@ -4,7 +4,8 @@
  * @module
  */
 import type { BaseHandler } from '../base-handler.js';
-import { classRecord, methodRecord, type RecordedAfterHook, type RecordedBeforeHook } from '../metadata.js';
+import type { RecordedAfterHook, RecordedBeforeHook } from '../metadata.js';
+import { classOrMethodTarget, type HandlerClassDecorator, type HandlerMethodDecorator } from './forms.js';
 import type { HandlerResult } from '../result.js';
 
 /**
@@ -39,7 +40,12 @@ export type AfterHook<H = BaseHandler> = (handler: H, result: HandlerResult) => 
  * const logged: ClassOrMethodDecorator = before((handler) => handler.environ['tsgi.errors'].write('hit\n'));
  * ```
  */
-export type ClassOrMethodDecorator = (target: object, key?: string | symbol, descriptor?: PropertyDescriptor) => void;
+export interface ClassOrMethodDecorator extends HandlerClassDecorator, HandlerMethodDecorator {
+  /** The legacy call on a class (no key) or a method. */
+  (target: object, key?: string | symbol, descriptor?: PropertyDescriptor): void;
+  /** The TC39 standard call on a class or a method. */
+  (value: Function, context: ClassDecoratorContext | ClassMethodDecoratorContext): void;
+}
 
 /**
  * Runs `hook` with the handler before the `doX` method, before its
@@ -62,8 +68,8 @@ export type ClassOrMethodDecorator = (target: object, key?: string | symbol, des
  * ```
  */
 export function before<H extends BaseHandler>(hook: BeforeHook<H>): ClassOrMethodDecorator {
-  return (target: object, key?: string | symbol): void => {
-    const hooks = key === undefined ? classRecord(target as Function).before : methodRecord(target, key).before;
+  return (first: object, second?: unknown): void => {
+    const hooks = classOrMethodTarget('before', first, second).before;
     // Decorators apply bottom-up; unshift keeps the written order.
     hooks.unshift(hook as RecordedBeforeHook);
   };
@@ -84,8 +90,8 @@ export function before<H extends BaseHandler>(hook: BeforeHook<H>): ClassOrMetho
  * ```
  */
 export function after<H extends BaseHandler>(hook: AfterHook<H>): ClassOrMethodDecorator {
-  return (target: object, key?: string | symbol): void => {
-    const hooks = key === undefined ? classRecord(target as Function).after : methodRecord(target, key).after;
+  return (first: object, second?: unknown): void => {
+    const hooks = classOrMethodTarget('after', first, second).after;
     hooks.push(hook as RecordedAfterHook);
   };
 }

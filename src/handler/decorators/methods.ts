@@ -6,12 +6,12 @@
  */
 import { checkHeaders } from '../../gateway/spec.js';
 import { statusLine } from '../../gateway/status.js';
-import { methodRecord } from '../metadata.js';
+import type { MethodRecord } from '../metadata.js';
+import { methodTarget, type HandlerMethodDecorator } from './forms.js';
 
-function onMethod(name: string, apply: (target: object, key: string | symbol) => void): MethodDecorator {
-  return (target: object, key: string | symbol | undefined): void => {
-    if (key === undefined) throw new TypeError(`@${name} decorates doX methods, not classes`);
-    apply(target, key);
+function onMethod(name: string, apply: (record: MethodRecord) => void): HandlerMethodDecorator {
+  return (first: object, second: unknown): void => {
+    apply(methodTarget(name, first, second));
   };
 }
 
@@ -30,11 +30,11 @@ function onMethod(name: string, apply: (target: object, key: string | symbol) =>
  * }
  * ```
  */
-export function status(code: number): MethodDecorator {
+export function status(code: number): HandlerMethodDecorator {
   const line = statusLine(code);
   if (code < 200) throw new RangeError(`@status(${code}): a final status is 200 or more`);
-  return onMethod('status', (target, key) => {
-    methodRecord(target, key).status = line;
+  return onMethod('status', (record) => {
+    record.status = line;
   });
 }
 
@@ -51,11 +51,11 @@ export function status(code: number): MethodDecorator {
  * }
  * ```
  */
-export function responseHeader(name: string, value: string): MethodDecorator {
+export function responseHeader(name: string, value: string): HandlerMethodDecorator {
   checkHeaders([[name, value]]);
-  return onMethod('responseHeader', (target, key) => {
+  return onMethod('responseHeader', (record) => {
     // Decorators apply bottom-up; unshift keeps the headers in written order.
-    methodRecord(target, key).headers.unshift([name, value]);
+    record.headers.unshift([name, value]);
   });
 }
 
@@ -71,10 +71,10 @@ export function responseHeader(name: string, value: string): MethodDecorator {
  * }
  * ```
  */
-export function contentType(type: string): MethodDecorator {
+export function contentType(type: string): HandlerMethodDecorator {
   checkHeaders([['Content-Type', type]]);
-  return onMethod('contentType', (target, key) => {
-    methodRecord(target, key).contentType = type;
+  return onMethod('contentType', (record) => {
+    record.contentType = type;
   });
 }
 
@@ -92,11 +92,11 @@ export function contentType(type: string): MethodDecorator {
  * }
  * ```
  */
-export function accepts(...mediaTypes: string[]): MethodDecorator {
+export function accepts(...mediaTypes: string[]): HandlerMethodDecorator {
   if (mediaTypes.length === 0) throw new TypeError('@accepts needs at least one media type');
   const lowered = mediaTypes.map((type) => type.trim().toLowerCase());
-  return onMethod('accepts', (target, key) => {
-    methodRecord(target, key).accepts = lowered;
+  return onMethod('accepts', (record) => {
+    record.accepts = lowered;
   });
 }
 
@@ -112,9 +112,9 @@ export function accepts(...mediaTypes: string[]): MethodDecorator {
  * }
  * ```
  */
-export function bodyLimit(bytes: number): MethodDecorator {
+export function bodyLimit(bytes: number): HandlerMethodDecorator {
   if (!(Number.isSafeInteger(bytes) && bytes >= 0)) throw new RangeError(`@bodyLimit needs a whole number of bytes, got ${bytes}`);
-  return onMethod('bodyLimit', (target, key) => {
-    methodRecord(target, key).bodyLimit = bytes;
+  return onMethod('bodyLimit', (record) => {
+    record.bodyLimit = bytes;
   });
 }

@@ -5,7 +5,8 @@
  * @module
  */
 import { conversionFor, typeName } from '../coerce.js';
-import { declaredParamTypes, methodRecord, SOURCE_LABELS, type ParamOptions, type ParamSource, type ParamSpec, type TypeSpec } from '../metadata.js';
+import { declaredParamTypes, methodRecord, SOURCE_LABELS, type ParamOptions, type ParamRecord, type ParamSource, type ParamSpec, type TypeSpec } from '../metadata.js';
+import { defaultProblem } from '../plan-checks.js';
 
 /** Sources whose raw values are strings, and so are converted. */
 const STRING_SOURCES: ReadonlySet<ParamSource> = new Set<ParamSource>(['param', 'query', 'field', 'header', 'cookie']);
@@ -34,7 +35,7 @@ function decorate(source: ParamSource, name: string, spec: ParamSpec | undefined
         );
       }
     }
-    methodRecord(target, key).params.push({
+    const record: ParamRecord = {
       index,
       source,
       name,
@@ -42,7 +43,12 @@ function decorate(source: ParamSource, name: string, spec: ParamSpec | undefined
       optional: options.optional === true || hasDefault,
       hasDefault,
       defaultValue: options.default,
-    });
+    };
+    // With an explicit type this is known now (the compiler already refuses
+    // it in TypeScript); against a declared type it is checked at planning.
+    const problem = options.type === undefined ? undefined : defaultProblem(record, undefined);
+    if (problem !== undefined) throw new TypeError(`${owner} ${problem}`);
+    methodRecord(target, key).params.push(record);
   };
 }
 
@@ -57,7 +63,7 @@ function decorate(source: ParamSource, name: string, spec: ParamSpec | undefined
  * }
  * ```
  */
-export function param(name: string, spec?: ParamSpec): ParameterDecorator {
+export function param<T extends TypeSpec>(name: string, spec?: ParamSpec<T>): ParameterDecorator {
   return decorate('param', name, spec);
 }
 
@@ -73,7 +79,7 @@ export function param(name: string, spec?: ParamSpec): ParameterDecorator {
  * }
  * ```
  */
-export function query(name: string, spec?: ParamSpec): ParameterDecorator {
+export function query<T extends TypeSpec>(name: string, spec?: ParamSpec<T>): ParameterDecorator {
   return decorate('query', name, spec);
 }
 
@@ -87,7 +93,7 @@ export function query(name: string, spec?: ParamSpec): ParameterDecorator {
  * }
  * ```
  */
-export function field(name: string, spec?: ParamSpec): ParameterDecorator {
+export function field<T extends TypeSpec>(name: string, spec?: ParamSpec<T>): ParameterDecorator {
   return decorate('field', name, spec);
 }
 
@@ -120,7 +126,7 @@ export function body(options: Omit<ParamOptions, 'type'> = {}): ParameterDecorat
  * }
  * ```
  */
-export function header(name: string, spec?: ParamSpec): ParameterDecorator {
+export function header<T extends TypeSpec>(name: string, spec?: ParamSpec<T>): ParameterDecorator {
   return decorate('header', name, spec);
 }
 
@@ -134,7 +140,7 @@ export function header(name: string, spec?: ParamSpec): ParameterDecorator {
  * }
  * ```
  */
-export function cookie(name: string, spec?: ParamSpec): ParameterDecorator {
+export function cookie<T extends TypeSpec>(name: string, spec?: ParamSpec<T>): ParameterDecorator {
   return decorate('cookie', name, spec);
 }
 
@@ -166,7 +172,7 @@ export function file(name: string, options: ParamOptions = {}): ParameterDecorat
  * }
  * ```
  */
-export function environ(key: string, spec?: ParamSpec): ParameterDecorator {
+export function environ<T extends TypeSpec>(key: string, spec?: ParamSpec<T>): ParameterDecorator {
   return decorate('environ', key, spec);
 }
 

@@ -3,7 +3,7 @@
  *
  * @module
  */
-import { classRecord } from '../metadata.js';
+import { classTarget, type HandlerClassDecorator } from './forms.js';
 import { compileRoute } from '../route-pattern.js';
 
 /**
@@ -23,9 +23,9 @@ import { compileRoute } from '../route-pattern.js';
  * }
  * ```
  */
-export function route(pattern: string): ClassDecorator {
+export function route(pattern: string): HandlerClassDecorator {
   const compiled = compileRoute(pattern);
-  return (target: Function): void => {
-    classRecord(target).route = compiled;
+  return (first: Function, second?: unknown): void => {
+    classTarget('route', first, second).route = compiled;
   };
 }
