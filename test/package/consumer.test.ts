@@ -90,17 +90,21 @@ describe('the packed package in fresh consumer projects', () => {
     }, 60_000);
   }
 
-  it('CommonJS ("type": "commonjs", module nodenext): tsc emits require() and tsgi serve runs it', async () => {
-    const project = makeProject(workspace, 'cjs', {
-      'package.json': { name: 'cjs', type: 'commonjs' },
-      'tsconfig.json': { compilerOptions: { ...BASE_COMPILER_OPTIONS, module: 'nodenext', ...LEGACY }, include: ['src'] },
-      'src/app.ts': METADATA_APP,
-      'hello.js': REQUIRE_SCRIPT,
-    });
-    run(process.execPath, [workspace.tsc6, '-p', '.'], project);
-    expect(run('grep', ['-c', 'require("tsgi")', 'dist/app.js'], project).trim()).toBe('1');
-    await expectTodosServed(workspace, project, ['dist/app.js:site']);
+  for (const module of ['nodenext', 'commonjs'] as const) {
+    it(`CommonJS ("type": "commonjs", module ${module}): tsc emits require() and tsgi serve runs it`, async () => {
+      const project = makeProject(workspace, `cjs-${module}`, {
+        'package.json': { name: `cjs-${module}`, type: 'commonjs' },
+        'tsconfig.json': { compilerOptions: { ...BASE_COMPILER_OPTIONS, module, ...LEGACY }, include: ['src'] },
+        'src/app.ts': METADATA_APP,
+      });
+      run(process.execPath, [workspace.tsc6, '-p', '.'], project);
+      expect(run('grep', ['-c', 'require("tsgi")', 'dist/app.js'], project).trim()).toBe('1');
+      await expectTodosServed(workspace, project, ['dist/app.js:site']);
+    }, 60_000);
+  }
 
+  it('CommonJS: a plain script require()s tsgi and tsgi/server through require(esm)', async () => {
+    const project = makeProject(workspace, 'cjs-script', { 'package.json': { name: 'cjs-script', type: 'commonjs' }, 'hello.js': REQUIRE_SCRIPT });
     const script = spawn(process.execPath, ['hello.js'], { cwd: project, stdio: ['ignore', 'pipe', 'pipe'] });
     try {
       const url = await new Promise<string>((resolve, reject) => {
