@@ -24,6 +24,29 @@ import { addVary } from './vary.js';
 export type ErrorFormat = 'text/plain' | 'text/html' | 'application/problem+json';
 
 /**
+ * Where an error was thrown: a file position and the source lines around it
+ * (the line itself among them), as the development error page shows them.
+ *
+ * @example
+ * ```ts
+ * const source: SourceExcerpt = {
+ *   file: '/srv/site/src/routes.ts', line: 12, column: 9,
+ *   lines: [{ number: 11, text: '  const n = 1;' }, { number: 12, text: "  throw new Error('bad');" }],
+ * };
+ * ```
+ */
+export interface SourceExcerpt {
+  /** The file's path. */
+  readonly file: string;
+  /** The line that threw, from 1. */
+  readonly line: number;
+  /** The column on that line, from 1. */
+  readonly column: number;
+  /** The lines shown, in order, each with its number. */
+  readonly lines: readonly { readonly number: number; readonly text: string }[];
+}
+
+/**
  * What an error page may show beyond the error itself.
  *
  * @example
@@ -38,6 +61,8 @@ export interface ErrorPageDetails {
   readonly reference?: string;
   /** A stack trace; only for development, since stacks reveal code paths. */
   readonly stack?: string;
+  /** The source around the line that threw; only for development, like the stack. */
+  readonly source?: SourceExcerpt;
 }
 
 /**
@@ -145,12 +170,14 @@ function problemJson(error: HttpError, details: ErrorPageDetails): object {
   const problem = error.toProblem();
   if (details.reference !== undefined) problem.reference = details.reference;
   if (details.stack !== undefined) problem.stack = details.stack;
+  if (details.source !== undefined) problem.source = details.source;
   return problem;
 }
 
 function textPage(error: HttpError, details: ErrorPageDetails): string {
   let text = `${error.detail}\n`;
   if (details.reference !== undefined) text += `Reference: ${details.reference}\n`;
+  if (details.source !== undefined) text += `\n${sourceLines(details.source).join('\n')}\n`;
   if (details.stack !== undefined) text += `\n${details.stack}\n`;
   return text;
 }
@@ -159,8 +186,22 @@ function htmlPage(error: HttpError, details: ErrorPageDetails): string {
   const title = escapeHtml(`${error.status} ${error.title}`);
   const reference = details.reference === undefined ? '' : `  <p>Reference: <code>${escapeHtml(details.reference)}</code></p>\n`;
   const stack = details.stack === undefined ? '' : `  <h2>Stack trace</h2>\n  <pre>${escapeHtml(details.stack)}</pre>\n`;
+  const source =
+    details.source === undefined ? '' : `  <h2>Source</h2>\n  <pre class="source">${escapeHtml(sourceLines(details.source).join('\n'))}</pre>\n`;
   return (
     `<!DOCTYPE html>\n<html lang="en">\n<head>\n  <meta charset="utf-8">\n  <title>${title}</title>\n</head>\n` +
-    `<body>\n  <h1>${title}</h1>\n  <p>${escapeHtml(error.detail)}</p>\n${reference}${stack}</body>\n</html>\n`
+    `<body>\n  <h1>${title}</h1>\n  <p>${escapeHtml(error.detail)}</p>\n${reference}${source}${stack}</body>\n</html>\n`
   );
+}
+
+/** `file:line:col`, then the numbered lines, the one that threw marked with `>` and a caret under its column. */
+function sourceLines(source: SourceExcerpt): string[] {
+  const width = String(source.lines.at(-1)?.number ?? source.line).length;
+  const lines = [`${source.file}:${source.line}:${source.column}`];
+  for (const { number, text } of source.lines) {
+    const here = number === source.line;
+    lines.push(`${here ? '>' : ' '} ${String(number).padStart(width)} | ${text}`);
+    if (here) lines.push(`  ${' '.repeat(width)} | ${' '.repeat(Math.max(0, source.column - 1))}^`);
+  }
+  return lines;
 }

@@ -12,6 +12,7 @@ import { proxyBody, type BodyHooks } from '../../gateway/response/body-proxy.js'
 import { HeldResponse } from '../../gateway/response/start.js';
 import { HttpError } from '../../gateway/http-error.js';
 import { renderError, type RenderedError } from '../../gateway/error-page.js';
+import { excerptOf } from './source-excerpt.js';
 import type { App, AppLike, Body, Chunk, Environ, StartResponse, Write } from '../../gateway/types.js';
 
 /**
@@ -65,7 +66,9 @@ export function httpErrors(app: AppLike): App {
  * Answers every error thrown before the response started: an
  * {@link HttpError} with its own response (as {@link httpErrors} does), and
  * anything else with `500 Internal Server Error`. With `debug`, the 500
- * carries the message and the escaped stack trace; without it, a generic
+ * carries the message, the escaped stack trace and the source lines around
+ * the app's frame that threw (source-mapped: the `.ts` line when source maps
+ * are on, as under `tsgi serve`); without it, a generic
  * message and a reference id, while the full error goes to `tsgi.errors`
  * under the same id. The format follows `Accept`: an HTML page for browsers,
  * RFC 9457 `application/problem+json` for JSON clients, plain text otherwise,
@@ -89,7 +92,8 @@ export function showErrors(app: AppLike, options: ShowErrorsOptions = {}): App {
     if (!debug) return renderError(new HttpError(500, 'The server could not complete this request.'), environ.HTTP_ACCEPT, { reference });
     const detail = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
     const stack = error instanceof Error ? (error.stack ?? detail) : detail;
-    return renderError(new HttpError(500, detail), environ.HTTP_ACCEPT, { reference, stack });
+    const source = excerptOf(stack);
+    return renderError(new HttpError(500, detail), environ.HTTP_ACCEPT, source === undefined ? { reference, stack } : { reference, stack, source });
   });
 }
 
