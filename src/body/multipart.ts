@@ -5,7 +5,7 @@
  * @module
  */
 import type { Readable } from 'node:stream';
-import busboy, { type Busboy, type FieldInfo, type FileInfo } from 'busboy';
+import type { Busboy, BusboyConfig, FieldInfo, FileInfo } from 'busboy';
 import { HttpError } from '../gateway/http-error.js';
 import type { Environ } from '../gateway/types.js';
 import { refuseEncodedBody } from './content-encoding.js';
@@ -52,6 +52,7 @@ class MultipartReader implements MultipartIterator {
   readonly #options: MultipartOptions;
   #limits: ResolvedMultipartLimits | undefined;
   #parser: Busboy | undefined;
+  #starting: Promise<void> | undefined;
   #input: AsyncIterator<Uint8Array> | undefined;
   readonly #queue: MultipartPart[] = [];
   /** The newest file stream, which the parser may still be filling. */
@@ -82,7 +83,7 @@ class MultipartReader implements MultipartIterator {
     if (this.#closed) return DONE;
     if (this.#parser === undefined) {
       try {
-        this.#start();
+        await (this.#starting ??= this.#start());
       } catch (error) {
         this.#close();
         throw error;
@@ -122,7 +123,7 @@ class MultipartReader implements MultipartIterator {
     throw error;
   }
 
-  #start(): void {
+  async #start(): Promise<void> {
     const environ = this.#environ;
     const boundary = multipartBoundary(environ);
     refuseEncodedBody(environ);
@@ -130,7 +131,7 @@ class MultipartReader implements MultipartIterator {
     this.#limits = limits;
     const declared = declaredLength(environ);
     if (declared !== undefined && declared > limits.limit) throw bodyTooLarge(limits.limit, `${declared} bytes`);
-    const parser = startParser({
+    const parser = startParser(await loadBusboy(), {
       // Rebuilt from the boundary vetted above, quoted, so that busboy's
       // stricter reading of the header can never disagree with it.
       headers: { 'content-type': `${MULTIPART}; boundary="${boundary}"` },
@@ -321,8 +322,21 @@ function malformed(error: unknown): HttpError {
   return new HttpError(400, `Malformed multipart/form-data body: ${reason}`, { cause: error });
 }
 
+type BusboyFactory = (config: BusboyConfig) => Busboy;
+let busboyLoading: Promise<BusboyFactory> | undefined;
+
+/**
+ * busboy, imported on the first multipart body rather than with the module:
+ * apps that never take uploads (and every importer of the handler layer)
+ * skip its load and memory, and a Worker bundle never evaluates its
+ * require('stream') unless it parses multipart.
+ */
+function loadBusboy(): Promise<BusboyFactory> {
+  return (busboyLoading ??= import('busboy').then((loaded) => loaded.default));
+}
+
 /** busboy, with a refusal of its own turned into the client's 400 rather than a 500. */
-function startParser(config: Parameters<typeof busboy>[0]): ReturnType<typeof busboy> {
+function startParser(busboy: BusboyFactory, config: BusboyConfig): Busboy {
   try {
     return busboy(config);
   } catch (error) {
