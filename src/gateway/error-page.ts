@@ -42,8 +42,23 @@ export interface SourceExcerpt {
   readonly line: number;
   /** The column on that line, from 1. */
   readonly column: number;
-  /** The lines shown, in order, each with its number. */
-  readonly lines: readonly { readonly number: number; readonly text: string }[];
+  /** The lines shown, in order. */
+  readonly lines: readonly SourceLine[];
+}
+
+/**
+ * One line of a {@link SourceExcerpt}.
+ *
+ * @example
+ * ```ts
+ * const line: SourceLine = { number: 12, text: "  throw new Error('bad');" };
+ * ```
+ */
+export interface SourceLine {
+  /** Its number in the file, from 1. */
+  readonly number: number;
+  /** Its text, cut when very long. */
+  readonly text: string;
 }
 
 /**

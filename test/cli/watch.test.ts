@@ -122,6 +122,30 @@ describe('tsgi serve --watch', { timeout: 60_000 }, () => {
     await stop(cli);
   });
 
+  it('restarts a .ts app run under node --import tsx (the workers get the loader too)', async () => {
+    const { dir } = await project('unused');
+    const app = join(dir, 'site.ts');
+    const write = (word: string): Promise<void> =>
+      writeFile(
+        app,
+        `export default function site(environ: { PATH_INFO: string }, startResponse: (s: string, h: [string, string][]) => void): string[] {\n` +
+          `  startResponse('200 OK', [['Content-Type', 'text/plain']]);\n  return [${JSON.stringify(word)} + '\\n'];\n}\n`,
+      );
+    await write('typed one');
+    const cli = runCli(['serve', app, '--watch', '--port', '0'], {}, ['--import', 'tsx']);
+    const url = await startedUrl(cli);
+    expect((await get(url)).body).toBe('typed one\n');
+    await write('typed two');
+    await waitFor(() => restarts(cli) === 1, 'the restart', 1000);
+    expect((await get(url)).body).toBe('typed two\n');
+    await stop(cli);
+  });
+
+  it('is in the help text', async () => {
+    const help = await runToExit(['--help']);
+    expect(help.stdout).toContain('  --watch                   development: restart the app when a file in its module');
+  });
+
   it('refuses --workers, and a module it cannot find, at startup', async () => {
     const withWorkers = await runToExit(['serve', 'dist/examples/multi/app.js', '--watch', '--workers', '2']);
     expect(withWorkers.code).toBe(2);
