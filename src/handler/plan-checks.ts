@@ -67,14 +67,17 @@ function shown(value: unknown): string {
   }
 }
 
-/** Which untyped parameters `problem` names, and how to fix them. */
-export function untypedProblem(noMetadata: boolean, untyped: readonly string[]): string {
+/**
+ * Why parameters without a runtime type cannot be bound, and the fixes,
+ * with `first` of them as the example.
+ */
+export function untypedProblem(noMetadata: boolean, untyped: readonly string[], first: ParamRecord): string {
   const why = noMetadata
     ? 'was compiled without decorator metadata (emitDecoratorMetadata)'
     : 'declares parameters with no runtime type (a union such as `number | undefined`, an interface, unknown or any)';
   return (
     `${why}, so ${untyped.join(', ')} would stay ${untyped.length === 1 ? 'a string' : 'strings'}; ` +
-    `give the type in the decorator, e.g. @query('n', Number) or @param('id', { type: Number })` +
+    `give the type in the decorator, e.g. @${first.source}('${first.name}', { type: Number })` +
     (noMetadata
       ? ', or compile with emitDecoratorMetadata (tsc; swc with jsc.transform.decoratorMetadata)'
       : ", or write an optional parameter as `n?: number`")

@@ -73,6 +73,15 @@ export interface ClassPlan {
  * decorator metadata, or a union, interface or `any`): `'refuse'` fails
  * planning; `'warn'` lets them stay strings, with a warning when planned and
  * one in `tsgi.errors` on the first request.
+ *
+ * @example
+ * ```ts
+ * class Lenient extends BaseHandler {
+ *   static override untypedParams: UntypedParams = 'warn';
+ * }
+ * ```
+ *
+ * @category Handler
  */
 export type UntypedParams = 'refuse' | 'warn';
 
@@ -156,6 +165,7 @@ function buildMethodPlan(handlerClass: Function, base: Function, name: string, c
   const declared = owner === undefined ? undefined : declaredParamTypes(owner, name);
   const records = [...(record?.params ?? [])].sort((a, b) => a.index - b.index);
   const untyped: string[] = [];
+  let firstUntyped: ParamRecord | undefined;
   const params: BoundParam[] = [];
   for (const param of records) {
     const type = declared?.[param.index];
@@ -164,6 +174,7 @@ function buildMethodPlan(handlerClass: Function, base: Function, name: string, c
     // when no metadata was emitted at all.
     if (param.type === undefined && isConverted(param) && (type === undefined || type === Object)) {
       untyped.push(`parameter ${param.index} (${SOURCE_LABELS[param.source]} "${param.name}")`);
+      firstUntyped ??= param;
     }
     for (const problem of [pathParamProblem(param, name, context.route), defaultProblem(param, type)]) {
       if (problem !== undefined) context.problems.push(`${ownerName} ${problem}`);
@@ -173,8 +184,8 @@ function buildMethodPlan(handlerClass: Function, base: Function, name: string, c
     else params.push(bound);
   }
   let warning: string | undefined;
-  if (untyped.length > 0) {
-    const problem = `${ownerName} ${untypedProblem(declared === undefined, untyped)}`;
+  if (firstUntyped !== undefined) {
+    const problem = `${ownerName} ${untypedProblem(declared === undefined, untyped, firstUntyped)}`;
     if (context.untyped === 'refuse') context.problems.push(`${problem} (or set static untypedParams = 'warn' to accept strings)`);
     else warning = warnNow(`tsgi: ${problem}\n`);
   }

@@ -81,10 +81,13 @@ describe('decorated parameters compiled without metadata', () => {
     expect(message).toContain(
       'Compiled.doGETALL was compiled without decorator metadata (emitDecoratorMetadata), ' +
         'so parameter 0 (query parameter "n"), parameter 2 (query parameter "tag") would stay strings; ' +
-        "give the type in the decorator, e.g. @query('n', Number) or @param('id', { type: Number }), " +
+        "give the type in the decorator, e.g. @query('n', { type: Number }), " +
         'or compile with emitDecoratorMetadata (tsc; swc with jsc.transform.decoratorMetadata)',
     );
-    expect(message).toContain('Compiled.doGET was compiled without decorator metadata');
+    expect(message).toContain(
+      'Compiled.doGET was compiled without decorator metadata (emitDecoratorMetadata), so parameter 0 (path parameter "id") would stay a string; ' +
+        "give the type in the decorator, e.g. @param('id', { type: Number })",
+    );
     // Explicitly typed parameters are not named.
     expect(message).not.toContain('parameter 1');
     expect(message).not.toContain('doPOSTALL');

@@ -322,7 +322,7 @@ describe('parameters without a runtime type', () => {
     }
     expect(() => toApp(Union)).toThrow(
       'Union.doGET declares parameters with no runtime type (a union such as `number | undefined`, an interface, unknown or any), ' +
-        "so parameter 0 (query parameter \"n\") would stay a string; give the type in the decorator, e.g. @query('n', Number)",
+        "so parameter 0 (query parameter \"n\") would stay a string; give the type in the decorator, e.g. @query('n', { type: Number })",
     );
     expect(() => toApp(Union)).toThrow("or write an optional parameter as `n?: number` (or set static untypedParams = 'warn' to accept strings)");
   });

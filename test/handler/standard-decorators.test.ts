@@ -1,5 +1,5 @@
 import { existsSync } from 'node:fs';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -16,6 +16,8 @@ const DIST = resolve('dist/src');
 const SOURCES: Record<string, string> = {
   'tsgi/handler': resolve('src/handler/index.js'),
   'tsgi/http-error': resolve('src/gateway/http-error.js'),
+  'tsgi/server': resolve('src/server/index.js'),
+  tsgi: resolve('src/index.js'),
 };
 const HANDLER = pathToFileURL(join(DIST, 'handler/index.js')).href;
 const GATEWAY = pathToFileURL(join(DIST, 'gateway/http-error.js')).href;
@@ -267,6 +269,14 @@ describe('the decorator types', () => {
     expect(await typeCheck(FIXTURE, false)).toEqual([]);
     expect(await typeCheck(STATIC_METHOD, false)).toEqual([]);
     expect(await typeCheck(FIELD, false)).toEqual([]);
+  });
+
+  it("accept docs/handlers.md's standard-decorator example in standard mode", async () => {
+    const markdown = await readFile(resolve('docs/handlers.md'), 'utf8');
+    const section = markdown.slice(markdown.indexOf('### Standard decorators'));
+    const snippet = /```ts\n([\s\S]*?)```/.exec(section)?.[1];
+    expect(snippet).toContain('@status(201)');
+    expect(await typeCheck(snippet!, false)).toEqual([]);
   });
 
   it('accept the same class in legacy mode', async () => {
