@@ -34,6 +34,8 @@ export type ErrorFormat = 'text/plain' | 'text/html' | 'application/problem+json
  *   lines: [{ number: 11, text: '  const n = 1;' }, { number: 12, text: "  throw new Error('bad');" }],
  * };
  * ```
+ *
+ * @category Errors
  */
 export interface SourceExcerpt {
   /** The file's path. */
@@ -53,6 +55,8 @@ export interface SourceExcerpt {
  * ```ts
  * const line: SourceLine = { number: 12, text: "  throw new Error('bad');" };
  * ```
+ *
+ * @category Errors
  */
 export interface SourceLine {
   /** Its number in the file, from 1. */

@@ -16,7 +16,7 @@ export { logError, MemoryErrors, streamErrors } from './errors.js';
 export { ANSWER, isAppClass, isAppLike, toApp, wrapApp } from './app.js';
 export { isBody, openBody, type BodyReader } from './body.js';
 export { hasRequestBody } from './request-body.js';
-export { escapeHtml, renderError, type ErrorFormat, type ErrorPageDetails, type RenderedError } from './error-page.js';
+export { escapeHtml, renderError, type ErrorFormat, type ErrorPageDetails, type RenderedError, type SourceExcerpt, type SourceLine } from './error-page.js';
 export { HttpError, type HttpErrorOptions, type ProblemDetails } from './http-error.js';
 export { closeBody, proxyBody } from './response/body-proxy.js';
 export type { BodyHooks, BodyOutcome, ProxyOptions } from './response/body-hooks.js';
