@@ -40,6 +40,7 @@ const OWN_PACKAGES: Record<string, string[]> = {
   'tsgi/middleware/compress': [],
   'tsgi/middleware/static-files': ['mime-types'],
   'tsgi/middleware/stack': [],
+  'tsgi/middleware/openapi': [],
 };
 
 describe('what each subpath loads', () => {
