@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { toApp } from '../../src/gateway/app.js';
-import { BaseHandler, param, query, route } from '../../src/handler/index.js';
+import { BaseHandler, before, param, query, route, status } from '../../src/handler/index.js';
 import { editDistance } from '../../src/handler/method-names.js';
 import { TestClient } from '../../src/testing/index.js';
 
@@ -241,5 +241,28 @@ describe('a 405 at the root of a routed class', () => {
     const response = await new TestClient(Only).get('/');
     expect(response.status).toBe(404);
     expect(response.errors).toContain('tsgi: GET at the collection root of Only is answered by doGETALL, which Only does not have');
+  });
+});
+
+describe('legacy method decorators on what is not a doX instance method', () => {
+  it('refuse a static method when the class is defined', () => {
+    expect(() => {
+      class Static extends BaseHandler {
+        @status(201)
+        static doPOST(): string {
+          return '';
+        }
+      }
+      return Static;
+    }).toThrow('@status decorates doX instance methods, not the static doPOST');
+    expect(() => {
+      class StaticHook extends BaseHandler {
+        @before(() => {})
+        static doGET(): string {
+          return '';
+        }
+      }
+      return StaticHook;
+    }).toThrow('@before decorates doX instance methods, not the static doGET');
   });
 });

@@ -72,6 +72,8 @@ export function methodTarget(decorator: string, first: unknown, second: unknown)
     return functionMethodRecord(first as Function);
   }
   if (second === undefined) throw new TypeError(`@${decorator} decorates doX methods, not classes`);
+  // A legacy decorator of a static member is given the constructor itself.
+  if (typeof first === 'function') throw new TypeError(`@${decorator} decorates doX instance methods, not the static ${String(second)}`);
   return methodRecord(first as object, second as string | symbol);
 }
 
