@@ -40,7 +40,7 @@ const OWN_PACKAGES: Record<string, string[]> = {
   'tsgi/middleware/compress': [],
   'tsgi/middleware/static-files': ['mime-types'],
   'tsgi/middleware/stack': [],
-  'tsgi/middleware/openapi': [],
+  'tsgi/middleware/openapi': ['negotiator'],
 };
 
 describe('what each subpath loads', () => {
