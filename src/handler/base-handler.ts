@@ -20,17 +20,17 @@ import { HandlerResponse } from './response-assembly.js';
  *
  * A method may call `this.start(status, headers)` as in WSGI, or skip it to
  * answer `200 OK` (or {@link HandlerResponse.statusOverride}) as
- * `text/html; charset=utf-8`. Throwing an {@link HttpError} answers with it,
+ * `text/html; charset=utf-8`. Throwing an {@link tsgi!HttpError} answers with it,
  * in a form negotiated from `Accept` (problem+json, HTML or text). Any other
  * error reaches the host, as any app's error does: the server answers its
  * generic 500 and logs it, `showErrors` shows it, and `TestClient` rejects
  * with it.
  *
- * The request accessors and body helpers come from {@link HandlerRequest},
+ * The request accessors and body helpers come from {@link "tsgi/handler"!HandlerRequest},
  * `start()` and the status from {@link HandlerResponse}.
  *
  * Decorators add to this dispatch without replacing it: `@route` gives item
- * paths a pattern (filling {@link HandlerRequest.params}), parameter
+ * paths a pattern (filling {@link "tsgi/handler"!HandlerRequest.params}), parameter
  * decorators bind `doX` arguments, method decorators set status, headers,
  * accepted types, body limits and hooks. See `docs/handlers.md`.
  *
@@ -49,6 +49,8 @@ import { HandlerResponse } from './response-assembly.js';
  * }
  * makeServer('127.0.0.1', 8080, Greeting).serveForever();
  * ```
+ *
+ * @category Handler
  */
 export class BaseHandler extends HandlerResponse implements AsyncIterable<Chunk> {
   /**

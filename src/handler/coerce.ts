@@ -21,6 +21,8 @@ const DECIMAL = /^[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?$/;
  * parseNumber(' 1 ');    // undefined
  * parseNumber('0x10');   // undefined
  * ```
+ *
+ * @category Value parsers
  */
 export function parseNumber(text: string): number | undefined {
   if (!DECIMAL.test(text)) return undefined;
@@ -40,6 +42,8 @@ const FALSE = new Set(['false', '0', 'off']);
  * parseBoolean('ON');  // true
  * parseBoolean('yes'); // undefined
  * ```
+ *
+ * @category Value parsers
  */
 export function parseBoolean(text: string): boolean | undefined {
   const lower = text.toLowerCase();
@@ -63,6 +67,8 @@ const ISO_DATE = /^(\d{4})-(\d{2})-(\d{2})(?:[Tt](\d{2}):(\d{2})(?::(\d{2})(?:\.
  * parseIsoDate('2024-02-30');                // undefined
  * parseIsoDate('2024-02-29 10:00');          // undefined
  * ```
+ *
+ * @category Value parsers
  */
 export function parseIsoDate(text: string): Date | undefined {
   const match = ISO_DATE.exec(text);

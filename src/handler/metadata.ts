@@ -12,13 +12,15 @@ import type { RoutePattern } from './route-pattern.js';
 
 /**
  * Converts a raw string into the value a parameter receives. A thrown
- * {@link HttpError} is answered as is; any other error becomes a 400 that
+ * {@link tsgi!HttpError} is answered as is; any other error becomes a 400 that
  * names the parameter.
  *
  * @example
  * ```ts
  * const csv: ParseFunction<string[]> = (value) => value.split(',');
  * ```
+ *
+ * @category Parameter decorators
  */
 export type ParseFunction<T = unknown> = (value: string) => T;
 
@@ -29,6 +31,8 @@ export type ParseFunction<T = unknown> = (value: string) => T;
  * ```ts
  * const spec: ScalarType = Number;
  * ```
+ *
+ * @category Parameter decorators
  */
 export type ScalarType = StringConstructor | NumberConstructor | BooleanConstructor | DateConstructor | ParseFunction;
 
@@ -40,6 +44,8 @@ export type ScalarType = StringConstructor | NumberConstructor | BooleanConstruc
  * ```ts
  * const ids: TypeSpec = [Number];
  * ```
+ *
+ * @category Parameter decorators
  */
 export type TypeSpec = ScalarType | ArrayConstructor | readonly [ScalarType];
 
@@ -81,6 +87,8 @@ export type ValueOfType<T extends TypeSpec> = T extends NumberConstructor
  *   doGET(@query('page', { type: Number, default: 1 }) page: number) { return `page ${page}`; }
  * }
  * ```
+ *
+ * @category Parameter decorators
  */
 export interface ParamOptions<T extends TypeSpec = TypeSpec> {
   /**
@@ -102,6 +110,8 @@ export interface ParamOptions<T extends TypeSpec = TypeSpec> {
  * ```ts
  * const spec: ParamSpec = { type: Number, optional: true };
  * ```
+ *
+ * @category Parameter decorators
  */
 export type ParamSpec<T extends TypeSpec = TypeSpec> = T | ParamOptions<T>;
 
@@ -112,6 +122,8 @@ export type ParamSpec<T extends TypeSpec = TypeSpec> = T | ParamOptions<T>;
  * ```ts
  * const source: ParamSource = 'query';
  * ```
+ *
+ * @category Parameter decorators
  */
 export type ParamSource = 'param' | 'query' | 'field' | 'body' | 'header' | 'cookie' | 'file' | 'environ' | 'session';
 

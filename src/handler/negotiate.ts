@@ -18,6 +18,8 @@ import { HttpError } from '../gateway/http-error.js';
  * preferredMediaType(undefined, ['text/plain', 'text/html']);                               // 'text/plain'
  * preferredMediaType('image/png', ['text/plain']);                                           // undefined
  * ```
+ *
+ * @category Negotiation
  */
 export function preferredMediaType(accept: string | undefined, available: readonly string[]): string | undefined {
   const headers = accept === undefined ? {} : { accept };
@@ -28,11 +30,13 @@ export function preferredMediaType(accept: string | undefined, available: readon
  * Like {@link preferredMediaType}, but refuses with a 406 that lists the
  * available types when none is acceptable.
  *
- * @throws {@link HttpError} 406 when nothing in `available` is acceptable.
+ * @throws {@link tsgi!HttpError} 406 when nothing in `available` is acceptable.
  * @example
  * ```ts
  * const type = negotiateMediaType(environ.HTTP_ACCEPT, ['text/html', 'application/json']);
  * ```
+ *
+ * @category Negotiation
  */
 export function negotiateMediaType(accept: string | undefined, available: readonly string[]): string {
   if (available.length === 0) throw new TypeError('negotiate needs at least one available media type');

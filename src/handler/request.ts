@@ -68,6 +68,8 @@ export function existingExtras(request: HandlerRequest): RequestExtras | undefin
  *   }
  * }
  * ```
+ *
+ * @category Handler
  */
 export class HandlerRequest {
   /**

@@ -59,6 +59,8 @@ export function answerError(response: HandlerResponse, error: unknown, isHead: b
  *   }
  * }
  * ```
+ *
+ * @category Handler
  */
 export class HandlerResponse extends HandlerRequest {
   /**

@@ -16,5 +16,7 @@ import type { Chunk } from '../gateway/types.js';
  *   doGET(): HandlerResult { return '<p>hi</p>'; }
  * }
  * ```
+ *
+ * @category Handler
  */
 export type HandlerResult = string | Uint8Array | Iterable<Chunk> | AsyncIterable<Chunk> | void | null;

@@ -13,6 +13,8 @@
  * ```ts
  * const params: PathParams = compileRoute('/:name').match('/ada')!; // { name: 'ada' }
  * ```
+ *
+ * @category Handler
  */
 export type PathParams = Record<string, string>;
 

@@ -10,7 +10,7 @@ import type { HandlerResult } from '../result.js';
 
 /**
  * A `@before` hook: runs ahead of the `doX` method with the handler
- * instance, and may throw an {@link HttpError} to answer instead.
+ * instance, and may throw an {@link tsgi!HttpError} to answer instead.
  *
  * @example
  * ```ts
@@ -18,6 +18,8 @@ import type { HandlerResult } from '../result.js';
  *   if (handler.environ.HTTP_X_TOKEN !== 'secret') throw HttpError.unauthorized('token required');
  * };
  * ```
+ *
+ * @category Hooks and routes
  */
 export type BeforeHook<H = BaseHandler> = (handler: H) => void | Promise<void>;
 
@@ -29,6 +31,8 @@ export type BeforeHook<H = BaseHandler> = (handler: H) => void | Promise<void>;
  * ```ts
  * const shout: AfterHook = (_handler, result) => (typeof result === 'string' ? result.toUpperCase() : undefined);
  * ```
+ *
+ * @category Hooks and routes
  */
 export type AfterHook<H = BaseHandler> = (handler: H, result: HandlerResult) => HandlerResult | Promise<HandlerResult>;
 
@@ -39,6 +43,8 @@ export type AfterHook<H = BaseHandler> = (handler: H, result: HandlerResult) => 
  * ```ts
  * const logged: ClassOrMethodDecorator = before((handler) => handler.environ['tsgi.errors'].write('hit\n'));
  * ```
+ *
+ * @category Hooks and routes
  */
 export interface ClassOrMethodDecorator extends HandlerClassDecorator, HandlerMethodDecorator {
   /** The legacy call on a class (no key) or a method. */
@@ -50,7 +56,7 @@ export interface ClassOrMethodDecorator extends HandlerClassDecorator, HandlerMe
 /**
  * Runs `hook` with the handler before the `doX` method, before its
  * parameters are bound (so a refusal costs no body read). The hook may throw
- * an {@link HttpError} to answer instead, or call `start()`. Hooks nest like
+ * an {@link tsgi!HttpError} to answer instead, or call `start()`. Hooks nest like
  * wrappers: class hooks (base class first) outside method hooks, and stacked
  * hooks in the order written.
  *
@@ -66,6 +72,8 @@ export interface ClassOrMethodDecorator extends HandlerClassDecorator, HandlerMe
  *   doGET() { return 'secret page'; }
  * }
  * ```
+ *
+ * @category Hooks and routes
  */
 export function before<H extends BaseHandler>(hook: BeforeHook<H>): ClassOrMethodDecorator {
   return (first: object, second?: unknown): void => {
@@ -88,6 +96,8 @@ export function before<H extends BaseHandler>(hook: BeforeHook<H>): ClassOrMetho
  *   doGET() { return '<p>body</p>'; }
  * }
  * ```
+ *
+ * @category Hooks and routes
  */
 export function after<H extends BaseHandler>(hook: AfterHook<H>): ClassOrMethodDecorator {
   return (first: object, second?: unknown): void => {

@@ -29,6 +29,8 @@ function onMethod(name: string, apply: (record: MethodRecord) => void): HandlerM
  *   doPOST() { return 'created'; }
  * }
  * ```
+ *
+ * @category Method decorators
  */
 export function status(code: number): HandlerMethodDecorator {
   const line = statusLine(code);
@@ -50,6 +52,8 @@ export function status(code: number): HandlerMethodDecorator {
  *   doGET() { return '<p>news</p>'; }
  * }
  * ```
+ *
+ * @category Method decorators
  */
 export function responseHeader(name: string, value: string): HandlerMethodDecorator {
   checkHeaders([[name, value]]);
@@ -70,6 +74,8 @@ export function responseHeader(name: string, value: string): HandlerMethodDecora
  *   doGET() { return JSON.stringify({ ok: true }); }
  * }
  * ```
+ *
+ * @category Method decorators
  */
 export function contentType(type: string): HandlerMethodDecorator {
   checkHeaders([['Content-Type', type]]);
@@ -91,6 +97,8 @@ export function contentType(type: string): HandlerMethodDecorator {
  *   async doPOST() { return JSON.stringify(await this.parseBody()); }
  * }
  * ```
+ *
+ * @category Method decorators
  */
 export function accepts(...mediaTypes: string[]): HandlerMethodDecorator {
   if (mediaTypes.length === 0) throw new TypeError('@accepts needs at least one media type');
@@ -111,6 +119,8 @@ export function accepts(...mediaTypes: string[]): HandlerMethodDecorator {
  *   async doPUT() { return `${(await this.bytes()).length} bytes`; }
  * }
  * ```
+ *
+ * @category Method decorators
  */
 export function bodyLimit(bytes: number): HandlerMethodDecorator {
   if (!(Number.isSafeInteger(bytes) && bytes >= 0)) throw new RangeError(`@bodyLimit needs a whole number of bytes, got ${bytes}`);

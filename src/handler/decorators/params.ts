@@ -62,6 +62,8 @@ function decorate(source: ParamSource, name: string, spec: ParamSpec | undefined
  *   doGET(@param('id') id: number) { return `entry ${id}`; }
  * }
  * ```
+ *
+ * @category Parameter decorators
  */
 export function param<T extends TypeSpec>(name: string, spec?: ParamSpec<T>): ParameterDecorator {
   return decorate('param', name, spec);
@@ -78,6 +80,8 @@ export function param<T extends TypeSpec>(name: string, spec?: ParamSpec<T>): Pa
  *   }
  * }
  * ```
+ *
+ * @category Parameter decorators
  */
 export function query<T extends TypeSpec>(name: string, spec?: ParamSpec<T>): ParameterDecorator {
   return decorate('query', name, spec);
@@ -92,6 +96,8 @@ export function query<T extends TypeSpec>(name: string, spec?: ParamSpec<T>): Pa
  *   doPOST(@field('email') email: string, @field('age', { optional: true }) age?: number) { return email; }
  * }
  * ```
+ *
+ * @category Parameter decorators
  */
 export function field<T extends TypeSpec>(name: string, spec?: ParamSpec<T>): ParameterDecorator {
   return decorate('field', name, spec);
@@ -99,7 +105,7 @@ export function field<T extends TypeSpec>(name: string, spec?: ParamSpec<T>): Pa
 
 /**
  * Binds the whole request body, parsed by its Content-Type with
- * {@link parseBody}: JSON gives the parsed value (null-prototype objects), a
+ * {@link "tsgi/body"!parseBody}: JSON gives the parsed value (null-prototype objects), a
  * form its fields, `text/*` the text, anything else a 415. A required body
  * that is absent is a 400.
  *
@@ -110,6 +116,8 @@ export function field<T extends TypeSpec>(name: string, spec?: ParamSpec<T>): Pa
  *   doPOST(@body() note: unknown) { return JSON.stringify(note); }
  * }
  * ```
+ *
+ * @category Parameter decorators
  */
 export function body(options: Omit<ParamOptions, 'type'> = {}): ParameterDecorator {
   return decorate('body', '', options);
@@ -125,6 +133,8 @@ export function body(options: Omit<ParamOptions, 'type'> = {}): ParameterDecorat
  *   doGET(@header('X-Request-Id', { optional: true }) requestId?: string) { return requestId ?? 'none'; }
  * }
  * ```
+ *
+ * @category Parameter decorators
  */
 export function header<T extends TypeSpec>(name: string, spec?: ParamSpec<T>): ParameterDecorator {
   return decorate('header', name, spec);
@@ -139,6 +149,8 @@ export function header<T extends TypeSpec>(name: string, spec?: ParamSpec<T>): P
  *   doGET(@cookie('theme', { default: 'light' }) theme: string) { return theme; }
  * }
  * ```
+ *
+ * @category Parameter decorators
  */
 export function cookie<T extends TypeSpec>(name: string, spec?: ParamSpec<T>): ParameterDecorator {
   return decorate('cookie', name, spec);
@@ -154,6 +166,8 @@ export function cookie<T extends TypeSpec>(name: string, spec?: ParamSpec<T>): P
  *   doPOST(@file('avatar') avatar: UploadedFile) { return `${avatar.filename}: ${avatar.size} bytes`; }
  * }
  * ```
+ *
+ * @category Parameter decorators
  */
 export function file(name: string, options: ParamOptions = {}): ParameterDecorator {
   return decorate('file', name, options);
@@ -171,13 +185,15 @@ export function file(name: string, options: ParamOptions = {}): ParameterDecorat
  *   doGET(@environ('REMOTE_ADDR') address: string) { return address; }
  * }
  * ```
+ *
+ * @category Parameter decorators
  */
 export function environ<T extends TypeSpec>(key: string, spec?: ParamSpec<T>): ParameterDecorator {
   return decorate('environ', key, spec);
 }
 
 /**
- * Binds the visitor's {@link Session} (`environ['tsgi.session']`). Without
+ * Binds the visitor's {@link tsgi!Session} (`environ['tsgi.session']`). Without
  * session middleware, a required session is a server error (500); pass
  * `{ optional: true }` to get `undefined` instead.
  *
@@ -191,6 +207,8 @@ export function environ<T extends TypeSpec>(key: string, spec?: ParamSpec<T>): P
  *   }
  * }
  * ```
+ *
+ * @category Parameter decorators
  */
 export function session(options: Pick<ParamOptions, 'optional'> = {}): ParameterDecorator {
   return decorate('session', 'tsgi.session', options);

@@ -8,7 +8,7 @@ import { compileRoute } from '../route-pattern.js';
 
 /**
  * Gives the class a path pattern for its item paths (see
- * {@link compileRoute}). A matching `PATH_INFO` fills `this.params`; one that
+ * `compileRoute`). A matching `PATH_INFO` fills `this.params`; one that
  * does not match gets a 404. The collection root (`''` or `'/'`) still goes
  * to the `doXALL` methods; when the class has none for a method and the
  * pattern does not match the root, the root gets a 404 (or a 405 if the
@@ -22,6 +22,8 @@ import { compileRoute } from '../route-pattern.js';
  *   doGET(@param('name') name: string) { return `user ${name}`; }
  * }
  * ```
+ *
+ * @category Hooks and routes
  */
 export function route(pattern: string): HandlerClassDecorator {
   const compiled = compileRoute(pattern);
