@@ -9,6 +9,7 @@
 import 'reflect-metadata';
 import type { HandlerResult } from './result.js';
 import type { RoutePattern } from './route-pattern.js';
+import type { StandardSchemaV1 } from './schema.js';
 
 /**
  * Converts a raw string into the value a parameter receives. A thrown
@@ -157,6 +158,8 @@ export interface ParamRecord {
   readonly optional: boolean;
   readonly hasDefault: boolean;
   readonly defaultValue: unknown;
+  /** The Standard Schema that validates and types the value, instead of `type`. */
+  readonly schema: StandardSchemaV1 | undefined;
 }
 
 /** What the decorators recorded for one method. */

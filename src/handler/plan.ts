@@ -20,6 +20,7 @@ import {
 import { methodNameProblems } from './method-names.js';
 import { defaultProblem, pathParamProblem, untypedProblem } from './plan-checks.js';
 import type { RoutePattern } from './route-pattern.js';
+import type { StandardSchemaV1 } from './schema.js';
 
 /** One parameter, ready to bind. */
 export interface BoundParam {
@@ -34,6 +35,8 @@ export interface BoundParam {
   readonly optional: boolean;
   readonly hasDefault: boolean;
   readonly defaultValue: unknown;
+  /** The Standard Schema that validates the raw value, when one was given. */
+  readonly schema: StandardSchemaV1 | undefined;
 }
 
 /** The decorators of one method, resolved. */
@@ -172,7 +175,7 @@ function buildMethodPlan(handlerClass: Function, base: Function, name: string, c
     // `Object` is what a union (`number | undefined`), an interface or `any`
     // compiles to: no runtime type, so the value would stay a string, as
     // when no metadata was emitted at all.
-    if (param.type === undefined && isConverted(param) && (type === undefined || type === Object)) {
+    if (param.type === undefined && param.schema === undefined && isConverted(param) && (type === undefined || type === Object)) {
       untyped.push(`parameter ${param.index} (${SOURCE_LABELS[param.source]} "${param.name}")`);
       firstUntyped ??= param;
     }
@@ -237,7 +240,9 @@ function isConverted(param: ParamRecord): boolean {
 /** The parameter ready to bind, or `undefined` when no string converts to its type. */
 function bindParam(param: ParamRecord, declared: unknown): BoundParam | undefined {
   let conversion: Conversion | undefined;
-  if (isConverted(param)) {
+  if (param.schema !== undefined) {
+    // The schema converts: it sees the raw value.
+  } else if (isConverted(param)) {
     conversion = conversionFor(param.type, declared);
     if (conversion === undefined) return undefined;
   } else if (param.source === 'file') {
@@ -257,5 +262,6 @@ function bindParam(param: ParamRecord, declared: unknown): BoundParam | undefine
     optional: param.optional,
     hasDefault: param.hasDefault,
     defaultValue: param.defaultValue,
+    schema: param.schema,
   };
 }

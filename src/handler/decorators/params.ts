@@ -7,16 +7,18 @@
 import { conversionFor, typeName } from '../coerce.js';
 import { declaredParamTypes, methodRecord, SOURCE_LABELS, type ParamOptions, type ParamRecord, type ParamSource, type ParamSpec, type TypeSpec } from '../metadata.js';
 import { defaultProblem } from '../plan-checks.js';
+import { isStandardSchema, type StandardSchemaV1 } from '../schema.js';
 
 /** Sources whose raw values are strings, and so are converted. */
 const STRING_SOURCES: ReadonlySet<ParamSource> = new Set<ParamSource>(['param', 'query', 'field', 'header', 'cookie']);
 
 
 function isOptions(spec: ParamSpec | undefined): spec is ParamOptions {
-  return typeof spec === 'object' && spec !== null && !Array.isArray(spec);
+  return typeof spec === 'object' && spec !== null && !Array.isArray(spec) && !isStandardSchema(spec);
 }
 
-function decorate(source: ParamSource, name: string, spec: ParamSpec | undefined): ParameterDecorator {
+function decorate(source: ParamSource, name: string, spec: ParamSpec | StandardSchemaV1 | undefined): ParameterDecorator {
+  if (isStandardSchema(spec)) return decorateWithSchema(source, name, spec);
   const options: ParamOptions = isOptions(spec) ? spec : { type: spec as TypeSpec | undefined };
   const hasDefault = Object.prototype.hasOwnProperty.call(options, 'default');
   return (target: object, key: string | symbol | undefined, index: number): void => {
@@ -43,11 +45,28 @@ function decorate(source: ParamSource, name: string, spec: ParamSpec | undefined
       optional: options.optional === true || hasDefault,
       hasDefault,
       defaultValue: options.default,
+      schema: undefined,
     };
     // With an explicit type this is known now (the compiler already refuses
     // it in TypeScript); against a declared type it is checked at planning.
     const problem = options.type === undefined ? undefined : defaultProblem(record, undefined);
     if (problem !== undefined) throw new TypeError(`${owner} ${problem}`);
+    methodRecord(target, key).params.push(record);
+  };
+}
+
+/**
+ * A parameter whose value the schema validates: it gets the raw value (the
+ * string, every string when a name repeats, the parsed body, or `undefined`
+ * when absent), and its output is the argument, so the schema decides
+ * presence, defaults and conversion.
+ */
+function decorateWithSchema(source: ParamSource, name: string, schema: StandardSchemaV1): ParameterDecorator {
+  return (target: object, key: string | symbol | undefined, index: number): void => {
+    if (key === undefined) {
+      throw new TypeError(`@${source}(${JSON.stringify(name)}) binds doX method parameters, not constructor parameters`);
+    }
+    const record: ParamRecord = { index, source, name, type: undefined, optional: true, hasDefault: false, defaultValue: undefined, schema };
     methodRecord(target, key).params.push(record);
   };
 }
@@ -65,7 +84,7 @@ function decorate(source: ParamSource, name: string, spec: ParamSpec | undefined
  *
  * @category Parameter decorators
  */
-export function param<T extends TypeSpec>(name: string, spec?: ParamSpec<T>): ParameterDecorator {
+export function param<T extends TypeSpec>(name: string, spec?: ParamSpec<T> | StandardSchemaV1): ParameterDecorator {
   return decorate('param', name, spec);
 }
 
@@ -83,7 +102,7 @@ export function param<T extends TypeSpec>(name: string, spec?: ParamSpec<T>): Pa
  *
  * @category Parameter decorators
  */
-export function query<T extends TypeSpec>(name: string, spec?: ParamSpec<T>): ParameterDecorator {
+export function query<T extends TypeSpec>(name: string, spec?: ParamSpec<T> | StandardSchemaV1): ParameterDecorator {
   return decorate('query', name, spec);
 }
 
@@ -99,7 +118,7 @@ export function query<T extends TypeSpec>(name: string, spec?: ParamSpec<T>): Pa
  *
  * @category Parameter decorators
  */
-export function field<T extends TypeSpec>(name: string, spec?: ParamSpec<T>): ParameterDecorator {
+export function field<T extends TypeSpec>(name: string, spec?: ParamSpec<T> | StandardSchemaV1): ParameterDecorator {
   return decorate('field', name, spec);
 }
 
@@ -119,8 +138,8 @@ export function field<T extends TypeSpec>(name: string, spec?: ParamSpec<T>): Pa
  *
  * @category Parameter decorators
  */
-export function body(options: Omit<ParamOptions, 'type'> = {}): ParameterDecorator {
-  return decorate('body', '', options);
+export function body(schemaOrOptions: StandardSchemaV1 | Omit<ParamOptions, 'type'> = {}): ParameterDecorator {
+  return decorate('body', '', schemaOrOptions);
 }
 
 /**
@@ -136,7 +155,7 @@ export function body(options: Omit<ParamOptions, 'type'> = {}): ParameterDecorat
  *
  * @category Parameter decorators
  */
-export function header<T extends TypeSpec>(name: string, spec?: ParamSpec<T>): ParameterDecorator {
+export function header<T extends TypeSpec>(name: string, spec?: ParamSpec<T> | StandardSchemaV1): ParameterDecorator {
   return decorate('header', name, spec);
 }
 
@@ -152,7 +171,7 @@ export function header<T extends TypeSpec>(name: string, spec?: ParamSpec<T>): P
  *
  * @category Parameter decorators
  */
-export function cookie<T extends TypeSpec>(name: string, spec?: ParamSpec<T>): ParameterDecorator {
+export function cookie<T extends TypeSpec>(name: string, spec?: ParamSpec<T> | StandardSchemaV1): ParameterDecorator {
   return decorate('cookie', name, spec);
 }
 
