@@ -1,7 +1,8 @@
 /**
  * Binding decorated parameters: reading each value from the request,
  * converting it, and refusing what is missing or malformed with a 400 that
- * names the parameter.
+ * names the parameter; a parameter with a schema gets the schema's output,
+ * all of a call's schemas answering their issues as one 422.
  *
  * @module
  */
@@ -13,6 +14,7 @@ import type { Environ, Session } from '../gateway/types.js';
 import { ConversionFailure } from './coerce.js';
 import type { BoundParam, MethodPlan } from './plan.js';
 import type { PathParams } from './route-pattern.js';
+import { oneOrAll, runChecks, type SchemaCheck, type ValidationSource } from './validation.js';
 
 /**
  * The few parts of a request that binding reads, so that binding depends on
@@ -47,17 +49,71 @@ export function bindSync(source: RequestSource, plan: MethodPlan): unknown[] {
   return args;
 }
 
-/** The arguments for any plan, reading the body when a parameter needs it. */
+/**
+ * The arguments for any plan, reading the body when a parameter needs it.
+ * Every value is read (so a malformed body is its 400 or 415 first) before
+ * any schema runs; sync schemas add no await.
+ */
 export async function bindAll(source: RequestSource, plan: MethodPlan): Promise<unknown[]> {
-  if (!plan.readsBody) return bindSync(source, plan);
   const args = new Array<unknown>(plan.arity);
+  let checks: SchemaCheck[] | undefined;
   for (const param of plan.params) {
     let parsed: unknown;
     if (param.source === 'body') parsed = hasRequestBody(source.environ) ? await source.parseBody() : undefined;
     else if (param.source === 'field' || param.source === 'file') parsed = await source.form();
-    args[param.index] = settle(param, rawValue(source, param, parsed));
+    if (param.schema === undefined) {
+      args[param.index] = settle(param, rawValue(source, param, parsed));
+      continue;
+    }
+    const where = SCHEMA_SOURCES[param.source];
+    (checks ??= []).push({
+      schema: param.schema,
+      value: schemaInput(source, param, parsed),
+      in: where,
+      name: param.source === 'body' ? undefined : param.name,
+      place: `${plan.owner}'s ${param.source === 'body' ? 'body' : `${param.label} ${JSON.stringify(param.name)}`}`,
+      index: param.index,
+    });
+  }
+  if (checks !== undefined) {
+    const pending = runChecks(checks, args, source.environ['tsgi.errors']);
+    if (pending !== undefined) await pending;
   }
   return args;
+}
+
+/** The issue location of each source; the others take no schema, and are reported as the body would be. */
+const SCHEMA_SOURCES: Readonly<Record<BoundParam['source'], ValidationSource>> = {
+  param: 'path',
+  query: 'query',
+  field: 'field',
+  header: 'header',
+  cookie: 'cookie',
+  body: 'body',
+  file: 'field',
+  environ: 'body',
+  session: 'body',
+};
+
+/**
+ * What a schema sees: the string, or every string when the name repeats;
+ * `undefined` when absent; the parsed body as it is.
+ */
+function schemaInput(source: RequestSource, param: BoundParam, parsed: unknown): unknown {
+  switch (param.source) {
+    case 'header': {
+      const value = source.environ[headerKey(param.name)];
+      return typeof value === 'string' ? value : undefined;
+    }
+    case 'query':
+    case 'field':
+    case 'file':
+      return oneOrAll(rawValue(source, param, parsed) as readonly unknown[] | undefined);
+    default: {
+      const raw = rawValue(source, param, parsed);
+      return param.source === 'param' || param.source === 'cookie' ? (raw as string[] | undefined)?.[0] : raw;
+    }
+  }
 }
 
 /** A missing value is `undefined`; string sources give every value as a list. */

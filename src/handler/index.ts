@@ -20,3 +20,4 @@ export { route } from './decorators/route.js';
 export type { HandlerClassDecorator, HandlerMethodDecorator } from './decorators/forms.js';
 export type { ValueOfType } from './metadata.js';
 export type { UntypedParams } from './plan.js';
+export type { ValidationIssue, ValidationSource } from './validation.js';

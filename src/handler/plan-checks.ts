@@ -68,18 +68,18 @@ function shown(value: unknown): string {
 }
 
 /**
- * Why parameters without a runtime type cannot be bound, and the fixes,
- * with `first` of them as the example.
+ * Why parameters without a runtime type cannot be bound, and the three
+ * fixes (an explicit type, metadata or a plain optional, a schema), with
+ * `first` of them as the example.
  */
 export function untypedProblem(noMetadata: boolean, untyped: readonly string[], first: ParamRecord): string {
+  const schemaFix = `or give a Standard Schema that converts it, e.g. @${first.source}('${first.name}', z.coerce.number())`;
   const why = noMetadata
     ? 'was compiled without decorator metadata (emitDecoratorMetadata)'
     : 'declares parameters with no runtime type (a union such as `number | undefined`, an interface, unknown or any)';
   return (
     `${why}, so ${untyped.join(', ')} would stay ${untyped.length === 1 ? 'a string' : 'strings'}; ` +
     `give the type in the decorator, e.g. @${first.source}('${first.name}', { type: Number })` +
-    (noMetadata
-      ? ', or compile with emitDecoratorMetadata (tsc; swc with jsc.transform.decoratorMetadata)'
-      : ", or write an optional parameter as `n?: number`")
+    (noMetadata ? `, or compile with emitDecoratorMetadata (tsc; swc with jsc.transform.decoratorMetadata), ${schemaFix}` : `, ${schemaFix}, or write an optional parameter as \`n?: number\``)
   );
 }

@@ -55,7 +55,7 @@ export interface MethodPlan {
   readonly bodyLimit: number | undefined;
   readonly before: readonly RecordedBeforeHook[];
   readonly after: readonly RecordedAfterHook[];
-  /** Whether it can run without an await: no hooks and no body. */
+  /** Whether it can run without an await: no hooks, no body and no schema. */
   readonly sync: boolean;
   /** A warning to log once, for parameters left untyped by `untypedParams = 'warn'`. */
   readonly warning: string | undefined;
@@ -208,7 +208,8 @@ function buildMethodPlan(handlerClass: Function, base: Function, name: string, c
     bodyLimit: record?.bodyLimit,
     before: allBefore,
     after: allAfter,
-    sync: !readsBody && allBefore.length === 0 && allAfter.length === 0,
+    // A schema may answer with a promise, so binding must be able to await.
+    sync: !readsBody && allBefore.length === 0 && allAfter.length === 0 && params.every((param) => param.schema === undefined),
     warning,
   };
 }
