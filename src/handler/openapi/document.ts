@@ -1,0 +1,313 @@
+/**
+ * `openapiDocument`: an OpenAPI 3.1 document from mounted handler classes,
+ * following the dispatch rules: the collection root is answered by the
+ * `doXALL` methods, item paths by `doX` under the `@route` pattern, and
+ * only methods the class defines are operations (not the automatic HEAD
+ * and OPTIONS answers).
+ *
+ * @module
+ */
+import { BaseHandler } from '../base-handler.js';
+import type { PathDispatch } from '../dispatch.js';
+import { classPlan, type ClassPlan } from '../plan.js';
+import type { RoutePattern } from '../route-pattern.js';
+import { SchemaRegistry } from './json-schema.js';
+import { findOperationDoc } from './operation.js';
+import { describeInputs, ownerOf, type PathName } from './parameters.js';
+import { describeResponses, errorComponents, PROBLEM_DETAILS, VALIDATION_ISSUE, type ErrorStatus } from './responses.js';
+import type {
+  GeneratedOpenApiDocument,
+  OpenApiDocumentInfo,
+  OpenApiMethod,
+  OpenApiOperation,
+  OpenApiPathItem,
+  OpenApiSecurityRequirement,
+  OpenApiServer,
+  OpenApiTag,
+} from './types.js';
+
+/**
+ * A handler class, as {@link openapiDocument} takes it.
+ *
+ * @example
+ * ```ts
+ * const handler: HandlerClass = Tasks;
+ * ```
+ *
+ * @category OpenAPI
+ */
+export type HandlerClass = abstract new (...args: never[]) => BaseHandler;
+
+/**
+ * Handler classes by mount prefix, as `urlMap` takes apps; a value may be
+ * another such object, whose prefixes are below this one.
+ *
+ * @example
+ * ```ts
+ * const mounts: HandlerMounts = { '/tasks': Tasks, '/admin': { '/users': Users } };
+ * ```
+ *
+ * @category OpenAPI
+ */
+export interface HandlerMounts {
+  readonly [prefix: string]: HandlerClass | HandlerMounts;
+}
+
+/**
+ * What {@link OpenApiDocumentOptions.operationId} is told about an operation.
+ *
+ * @example
+ * ```ts
+ * const named = (op: OperationFacts) => `${op.method.toLowerCase()}${op.className}${op.collection ? 'List' : ''}`;
+ * ```
+ *
+ * @category OpenAPI
+ */
+export interface OperationFacts {
+  /** The handler class's name. */
+  readonly className: string;
+  /** The `doX` method, e.g. `doGETALL`. */
+  readonly methodName: string;
+  /** The request method, e.g. `GET`. */
+  readonly method: string;
+  /** The path template, e.g. `/tasks/{id}`. */
+  readonly path: string;
+  /** Whether the path is the class's collection root. */
+  readonly collection: boolean;
+}
+
+/**
+ * The options of {@link openapiDocument}: `info` and what the document
+ * says about the API as a whole.
+ *
+ * @example
+ * ```ts
+ * const options: OpenApiDocumentOptions = {
+ *   info: { title: 'Tasks', version: '1.0.0', license: { name: 'MIT', identifier: 'MIT' } },
+ *   servers: [{ url: 'https://tasks.example.org/api' }],
+ * };
+ * ```
+ *
+ * @category OpenAPI
+ */
+export interface OpenApiDocumentOptions {
+  /** The Info Object: title and version are required. */
+  readonly info: OpenApiDocumentInfo;
+  /** Where the API is reached. Default `[{ url: '/' }]`: the paths as they are, on the document's own origin. */
+  readonly servers?: readonly OpenApiServer[];
+  /** Security requirements for every operation. Default `[]`: none needs credentials. */
+  readonly security?: readonly OpenApiSecurityRequirement[];
+  /** The schemes `security` names, as `components.securitySchemes`. */
+  readonly securitySchemes?: Readonly<Record<string, object>>;
+  /** Tag Objects: a description for the tags operations use. */
+  readonly tags?: readonly OpenApiTag[];
+  /** The operationId of an operation without `@operation({ operationId })`. Default `Class_doMETHOD`. */
+  readonly operationId?: (operation: OperationFacts) => string;
+}
+
+const OPENAPI_METHODS: ReadonlySet<string> = new Set(['GET', 'PUT', 'POST', 'DELETE', 'OPTIONS', 'HEAD', 'PATCH', 'TRACE']);
+const REST_NOTE = 'The rest of the path; it may hold slashes, sent as %2F.';
+
+/**
+ * Builds the OpenAPI 3.1.0 document of handler classes mounted at prefixes
+ * (the mounts `urlMap` would be given). Each class contributes its
+ * collection root (the prefix) and, with `@route`, its item path (prefix +
+ * pattern, `:id` as `{id}`); a class without `@route` that has `doXALL`
+ * methods gets `{prefix}/{path}` for its `doX` methods. Operations come
+ * from the `doX` methods OpenAPI can name, with parameters, bodies and
+ * responses from their decorators; their schemas' JSON Schema comes from
+ * each library's Standard JSON Schema converter.
+ *
+ * Pass the result, or a function building it, to `openapiDocs` from
+ * `tsgi/middleware/openapi` to serve it with a reference page.
+ *
+ * @throws TypeError at generation, naming the fix, for a mount that is not
+ *   a handler class, a class its plan refuses, a schema without JSON
+ *   Schema, an operationId given twice, or two mounts describing one path.
+ * @example
+ * ```ts
+ * import { urlMap } from 'tsgi/middleware/url-map';
+ * import { openapiDocs } from 'tsgi/middleware/openapi';
+ *
+ * const mounts = { '/tasks': Tasks, '/users': Users };
+ * const document = openapiDocument(mounts, { info: { title: 'Tasks', version: '1.0.0' } });
+ * makeServer('127.0.0.1', 8080, openapiDocs(urlMap(mounts), { document })).serveForever();
+ * ```
+ *
+ * @category OpenAPI
+ */
+export function openapiDocument(mounts: HandlerMounts, options: OpenApiDocumentOptions): GeneratedOpenApiDocument {
+  if (typeof options?.info?.title !== 'string' || typeof options.info.version !== 'string') {
+    throw new TypeError('openapiDocument: options.info needs a title and a version, e.g. { info: { title: "Tasks", version: "1.0.0" } }');
+  }
+  const registry = new SchemaRegistry();
+  registry.reserve('ProblemDetails', PROBLEM_DETAILS);
+  registry.reserve('ValidationIssue', VALIDATION_ISSUE);
+  const builder = new PathsBuilder(registry, options.operationId ?? ((facts) => `${facts.className}_${facts.methodName}`));
+  for (const [prefix, handlerClass] of flatten(mounts, '')) builder.add(prefix, handlerClass);
+  const schemas = registry.components();
+  const responses = errorComponents(builder.errors);
+  if (Object.keys(responses).length === 0 && !builder.problemsUsed) {
+    delete schemas.ProblemDetails;
+    delete schemas.ValidationIssue;
+  }
+  return {
+    openapi: '3.1.0',
+    info: options.info,
+    servers: options.servers ?? [{ url: '/' }],
+    security: options.security ?? [],
+    ...(options.tags === undefined ? {} : { tags: options.tags }),
+    paths: builder.paths,
+    components: {
+      ...(Object.keys(schemas).length === 0 ? {} : { schemas }),
+      ...(Object.keys(responses).length === 0 ? {} : { responses }),
+      ...(options.securitySchemes === undefined ? {} : { securitySchemes: options.securitySchemes }),
+    },
+  };
+}
+
+/** Each handler class with its full prefix (`''` for the root), in written order. */
+function flatten(mounts: HandlerMounts, above: string): Array<[string, Function]> {
+  if (typeof mounts !== 'object' || mounts === null) throw new TypeError(`openapiDocument: the mounts${above === '' ? '' : ` under ${JSON.stringify(above)}`} must be an object of prefix → handler class`);
+  const out: Array<[string, Function]> = [];
+  for (const [key, value] of Object.entries(mounts)) {
+    const prefix = above + normalisePrefix(key);
+    if (typeof value === 'function' && value.prototype instanceof BaseHandler) out.push([prefix, value]);
+    else if (typeof value === 'object' && value !== null && !Array.isArray(value)) out.push(...flatten(value, prefix));
+    else {
+      const what = typeof value === 'function' ? `the function ${value.name || '(anonymous)'}, not a BaseHandler subclass` : describe(value);
+      throw new TypeError(
+        `openapiDocument: the mount ${JSON.stringify(prefix || '/')} is ${what}; mount the handler class itself (a class extending BaseHandler), ` +
+          'not an app made from it or wrapped in middleware, or an object of further mounts',
+      );
+    }
+  }
+  return out;
+}
+
+function normalisePrefix(prefix: string): string {
+  if (prefix === '' || prefix === '/') return '';
+  if (!prefix.startsWith('/') || prefix.includes('//')) throw new TypeError(`openapiDocument: mount prefix ${JSON.stringify(prefix)} must start with one "/" and hold no empty segment`);
+  return prefix.replace(/\/+$/, '');
+}
+
+function describe(value: unknown): string {
+  if (value === null || value === undefined) return String(value);
+  if (Array.isArray(value)) return 'an array';
+  return typeof value === 'string' ? `the string ${JSON.stringify(value)}` : `a ${typeof value}`;
+}
+
+/** A path template with its parameters, and the dispatch that answers it. */
+interface PathKind {
+  readonly path: string;
+  readonly names: readonly PathName[];
+  readonly dispatch: PathDispatch;
+  readonly collection: boolean;
+}
+
+class PathsBuilder {
+  readonly paths: Record<string, OpenApiPathItem> = {};
+  readonly errors = new Set<ErrorStatus>();
+  problemsUsed = false;
+  private readonly operationIds = new Map<string, string>();
+  private readonly shapes = new Map<string, string>();
+
+  constructor(
+    private readonly registry: SchemaRegistry,
+    private readonly nameOperation: (facts: OperationFacts) => string,
+  ) {}
+
+  add(prefix: string, handlerClass: Function): void {
+    const plan = classPlan(handlerClass, BaseHandler);
+    for (const kind of pathKinds(prefix, plan)) {
+      const operations: Partial<Record<OpenApiMethod, OpenApiOperation>> = {};
+      for (const [method, methodName] of [...kind.dispatch.methods].sort(([a], [b]) => (a < b ? -1 : 1))) {
+        // QUERY and extension methods have no place in an OpenAPI 3.1 Path Item.
+        if (!OPENAPI_METHODS.has(method)) continue;
+        operations[method.toLowerCase() as OpenApiMethod] = this.operation(handlerClass, plan, kind, method, methodName);
+      }
+      if (Object.keys(operations).length === 0) continue;
+      this.claim(kind.path, handlerClass);
+      this.paths[kind.path] = operations;
+    }
+  }
+
+  /** Refuses a second class at a path template OpenAPI counts as the same one. */
+  private claim(path: string, handlerClass: Function): void {
+    const shape = path.replace(/\{[^}]*\}/g, '{}');
+    const earlier = this.shapes.get(shape);
+    if (earlier !== undefined) {
+      throw new TypeError(
+        `openapiDocument: ${path} of ${handlerClass.name} is the path ${earlier} already describes (OpenAPI tells paths apart by their literal segments only); ` +
+          'urlMap sends such requests to the longest prefix alone, so mount one of them elsewhere or give one a different @route',
+      );
+    }
+    this.shapes.set(shape, `${path} of ${handlerClass.name}`);
+  }
+
+  private operation(handlerClass: Function, plan: ClassPlan, kind: PathKind, method: string, methodName: string): OpenApiOperation {
+    const className = handlerClass.name || 'Handler';
+    const place = `${className}.${methodName}`;
+    const owner = ownerOf(handlerClass.prototype as object, BaseHandler.prototype, methodName);
+    const doc = owner === undefined ? undefined : findOperationDoc(owner, methodName);
+    const methodPlan = plan.methods.get(methodName) ?? null;
+    const inputs = describeInputs(handlerClass, BaseHandler, methodName, methodPlan, kind.names, this.registry, place);
+    const errors: ErrorStatus[] = [];
+    if (inputs.converted || inputs.requestBody !== undefined) errors.push(400);
+    if (!kind.collection) errors.push(404);
+    const readsBody = methodPlan?.readsBody === true || methodPlan?.accepts !== undefined || methodPlan?.bodyLimit !== undefined;
+    if (readsBody) errors.push(413);
+    if (inputs.requestBody !== undefined) errors.push(415);
+    if (inputs.validated) errors.push(422);
+    for (const status of errors) this.errors.add(status);
+    const responses = describeResponses({ httpMethod: method, plan: methodPlan, doc, errors, place }, this.registry);
+    if (Object.keys(doc?.responses ?? {}).some((code) => Number(code) >= 400)) this.problemsUsed = true;
+    const operationId = doc?.operationId ?? this.nameOperation({ className, methodName, method, path: kind.path, collection: kind.collection });
+    const earlier = this.operationIds.get(operationId);
+    const here = `${method} ${kind.path} (${place})`;
+    if (earlier !== undefined) {
+      throw new TypeError(
+        `openapiDocument: operationId ${JSON.stringify(operationId)} is given to ${earlier} and to ${here}; operationIds must be unique: ` +
+          "give one @operation({ operationId: '…' }), or pass an operationId option that tells them apart (a class mounted twice needs one that uses the path)",
+      );
+    }
+    this.operationIds.set(operationId, here);
+    return {
+      operationId,
+      summary: doc?.summary ?? place,
+      ...(doc?.description === undefined ? {} : { description: doc.description }),
+      tags: doc?.tags ?? [className],
+      ...(doc?.deprecated === true ? { deprecated: true } : {}),
+      parameters: inputs.parameters,
+      ...(inputs.requestBody === undefined ? {} : { requestBody: inputs.requestBody }),
+      responses,
+    };
+  }
+}
+
+/** The collection root and, where the class has them, its item paths. */
+function pathKinds(prefix: string, plan: ClassPlan): PathKind[] {
+  const root = prefix === '' ? '/' : prefix;
+  const { table, route } = plan;
+  if (route === undefined) {
+    const kinds: PathKind[] = [{ path: root, names: [], dispatch: table.root, collection: true }];
+    // Without a pattern every other path is an item; a class that tells its
+    // collection from its items (by doXALL methods) gets one template for them.
+    if (table.rootOnly.methods.size > 0) kinds.push({ path: `${prefix}/{path}`, names: [{ name: 'path', note: REST_NOTE }], dispatch: table.item, collection: false });
+    return kinds;
+  }
+  if (route.matchesRoot) return [{ path: root, names: [], dispatch: table.root, collection: true }];
+  return [
+    { path: root, names: [], dispatch: table.rootOnly, collection: true },
+    { path: prefix + template(route), names: pathNames(route), dispatch: table.item, collection: false },
+  ];
+}
+
+/** `/:year/*rest` → `/{year}/{rest}`. */
+function template(route: RoutePattern): string {
+  return route.source.replace(/(^|\/)[:*]([A-Za-z_$][\w$]*)/g, '$1{$2}');
+}
+
+function pathNames(route: RoutePattern): PathName[] {
+  return route.names.map((name) => (route.source.includes(`*${name}`) ? { name, note: REST_NOTE } : { name }));
+}
