@@ -41,6 +41,7 @@ const OWN_PACKAGES: Record<string, string[]> = {
   'tsgi/middleware/static-files': ['mime-types'],
   'tsgi/middleware/stack': [],
   'tsgi/middleware/openapi': ['negotiator'],
+  'tsgi/openapi': ['cookie', 'negotiator', 'reflect-metadata'],
 };
 
 describe('what each subpath loads', () => {

@@ -264,9 +264,23 @@ export interface OpenApiDocumentInfo {
   /** A URL. */
   readonly termsOfService?: string;
   /** The Contact Object. */
-  readonly contact?: { readonly name?: string; readonly url?: string; readonly email?: string };
+  readonly contact?: {
+    /** Who answers for the API. */
+    readonly name?: string;
+    /** Where to find them. */
+    readonly url?: string;
+    /** Their address. */
+    readonly email?: string;
+  };
   /** The License Object: a name, and an SPDX `identifier` or a `url`. */
-  readonly license?: { readonly name: string; readonly identifier?: string; readonly url?: string };
+  readonly license?: {
+    /** E.g. `MIT`. */
+    readonly name: string;
+    /** The SPDX expression, e.g. `MIT`. */
+    readonly identifier?: string;
+    /** Where the licence text is. */
+    readonly url?: string;
+  };
 }
 
 /**
