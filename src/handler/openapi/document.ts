@@ -74,6 +74,11 @@ export interface OperationFacts {
   readonly path: string;
   /** Whether the path is the class's collection root. */
   readonly collection: boolean;
+  /**
+   * Whether the same `doX` method also answers the class's item paths: an
+   * unrouted class's `doPUT` answers `PUT /notes` and `PUT /notes/{path}`.
+   */
+  readonly shared: boolean;
 }
 
 /**
@@ -103,6 +108,11 @@ export interface OpenApiDocumentOptions {
   readonly tags?: readonly OpenApiTag[];
   /** The operationId of an operation without `@operation({ operationId })`. Default `Class_doMETHOD`. */
   readonly operationId?: (operation: OperationFacts) => string;
+}
+
+/** `Class_doX`, and `Class_doX_root` for the root of a method that also answers item paths. */
+function defaultOperationId(facts: OperationFacts): string {
+  return `${facts.className}_${facts.methodName}${facts.shared ? '_root' : ''}`;
 }
 
 const OPENAPI_METHODS: ReadonlySet<string> = new Set(['GET', 'PUT', 'POST', 'DELETE', 'OPTIONS', 'HEAD', 'PATCH', 'TRACE']);
@@ -143,7 +153,7 @@ export function openapiDocument(mounts: HandlerMounts, options: OpenApiDocumentO
   const registry = new SchemaRegistry();
   registry.reserve('ProblemDetails', PROBLEM_DETAILS);
   registry.reserve('ValidationIssue', VALIDATION_ISSUE);
-  const builder = new PathsBuilder(registry, options.operationId ?? ((facts) => `${facts.className}_${facts.methodName}`));
+  const builder = new PathsBuilder(registry, options.operationId ?? defaultOperationId);
   for (const [prefix, handlerClass] of flatten(mounts, '')) builder.add(prefix, handlerClass);
   const schemas = registry.components();
   const responses = errorComponents(builder.errors);
@@ -203,6 +213,8 @@ interface PathKind {
   readonly names: readonly PathName[];
   readonly dispatch: PathDispatch;
   readonly collection: boolean;
+  /** The item paths' dispatch, when the same methods may answer there too. */
+  readonly items: PathDispatch | undefined;
 }
 
 class PathsBuilder {
@@ -262,7 +274,7 @@ class PathsBuilder {
     for (const status of errors) this.errors.add(status);
     const responses = describeResponses({ httpMethod: method, plan: methodPlan, doc, errors, place }, this.registry);
     if (Object.keys(doc?.responses ?? {}).some((code) => Number(code) >= 400)) this.problemsUsed = true;
-    const operationId = doc?.operationId ?? this.nameOperation({ className, methodName, method, path: kind.path, collection: kind.collection });
+    const operationId = doc?.operationId ?? this.nameOperation({ className, methodName, method, path: kind.path, collection: kind.collection, shared: kind.items?.methods.get(method) === methodName });
     const earlier = this.operationIds.get(operationId);
     const here = `${method} ${kind.path} (${place})`;
     if (earlier !== undefined) {
@@ -290,16 +302,17 @@ function pathKinds(prefix: string, plan: ClassPlan): PathKind[] {
   const root = prefix === '' ? '/' : prefix;
   const { table, route } = plan;
   if (route === undefined) {
-    const kinds: PathKind[] = [{ path: root, names: [], dispatch: table.root, collection: true }];
     // Without a pattern every other path is an item; a class that tells its
     // collection from its items (by doXALL methods) gets one template for them.
-    if (table.rootOnly.methods.size > 0) kinds.push({ path: `${prefix}/{path}`, names: [{ name: 'path', note: REST_NOTE }], dispatch: table.item, collection: false });
+    const items = table.rootOnly.methods.size > 0;
+    const kinds: PathKind[] = [{ path: root, names: [], dispatch: table.root, collection: true, items: items ? table.item : undefined }];
+    if (items) kinds.push({ path: `${prefix}/{path}`, names: [{ name: 'path', note: REST_NOTE }], dispatch: table.item, collection: false, items: undefined });
     return kinds;
   }
-  if (route.matchesRoot) return [{ path: root, names: [], dispatch: table.root, collection: true }];
+  if (route.matchesRoot) return [{ path: root, names: [], dispatch: table.root, collection: true, items: undefined }];
   return [
-    { path: root, names: [], dispatch: table.rootOnly, collection: true },
-    { path: prefix + template(route), names: pathNames(route), dispatch: table.item, collection: false },
+    { path: root, names: [], dispatch: table.rootOnly, collection: true, items: undefined },
+    { path: prefix + template(route), names: pathNames(route), dispatch: table.item, collection: false, items: undefined },
   ];
 }
 

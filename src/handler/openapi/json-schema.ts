@@ -74,24 +74,40 @@ export class SchemaRegistry {
     // A reference to the whole schema (a recursive one without a name) has
     // to point at a component, since `#` would be the document itself.
     const selfName = mentionsRef(root, '#') ? this.freeName(place.replace(/'s /g, '_')) : undefined;
-    // The library's names are kept when each is free or already holds the
-    // same schema (one named schema used by several operations); otherwise
-    // this schema's definitions all get fresh names.
+    // Each definition keeps the library's name when it is free or already
+    // holds the same schema (one named schema used by several operations),
+    // else takes the first of Name2, Name3… that is. Names depend on each
+    // other through references, so the choice is repeated until it settles.
     let renames = new Map(Object.keys(defs).map((name) => [name, sanitise(name)]));
     let rewritten = rewriteAll(defs, renames, selfName);
-    const clash = [...rewritten].some(([name, schema]) => {
-      const existing = this.texts.get(renames.get(name)!);
-      return existing !== undefined && existing !== canonical(schema);
-    });
-    if (clash) {
-      renames = new Map(Object.keys(defs).map((name) => [name, this.freeName(name)]));
+    for (let round = 0; round < 8; round++) {
+      const chosen = new Map<string, string>();
+      const taken = new Set<string>();
+      for (const [name, schema] of rewritten) {
+        const wanted = this.nameFor(sanitise(name), canonical(schema), taken);
+        chosen.set(name, wanted);
+        taken.add(wanted);
+      }
+      const settled = [...chosen].every(([name, wanted]) => renames.get(name) === wanted);
+      renames = chosen;
       rewritten = rewriteAll(defs, renames, selfName);
+      if (settled) break;
     }
     for (const [name, schema] of rewritten) this.reserve(renames.get(name)!, schema);
     const embedded = rewriteRefs(root, renames, selfName) as JsonSchema;
     if (selfName === undefined) return embedded;
     this.reserve(selfName, embedded);
     return { $ref: `#/components/schemas/${selfName}` };
+  }
+
+  /** `wanted`, or the first of `wanted2`, `wanted3`… that is free or holds `text` already. */
+  private nameFor(wanted: string, text: string, taken: ReadonlySet<string>): string {
+    for (let n = 1; ; n++) {
+      const name = n === 1 ? wanted : `${wanted}${n}`;
+      if (taken.has(name) || this.held.has(name)) continue;
+      const existing = this.texts.get(name);
+      if (existing === undefined || existing === text) return name;
+    }
   }
 
   /** A name not yet taken: `wanted`, else `wanted2`, `wanted3`… */

@@ -53,7 +53,8 @@ export function describeInputs(handlerClass: Function, base: Function, name: str
     parameters,
     requestBody: requestBody(plan, params, valueOf),
     validated: params.some((param) => param.schema !== undefined),
-    converted: params.some((param) => param.source !== 'environ' && param.source !== 'session' && (param.conversion !== undefined || !param.optional)),
+    // A string that may be absent cannot be refused; a conversion or a required value can.
+    converted: params.some((param) => param.source !== 'environ' && param.source !== 'session' && ((param.conversion !== undefined && !param.conversion.isString) || !param.optional)),
   };
 }
 
