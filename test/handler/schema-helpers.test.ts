@@ -60,6 +60,18 @@ describe('validation helpers on the request', () => {
     ]);
   });
 
+  it('give records as plain objects whose keys are data, even `__proto__`', async () => {
+    class Echo extends BaseHandler {
+      async doGET(): Promise<string> {
+        // The input as it is: a library may build its output by assignment, which drops `__proto__`.
+        const all = await this.validQuery(z.custom<Record<string, unknown>>((value) => typeof value === 'object'));
+        return JSON.stringify({ own: Object.keys(all), proto: Object.getPrototypeOf(all) === Object.prototype });
+      }
+    }
+    const response = await new TestClient(Echo).get('/?__proto__=x&a=1&a=2');
+    expect(response.json()).toEqual({ own: ['__proto__', 'a'], proto: true });
+  });
+
   it('name the helper and the class when the schema throws', async () => {
     class Broken extends BaseHandler {
       async doPOST(): Promise<string> {

@@ -241,6 +241,23 @@ describe('a schema that throws is the server’s fault', () => {
   });
 });
 
+describe('schema and plain parameters together', () => {
+  class Mixed extends BaseHandler {
+    doGET(@query('n') n: number, @query('q', z.string().min(2)) q: string): string {
+      return JSON.stringify({ n, q });
+    }
+  }
+  const client = new TestClient(Mixed, { headers: { Accept: 'application/json' } });
+
+  it('bind side by side; a plain parameter that does not convert is its 400 before any schema runs', async () => {
+    expect((await client.get('/?n=2&q=ok')).json()).toEqual({ n: 2, q: 'ok' });
+    const response = await client.get('/?n=two&q=x');
+    expect(response.status).toBe(400);
+    expect((response.json() as { detail: string }).detail).toBe('query parameter "n" must be a number, got "two"');
+    expect((await client.get('/?n=2&q=x')).status).toBe(422);
+  });
+});
+
 describe('the 422 is negotiated like every error', () => {
   class Search extends BaseHandler {
     doGET(@query('n', z.coerce.number().int()) n: number): string {
