@@ -7,6 +7,7 @@ import { HttpError, type App } from '../src/gateway/index.js';
 import { securityHeaders } from '../src/middleware/security-headers/index.js';
 import { sessions } from '../src/middleware/session/index.js';
 import { urlMap } from '../src/middleware/url-map/index.js';
+import { apiSite } from './api/app.js';
 import { blogSite } from './blog/app.js';
 import { guessApp } from './guess/app.js';
 import { simpleApp } from './hello/app.js';
@@ -23,6 +24,16 @@ export const EXAMPLES = [
   { prefix: '/private', title: 'private', about: 'a page behind HTTP Basic authentication (basicAuth); demo account demo / tsgi-demo unless DEMO_USER / DEMO_PASS are set', app: privateApp },
   { prefix: '/session', title: 'session', about: 'the article\'s myapp2: "You have been here N times!", counted in a signed-cookie session', app: VisitCounter },
   { prefix: '/blog', title: 'blog', about: 'the REST blog: PUT, GET and DELETE entries as files, listed as xhtml, XML or an Atom feed, with conditional requests', app: blogSite },
+  {
+    prefix: '/api',
+    title: 'api',
+    about: 'a JSON API of tasks: create, read, update, delete and a paged list, validated by zod schemas, with ETags and problem+json errors',
+    app: apiSite('/api'),
+    links: [
+      ['openapi.json', 'its OpenAPI document'],
+      ['docs', 'its reference page'],
+    ],
+  },
 ] as const;
 
 /** The index page, answering only at the root of the site. */
@@ -35,9 +46,11 @@ export class IndexPage extends BaseHandler {
 
   doGETALL(): string {
     const base = this.environ.SCRIPT_NAME;
-    const items = EXAMPLES.map(
-      ({ prefix, title, about }) => `    <li><a href="${base}${prefix}/">${title}</a>: ${about}</li>`,
-    ).join('\n');
+    const items = EXAMPLES.map((example) => {
+      const { prefix, title, about } = example;
+      const extra = 'links' in example ? example.links.map(([path, text]) => `; <a href="${base}${prefix}/${path}">${text}</a>`).join('') : '';
+      return `    <li><a href="${base}${prefix}/">${title}</a>: ${about}${extra}</li>`;
+    }).join('\n');
     return `<!DOCTYPE html>
 <html lang="en">
 <head>
