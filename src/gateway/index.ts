@@ -24,3 +24,5 @@ export { HeldResponse, ResponseStart, hasExcInfo, type ReleaseHeaders } from './
 export { parseHead, type ResponseHead } from './response/head.js';
 export { runResponse } from './response/lifecycle.js';
 export type { Transport } from './response/transport.js';
+export { eventStream, eventStreamHeaders, EventStream, type EventContext, type EventProducer, type EventStreamOptions } from './sse.js';
+export { checkRetry, formatEvent, HEARTBEAT, type EventLike, type ServerEvent } from './sse-frame.js';
