@@ -8,12 +8,12 @@
  * @module
  */
 import { BaseHandler } from '../base-handler.js';
-import type { PathDispatch } from '../dispatch.js';
 import { classPlan, type ClassPlan } from '../plan.js';
-import type { RoutePattern } from '../route-pattern.js';
 import { SchemaRegistry } from './json-schema.js';
 import { findOperationDoc } from './operation.js';
-import { describeInputs, ownerOf, type PathName } from './parameters.js';
+import { withDeclaredInputs } from './declared-inputs.js';
+import { flatten, pathKinds, type PathKind } from './mounts.js';
+import { describeInputs, ownerOf } from './parameters.js';
 import { describeResponses, errorComponents, PROBLEM_DETAILS, VALIDATION_ISSUE, type ErrorStatus } from './responses.js';
 import type {
   GeneratedOpenApiDocument,
@@ -116,7 +116,6 @@ function defaultOperationId(facts: OperationFacts): string {
 }
 
 const OPENAPI_METHODS: ReadonlySet<string> = new Set(['GET', 'PUT', 'POST', 'DELETE', 'OPTIONS', 'HEAD', 'PATCH', 'TRACE']);
-const REST_NOTE = 'The rest of the path; it may hold slashes, sent as %2F.';
 
 /**
  * Builds the OpenAPI 3.1.0 document of handler classes mounted at prefixes
@@ -176,47 +175,6 @@ export function openapiDocument(mounts: HandlerMounts, options: OpenApiDocumentO
   };
 }
 
-/** Each handler class with its full prefix (`''` for the root), in written order. */
-function flatten(mounts: HandlerMounts, above: string): Array<[string, Function]> {
-  if (typeof mounts !== 'object' || mounts === null) throw new TypeError(`openapiDocument: the mounts${above === '' ? '' : ` under ${JSON.stringify(above)}`} must be an object of prefix → handler class`);
-  const out: Array<[string, Function]> = [];
-  for (const [key, value] of Object.entries(mounts)) {
-    const prefix = above + normalisePrefix(key);
-    if (typeof value === 'function' && value.prototype instanceof BaseHandler) out.push([prefix, value]);
-    else if (typeof value === 'object' && value !== null && !Array.isArray(value)) out.push(...flatten(value, prefix));
-    else {
-      const what = typeof value === 'function' ? `the function ${value.name || '(anonymous)'}, not a BaseHandler subclass` : describe(value);
-      throw new TypeError(
-        `openapiDocument: the mount ${JSON.stringify(prefix || '/')} is ${what}; mount the handler class itself (a class extending BaseHandler), ` +
-          'not an app made from it or wrapped in middleware, or an object of further mounts',
-      );
-    }
-  }
-  return out;
-}
-
-function normalisePrefix(prefix: string): string {
-  if (prefix === '' || prefix === '/') return '';
-  if (!prefix.startsWith('/') || prefix.includes('//')) throw new TypeError(`openapiDocument: mount prefix ${JSON.stringify(prefix)} must start with one "/" and hold no empty segment`);
-  return prefix.replace(/\/+$/, '');
-}
-
-function describe(value: unknown): string {
-  if (value === null || value === undefined) return String(value);
-  if (Array.isArray(value)) return 'an array';
-  return typeof value === 'string' ? `the string ${JSON.stringify(value)}` : `a ${typeof value}`;
-}
-
-/** A path template with its parameters, and the dispatch that answers it. */
-interface PathKind {
-  readonly path: string;
-  readonly names: readonly PathName[];
-  readonly dispatch: PathDispatch;
-  readonly collection: boolean;
-  /** The item paths' dispatch, when the same methods may answer there too. */
-  readonly items: PathDispatch | undefined;
-}
-
 class PathsBuilder {
   readonly paths: Record<string, OpenApiPathItem> = {};
   readonly errors = new Set<ErrorStatus>();
@@ -263,11 +221,11 @@ class PathsBuilder {
     const owner = ownerOf(handlerClass.prototype as object, BaseHandler.prototype, methodName);
     const doc = owner === undefined ? undefined : findOperationDoc(owner, methodName);
     const methodPlan = plan.methods.get(methodName) ?? null;
-    const inputs = describeInputs(handlerClass, BaseHandler, methodName, methodPlan, kind.names, this.registry, place);
+    const inputs = withDeclaredInputs(describeInputs(handlerClass, BaseHandler, methodName, methodPlan, kind.names, this.registry, place), doc, methodPlan, this.registry, place);
     const errors: ErrorStatus[] = [];
     if (inputs.converted || inputs.requestBody !== undefined) errors.push(400);
     if (!kind.collection) errors.push(404);
-    const readsBody = methodPlan?.readsBody === true || methodPlan?.accepts !== undefined || methodPlan?.bodyLimit !== undefined;
+    const readsBody = methodPlan?.readsBody === true || methodPlan?.accepts !== undefined || methodPlan?.bodyLimit !== undefined || doc?.body !== undefined || doc?.fields !== undefined;
     if (readsBody) errors.push(413);
     if (inputs.requestBody !== undefined) errors.push(415);
     if (inputs.validated) errors.push(422);
@@ -295,32 +253,4 @@ class PathsBuilder {
       responses,
     };
   }
-}
-
-/** The collection root and, where the class has them, its item paths. */
-function pathKinds(prefix: string, plan: ClassPlan): PathKind[] {
-  const root = prefix === '' ? '/' : prefix;
-  const { table, route } = plan;
-  if (route === undefined) {
-    // Without a pattern every other path is an item; a class that tells its
-    // collection from its items (by doXALL methods) gets one template for them.
-    const items = table.rootOnly.methods.size > 0;
-    const kinds: PathKind[] = [{ path: root, names: [], dispatch: table.root, collection: true, items: items ? table.item : undefined }];
-    if (items) kinds.push({ path: `${prefix}/{path}`, names: [{ name: 'path', note: REST_NOTE }], dispatch: table.item, collection: false, items: undefined });
-    return kinds;
-  }
-  if (route.matchesRoot) return [{ path: root, names: [], dispatch: table.root, collection: true, items: undefined }];
-  return [
-    { path: root, names: [], dispatch: table.rootOnly, collection: true, items: undefined },
-    { path: prefix + template(route), names: pathNames(route), dispatch: table.item, collection: false, items: undefined },
-  ];
-}
-
-/** `/:year/*rest` → `/{year}/{rest}`. */
-function template(route: RoutePattern): string {
-  return route.source.replace(/(^|\/)[:*]([A-Za-z_$][\w$]*)/g, '$1{$2}');
-}
-
-function pathNames(route: RoutePattern): PathName[] {
-  return route.names.map((name) => (route.source.includes(`*${name}`) ? { name, note: REST_NOTE } : { name }));
 }

@@ -9,7 +9,7 @@
  * @module tsgi/openapi
  */
 export { openapiDocument, type HandlerClass, type HandlerMounts, type OpenApiDocumentOptions, type OperationFacts } from './document.js';
-export { operation, type OperationDoc, type ResponseDoc, type ResponseSchema } from './operation.js';
+export { operation, type OperationDoc, type ResponseDoc, type DescribedSchema } from './operation.js';
 export type {
   GeneratedOpenApiDocument,
   JsonSchema,

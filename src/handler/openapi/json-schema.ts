@@ -37,6 +37,14 @@ export class SchemaRegistry {
     this.texts.set(name, canonical(schema));
   }
 
+  /** `schema`, or the component it is a bare reference to. */
+  resolve(schema: JsonSchema): JsonSchema {
+    const ref = schema.$ref;
+    const prefix = '#/components/schemas/';
+    if (typeof ref !== 'string' || !ref.startsWith(prefix) || Object.keys(schema).length !== 1) return schema;
+    return this.named.get(ref.slice(prefix.length)) ?? schema;
+  }
+
   /** The named schemas, sorted by name. */
   components(): Record<string, JsonSchema> {
     return Object.fromEntries([...this.named].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));

@@ -10,19 +10,20 @@ import type { StandardJSONSchemaV1, StandardSchemaV1 } from '@standard-schema/sp
 import type { HandlerMethodDecorator } from '../decorators/forms.js';
 
 /**
- * A schema a response body is described by: any Standard Schema whose
+ * A schema `@operation` describes a value by: any Standard Schema whose
  * `~standard` carries `jsonSchema` (zod 4, arktype 2, or a valibot schema
- * wrapped with `toStandardJsonSchema`). It is only converted, never run.
+ * wrapped with `toStandardJsonSchema`). The generator converts it; it runs
+ * it only to learn whether a request body may be absent.
  *
  * @example
  * ```ts
  * import { z } from 'zod';
- * const task: ResponseSchema = z.object({ id: z.number(), title: z.string() });
+ * const task: DescribedSchema = z.object({ id: z.number(), title: z.string() });
  * ```
  *
  * @category OpenAPI
  */
-export type ResponseSchema = StandardSchemaV1 | StandardJSONSchemaV1;
+export type DescribedSchema = StandardSchemaV1 | StandardJSONSchemaV1;
 
 /**
  * One response of an operation: what it means, its body's schema and media
@@ -40,7 +41,7 @@ export interface ResponseDoc {
   /** Default: the status's reason phrase. */
   readonly description?: string;
   /** The body's schema (its output side). */
-  readonly schema?: ResponseSchema;
+  readonly schema?: DescribedSchema;
   /** Default: the method's `@contentType`, else `text/html`; `application/problem+json` for an error. */
   readonly contentType?: string;
 }
@@ -67,10 +68,25 @@ export interface OperationDoc {
   /** Marks the operation as one clients should stop using. */
   readonly deprecated?: boolean;
   /**
+   * The body the method validates itself (`this.validBody(schema)`), shown
+   * under each `@accepts` type, else as `application/json`.
+   */
+  readonly body?: DescribedSchema;
+  /** The form fields it validates itself (`this.validFields(schema)`): an object schema, shown as urlencoded and multipart bodies. */
+  readonly fields?: DescribedSchema;
+  /** The query the method validates itself (`this.validQuery(schema)`): an object schema, one parameter per property. */
+  readonly query?: DescribedSchema;
+  /** The path parameters it validates itself (`this.validParams(schema)`), as for `query`. */
+  readonly params?: DescribedSchema;
+  /** The headers it validates itself (`this.validHeaders(schema)`), as for `query`. */
+  readonly headers?: DescribedSchema;
+  /** The cookies it validates itself (`this.validCookies(schema)`), as for `query`. */
+  readonly cookies?: DescribedSchema;
+  /**
    * Responses by status code: a schema, a description, or both. The
    * method's own status (`@status`, default 200) takes its entry's schema.
    */
-  readonly responses?: Readonly<Record<number, ResponseSchema | ResponseDoc | string>>;
+  readonly responses?: Readonly<Record<number, DescribedSchema | ResponseDoc | string>>;
 }
 
 // Keyed as tsgi's own decorators key theirs (see decorators/forms.ts): the
@@ -128,7 +144,7 @@ function isContext(value: unknown): value is DecoratorContext {
 }
 
 function checkDoc(doc: OperationDoc): void {
-  if (typeof doc !== 'object' || doc === null) throw new TypeError('@operation takes an object: { summary, description, tags, operationId, responses }');
+  if (typeof doc !== 'object' || doc === null) throw new TypeError('@operation takes an object: { summary, description, tags, operationId, body, query, responses, … }');
   if (doc.operationId !== undefined && !OPERATION_ID.test(doc.operationId)) {
     throw new TypeError(`@operation operationId ${JSON.stringify(doc.operationId)} must be non-empty and URL-safe (letters, digits, . _ ~ -)`);
   }

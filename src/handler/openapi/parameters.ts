@@ -134,7 +134,7 @@ function valueSchema(param: BoundParam, type: unknown, registry: SchemaRegistry,
  * the request may do. A schema that answers only asynchronously counts as
  * requiring it.
  */
-function acceptsMissing(schema: StandardSchemaV1): boolean {
+export function acceptsMissing(schema: StandardSchemaV1): boolean {
   try {
     const result = schema['~standard'].validate(undefined);
     if (typeof (result as { then?: unknown }).then === 'function') {

@@ -9,7 +9,7 @@
 import { reasonPhrase } from '../../gateway/status.js';
 import type { MethodPlan } from '../plan.js';
 import type { SchemaRegistry } from './json-schema.js';
-import type { OperationDoc, ResponseDoc, ResponseSchema } from './operation.js';
+import type { OperationDoc, ResponseDoc, DescribedSchema } from './operation.js';
 import type { JsonSchema, OpenApiHeader, OpenApiReference, OpenApiResponse } from './types.js';
 
 const PROBLEM_TYPE = 'application/problem+json';
@@ -101,7 +101,7 @@ export function describeResponses(facts: ResponseFacts, registry: SchemaRegistry
   return Object.fromEntries([...entries].sort(([a], [b]) => a - b).map(([status, value]) => [String(status), value]));
 }
 
-function responseDoc(value: ResponseSchema | ResponseDoc | string): ResponseDoc {
+function responseDoc(value: DescribedSchema | ResponseDoc | string): ResponseDoc {
   if (typeof value === 'string') return { description: value };
   return '~standard' in value ? { schema: value } : value;
 }

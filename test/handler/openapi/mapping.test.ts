@@ -369,3 +369,76 @@ describe('component schemas from the libraries’ own names', () => {
     expect(await redoclyLint(doc)).toEqual([]);
   });
 });
+
+describe('@operation inputs for methods that validate with the request helpers', () => {
+  const Paging = z.object({ page: z.coerce.number().int().min(1).default(1), q: z.string().optional() });
+  const Key = z.object({ 'x-api-key': z.string().length(8) });
+  const Note = z.object({ text: z.string().min(1) }).meta({ id: 'Note' });
+  const Ids = z.object({ id: z.coerce.number().int() });
+  const Signup = z.object({ email: z.email(), age: z.coerce.number().optional() });
+
+  @route('/:id')
+  class Notes extends BaseHandler {
+    @operation({ summary: 'Search', query: Paging, headers: Key, cookies: z.object({ theme: z.enum(['light', 'dark']).optional() }) })
+    async doGETALL(): Promise<string> {
+      const { page } = await this.validQuery(Paging);
+      await this.validHeaders(Key);
+      return String(page);
+    }
+
+    @operation({ summary: 'Add', body: Note })
+    @accepts('application/json')
+    async doPOSTALL(): Promise<string> {
+      return (await this.validBody(Note)).text;
+    }
+
+    @operation({ summary: 'One', params: Ids })
+    async doGET(): Promise<string> {
+      return String((await this.validParams(Ids)).id);
+    }
+
+    @operation({ summary: 'Sign up', fields: Signup })
+    async doPUT(): Promise<string> {
+      return (await this.validFields(Signup)).email;
+    }
+  }
+
+  const doc = (): GeneratedOpenApiDocument => build({ '/notes': Notes }, { info: { ...INFO, license: { name: 'MIT', identifier: 'MIT' } } });
+
+  it('query, headers and cookies schemas become parameters, one per property, required as the object says', () => {
+    expect(op(doc(), '/notes', 'get').parameters).toEqual([
+      { name: 'page', in: 'query', required: false, schema: { type: 'integer', minimum: 1, maximum: Number.MAX_SAFE_INTEGER, default: 1 } },
+      { name: 'q', in: 'query', required: false, schema: { type: 'string' } },
+      { name: 'x-api-key', in: 'header', required: true, schema: { type: 'string', minLength: 8, maxLength: 8 } },
+      { name: 'theme', in: 'cookie', required: false, schema: { type: 'string', enum: ['light', 'dark'] } },
+    ]);
+    expect(Object.keys(op(doc(), '/notes', 'get').responses)).toEqual(['200', '422']);
+  });
+
+  it('params types the path parameter; body and fields are request bodies under the accepted or form types', () => {
+    expect(op(doc(), '/notes/{id}', 'get').parameters).toEqual([{ name: 'id', in: 'path', required: true, schema: { type: 'integer', minimum: Number.MIN_SAFE_INTEGER, maximum: Number.MAX_SAFE_INTEGER } }]);
+    expect(op(doc(), '/notes', 'post').requestBody).toEqual({ required: true, content: { 'application/json': { schema: { $ref: '#/components/schemas/Note' } } } });
+    expect(Object.keys(op(doc(), '/notes', 'post').responses)).toEqual(['200', '400', '413', '415', '422']);
+    const signup = op(doc(), '/notes/{id}', 'put').requestBody!;
+    expect(Object.keys(signup.content)).toEqual(['application/x-www-form-urlencoded', 'multipart/form-data']);
+    expect(signup.content['multipart/form-data']!.schema).toMatchObject({ type: 'object', required: ['email'] });
+  });
+
+  it('the document passes redocly, and the app answers as it says: 422 with issues for a short key', async () => {
+    expect(await redoclyLint(doc())).toEqual([]);
+    const { TestClient } = await import('../../../src/testing/index.js');
+    const client = new TestClient(Notes);
+    const refused = await client.get('/?page=2', { headers: { 'X-Api-Key': 'short', Accept: 'application/problem+json' } });
+    expect(refused.status).toBe(422);
+    expect((JSON.parse(refused.text()) as { issues: unknown[] }).issues).toEqual([expect.objectContaining({ in: 'header', name: 'x-api-key', path: '' })]);
+    expect((await client.get('/?page=2', { headers: { 'X-Api-Key': '12345678' } })).text()).toBe('2');
+  });
+
+  it('a record schema that is not an object is refused, naming the fix', () => {
+    class Wrong extends BaseHandler {
+      @operation({ query: z.string() })
+      doGET(): string { return ''; }
+    }
+    expect(() => build({ '/w': Wrong })).toThrow("Wrong.doGET: @operation's query schema must describe an object whose properties are the query, e.g. z.object({ page: z.coerce.number() })");
+  });
+});
