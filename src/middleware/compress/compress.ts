@@ -12,7 +12,7 @@ import type { ResponseHead } from '../../gateway/response/head.js';
 import { HeldResponse } from '../../gateway/response/start.js';
 import { statusAllowsBody } from '../../gateway/spec.js';
 import type { App, AppLike, Body, Chunk, Environ, ResponseHeaders, StartResponse, Write } from '../../gateway/types.js';
-import { addVary, forbidsTransform, isCompressible, weakenEtag } from './compressible.js';
+import { addVary, forbidsTransform, isCompressible, isEventStream, weakenEtag } from './compressible.js';
 import { Encoder, encodeWhole, type CompressionLevels } from './encoder.js';
 import { negotiateEncoding, type Encoding, type EncodingChoice } from './negotiate.js';
 
@@ -46,10 +46,14 @@ const DEFAULT_ENCODINGS: readonly Encoding[] = ['br', 'gzip', 'deflate'];
  * It streams: each chunk goes through `node:zlib` as the server pulls it, so
  * memory stays at one chunk however long the body, and backpressure reaches
  * the app. Chunks of an async body (and each `write()`) are flushed to the
- * client at once, so streamed output is not held back; a sync body is
- * compressed as one run. An array body of at most 128 KiB, already whole in
- * memory, is compressed in one call instead and sent with its
- * `Content-Length`: cheaper than a stream for the pages most apps send.
+ * client at once (`Z_SYNC_FLUSH`, Brotli's flush), so streamed output is not
+ * held back; a sync body is compressed as one run, except a
+ * `text/event-stream`, flushed per chunk like an async one: each chunk of an
+ * event stream is an event due now. Empty chunks are passed on, so the
+ * server can still notice a client gone while a stream is quiet. An array
+ * body of at most 128 KiB, already whole in memory, is compressed in one
+ * call instead and sent with its `Content-Length`: cheaper than a stream for
+ * the pages most apps send.
  *
  * A HEAD response gets the headers its GET would get (judged by the same
  * rules, its size from a declared `Content-Length`) and no body. It leaves
@@ -156,6 +160,8 @@ class CompressingExchange implements BodyHooks {
   #wholeOutput: Buffer | undefined;
   /** Whether the app's body is async: then each chunk is flushed to the client. */
   #flushEach = false;
+  /** Whether the response is a `text/event-stream`: then each chunk is flushed, whatever the body. */
+  #eventStream = false;
   // Made on first use: most responses never write() nor compress a chunk.
   #lock: Promise<unknown> | undefined;
 
@@ -185,7 +191,9 @@ class CompressingExchange implements BodyHooks {
     this.encoder?.destroy();
     this.encoder = undefined;
     const list = new HeaderList([...head.headers]);
-    const compressible = isCompressible(list.get('Content-Type'));
+    const contentType = list.get('Content-Type');
+    const compressible = isCompressible(contentType);
+    this.#eventStream = isEventStream(contentType);
     if (compressible || head.code === 304) addVary(list, 'Accept-Encoding');
     if (!this.#leavesAlone(head, list, compressible)) {
       list.delete('Content-Length');
@@ -276,9 +284,12 @@ class CompressingExchange implements BodyHooks {
       if (chunkLength(chunk) > 0) this.sent = true;
       return chunk;
     }
-    if (chunkLength(chunk) === 0) return [];
+    // Passed on rather than dropped: an empty chunk sends nothing, but it is
+    // when the server looks whether the client is still there (an event
+    // stream yields one each second while it is quiet).
+    if (chunkLength(chunk) === 0) return chunk;
     const bytes = chunkBytes(chunk);
-    const output = await this.serial(() => encoder.push(bytes, this.#flushEach));
+    const output = await this.serial(() => encoder.push(bytes, this.#flushEach || this.#eventStream));
     if (output.length > 0) this.sent = true;
     return output;
   }

@@ -103,3 +103,17 @@ export function weakenEtag(headers: HeaderList): void {
   const etag = headers.get('ETag');
   if (etag !== undefined && etag.startsWith('"')) headers.set('ETag', `W/${etag}`);
 }
+
+/**
+ * Whether a `Content-Type` is `text/event-stream`, whose every chunk is an
+ * event due at the client now, so the compressor flushes after each one.
+ *
+ * @example
+ * ```ts
+ * isEventStream('text/event-stream; charset=utf-8'); // true
+ * isEventStream('text/plain');                       // false
+ * ```
+ */
+export function isEventStream(contentType: string | undefined): boolean {
+  return contentType !== undefined && /^\s*text\/event-stream\s*(;|$)/i.test(contentType);
+}
