@@ -156,10 +156,8 @@ export function openapiDocument(mounts: HandlerMounts, options: OpenApiDocumentO
   for (const [prefix, handlerClass] of flatten(mounts, '')) builder.add(prefix, handlerClass);
   const schemas = registry.components();
   const responses = errorComponents(builder.errors);
-  if (Object.keys(responses).length === 0 && !builder.problemsUsed) {
-    delete schemas.ProblemDetails;
-    delete schemas.ValidationIssue;
-  }
+  if (Object.keys(responses).length === 0 && !builder.problemsUsed) delete schemas.ProblemDetails;
+  if (!builder.errors.has(422)) delete schemas.ValidationIssue;
   return {
     openapi: '3.1.0',
     info: options.info,

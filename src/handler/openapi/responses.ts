@@ -18,21 +18,13 @@ const PROBLEM_REF = { $ref: '#/components/schemas/ProblemDetails' };
 /** The problem details body of every error (RFC 9457, as `HttpError.toProblem()` writes it). */
 export const PROBLEM_DETAILS: JsonSchema = {
   type: 'object',
-  description: 'An RFC 9457 problem details object. Members beyond the standard four appear on the errors that set them.',
+  description: 'An RFC 9457 problem details object; an error may add members of its own.',
   required: ['type', 'title', 'status', 'detail'],
   properties: {
     type: { type: 'string', description: 'A URI naming the problem type; about:blank means just the status.' },
     title: { type: 'string', description: 'A short summary of the problem type.' },
     status: { type: 'integer', minimum: 400, maximum: 599 },
     detail: { type: 'string', description: 'What went wrong with this request.' },
-    parameter: {
-      type: 'object',
-      description: 'On a 400: the parameter that is missing or could not be converted.',
-      required: ['in', 'name'],
-      properties: { in: { type: 'string' }, name: { type: 'string' } },
-    },
-    issues: { type: 'array', description: 'On a 422: every value a schema refused.', items: { $ref: '#/components/schemas/ValidationIssue' } },
-    available: { type: 'array', description: 'On a 406: the media types that could be sent.', items: { type: 'string' } },
   },
   additionalProperties: true,
 };
@@ -50,16 +42,28 @@ export const VALIDATION_ISSUE: JsonSchema = {
   additionalProperties: true,
 };
 
+/** The problem details of one status, with the members that status adds. */
+function problemOf(status: number, members: Readonly<Record<string, JsonSchema>> = {}, required: readonly string[] = []): JsonSchema {
+  const own: JsonSchema = { type: 'object', ...(required.length === 0 ? {} : { required }), properties: { status: { const: status }, ...members } };
+  return { allOf: [PROBLEM_REF, own] };
+}
+
 /** The shared error responses, by status, with their component names. */
 const ERRORS = {
-  400: { name: 'BadRequest', description: 'A parameter or the body is missing or malformed.', schema: PROBLEM_REF },
-  404: { name: 'NotFound', description: 'Nothing is at this path.', schema: PROBLEM_REF },
-  413: { name: 'ContentTooLarge', description: "The body is over the method's limit.", schema: PROBLEM_REF },
-  415: { name: 'UnsupportedMediaType', description: "The body's media type is not accepted here.", schema: PROBLEM_REF },
+  400: {
+    name: 'BadRequest',
+    description: 'A parameter or the body is missing or malformed.',
+    schema: problemOf(400, {
+      parameter: { type: 'object', description: 'The parameter that is missing or could not be converted.', required: ['in', 'name'], properties: { in: { type: 'string' }, name: { type: 'string' } } },
+    }),
+  },
+  404: { name: 'NotFound', description: 'Nothing is at this path.', schema: problemOf(404) },
+  413: { name: 'ContentTooLarge', description: "The body is over the method's limit.", schema: problemOf(413) },
+  415: { name: 'UnsupportedMediaType', description: "The body's media type is not accepted here.", schema: problemOf(415) },
   422: {
     name: 'UnprocessableContent',
     description: 'A value failed its schema; `issues` lists each.',
-    schema: { allOf: [PROBLEM_REF, { type: 'object', required: ['issues'] }] },
+    schema: problemOf(422, { issues: { type: 'array', items: { $ref: '#/components/schemas/ValidationIssue' } } }, ['issues']),
   },
 } as const;
 
@@ -114,7 +118,7 @@ function response(status: number, given: ResponseDoc | undefined, contentType: s
   const type = mediaType(given?.contentType ?? contentType);
   let schema: JsonSchema;
   if (given?.schema !== undefined) schema = registry.convert(given.schema, 'output', `${place}'s ${status} response`);
-  else if (type === PROBLEM_TYPE) schema = PROBLEM_REF;
+  else if (type === PROBLEM_TYPE) schema = problemOf(status);
   else schema = type.startsWith('text/') ? { type: 'string' } : {};
   return { description, ...withHeaders, content: { [type]: { schema } } };
 }

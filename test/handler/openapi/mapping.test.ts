@@ -269,8 +269,18 @@ describe('responses', () => {
     expect(Object.keys(doc.components.responses ?? {})).toEqual(['BadRequest', 'NotFound', 'ContentTooLarge', 'UnsupportedMediaType', 'UnprocessableContent']);
     expect(doc.components.responses!.UnprocessableContent).toEqual({
       description: 'A value failed its schema; `issues` lists each.',
-      content: { 'application/problem+json': { schema: { allOf: [{ $ref: '#/components/schemas/ProblemDetails' }, { type: 'object', required: ['issues'] }] } } },
+      content: {
+        'application/problem+json': {
+          schema: {
+            allOf: [
+              { $ref: '#/components/schemas/ProblemDetails' },
+              { type: 'object', required: ['issues'], properties: { status: { const: 422 }, issues: { type: 'array', items: { $ref: '#/components/schemas/ValidationIssue' } } } },
+            ],
+          },
+        },
+      },
     });
+    expect(doc.components.responses!.NotFound!.content!['application/problem+json']!.schema).toEqual({ allOf: [{ $ref: '#/components/schemas/ProblemDetails' }, { type: 'object', properties: { status: { const: 404 } } }] });
     expect(doc.components.schemas!.ProblemDetails).toMatchObject({ required: ['type', 'title', 'status', 'detail'], additionalProperties: true });
     expect(doc.components.schemas!.ValidationIssue).toMatchObject({ required: ['in', 'path', 'message'] });
   });
@@ -287,10 +297,10 @@ describe('responses', () => {
     expect(op(doc, '/d', 'post').responses).toEqual({
       '201': { description: 'Created', content: { 'application/json': { schema: { type: 'object', properties: { id: { type: 'number' }, kind: { type: 'string', default: 'square' } }, required: ['id', 'kind'], additionalProperties: false } } } },
       '303': { description: 'Already there', content: { 'text/plain': { schema: { type: 'string' } } } },
-      '409': { description: 'Taken', content: { 'application/problem+json': { schema: { $ref: '#/components/schemas/ProblemDetails' } } } },
+      '409': { description: 'Taken', content: { 'application/problem+json': { schema: { allOf: [{ $ref: '#/components/schemas/ProblemDetails' }, { type: 'object', properties: { status: { const: 409 } } }] } } } },
       '429': { description: 'Slow down', content: { 'application/problem+json': { schema: { type: 'object', properties: { retry: { type: 'number' } }, required: ['retry'], additionalProperties: false } } } },
     });
-    expect(Object.keys(doc.components.schemas ?? {})).toEqual(['ProblemDetails', 'ValidationIssue']);
+    expect(Object.keys(doc.components.schemas ?? {})).toEqual(['ProblemDetails']);
   });
 });
 
