@@ -227,8 +227,10 @@ class PathsBuilder {
     if (readsBody) errors.push(413);
     if (inputs.requestBody !== undefined) errors.push(415);
     if (inputs.validated) errors.push(422);
-    for (const status of errors) this.errors.add(status);
-    const responses = describeResponses({ httpMethod: method, plan: methodPlan, doc, errors, place }, this.registry);
+    // A status @operation describes itself is its own response, not the shared one.
+    const shared = errors.filter((status) => doc?.responses?.[status] === undefined);
+    for (const status of shared) this.errors.add(status);
+    const responses = describeResponses({ httpMethod: method, plan: methodPlan, doc, errors: shared, place }, this.registry);
     if (Object.keys(doc?.responses ?? {}).some((code) => Number(code) >= 400)) this.problemsUsed = true;
     const operationId = doc?.operationId ?? this.nameOperation({ className, methodName, method, path: kind.path, collection: kind.collection, shared: kind.items?.methods.get(method) === methodName });
     const earlier = this.operationIds.get(operationId);

@@ -304,6 +304,23 @@ describe('responses', () => {
   });
 });
 
+describe('@operation describing a status the handler layer also gives', () => {
+  it('takes its place, and the shared component is left out when nothing else refers to it', async () => {
+    @route('/:id')
+    class Items extends BaseHandler {
+      @operation({ summary: 'One item', responses: { 404: 'No item has that id' } })
+      doGET(@param('id', Number) id: number): string { return String(id); }
+    }
+    const doc = build({ '/items': Items }, { info: { ...INFO, license: { name: 'MIT', identifier: 'MIT' } } });
+    expect(op(doc, '/items/{id}', 'get').responses['404']).toEqual({
+      description: 'No item has that id',
+      content: { 'application/problem+json': { schema: { allOf: [{ $ref: '#/components/schemas/ProblemDetails' }, { type: 'object', properties: { status: { const: 404 } } }] } } },
+    });
+    expect(Object.keys(doc.components.responses ?? {})).toEqual(['BadRequest']);
+    expect(await redoclyLint(doc)).toEqual([]);
+  });
+});
+
 describe('@operation and operation ids', () => {
   it('summary, description, tags, deprecated and operationId; by default Class.doX as summary, the class as tag, Class_doX as id', () => {
     class Shop extends BaseHandler {
