@@ -115,7 +115,8 @@ function defaultOperationId(facts: OperationFacts): string {
   return `${facts.className}_${facts.methodName}${facts.shared ? '_root' : ''}`;
 }
 
-const OPENAPI_METHODS: ReadonlySet<string> = new Set(['GET', 'PUT', 'POST', 'DELETE', 'OPTIONS', 'HEAD', 'PATCH', 'TRACE']);
+/** The methods an OpenAPI 3.1 Path Item holds, in the order a reader expects them. */
+const OPENAPI_METHODS: readonly string[] = ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS', 'TRACE'];
 
 /**
  * Builds the OpenAPI 3.1.0 document of handler classes mounted at prefixes
@@ -189,10 +190,10 @@ class PathsBuilder {
     const plan = classPlan(handlerClass, BaseHandler);
     for (const kind of pathKinds(prefix, plan)) {
       const operations: Partial<Record<OpenApiMethod, OpenApiOperation>> = {};
-      for (const [method, methodName] of [...kind.dispatch.methods].sort(([a], [b]) => (a < b ? -1 : 1))) {
-        // QUERY and extension methods have no place in an OpenAPI 3.1 Path Item.
-        if (!OPENAPI_METHODS.has(method)) continue;
-        operations[method.toLowerCase() as OpenApiMethod] = this.operation(handlerClass, plan, kind, method, methodName);
+      // QUERY and extension methods have no place in an OpenAPI 3.1 Path Item.
+      for (const method of OPENAPI_METHODS) {
+        const methodName = kind.dispatch.methods.get(method);
+        if (methodName !== undefined) operations[method.toLowerCase() as OpenApiMethod] = this.operation(handlerClass, plan, kind, method, methodName);
       }
       if (Object.keys(operations).length === 0) continue;
       this.claim(kind.path, handlerClass);

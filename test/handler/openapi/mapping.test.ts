@@ -64,7 +64,7 @@ describe('paths and operations follow the dispatch', () => {
       doGET(): string { return ''; }
       doDELETE(): string { return ''; }
     }
-    expect(operations(build({ '/single': Single }))).toEqual(['DELETE /single', 'GET /single']);
+    expect(operations(build({ '/single': Single }))).toEqual(['GET /single', 'DELETE /single']);
     class Notes extends BaseHandler {
       doGETALL(): string { return ''; }
       doGET(): string { return ''; }
@@ -372,14 +372,14 @@ describe('component schemas from the libraries’ own names', () => {
     }
     const doc = build({ '/users': Users });
     const bodyOf = (method: string): unknown => op(doc, '/users', method).requestBody!.content['application/json']!.schema;
-    // Operations are generated in method order (PATCH, POST, PUT), so OtherUser is met first.
-    expect(bodyOf('patch')).toEqual({ $ref: '#/components/schemas/User' });
-    expect(bodyOf('post')).toEqual({ type: 'object', properties: { owner: { $ref: '#/components/schemas/User2' }, friends: { type: 'array', items: { $ref: '#/components/schemas/User2' } } }, required: ['owner', 'friends'] });
-    expect(bodyOf('put')).toEqual({ $ref: '#/components/schemas/User2' });
-    expect(doc.components.schemas!.User).toEqual({ type: 'object', properties: { id: { type: 'number' } }, required: ['id'] });
-    expect(doc.components.schemas!.User2).toEqual({ type: 'object', properties: { name: { type: 'string' } }, required: ['name'] });
+    // Operations are generated in method order (POST, PUT, PATCH): the first User is met first.
+    expect(bodyOf('post')).toEqual({ type: 'object', properties: { owner: { $ref: '#/components/schemas/User' }, friends: { type: 'array', items: { $ref: '#/components/schemas/User' } } }, required: ['owner', 'friends'] });
+    expect(bodyOf('put')).toEqual({ $ref: '#/components/schemas/User' });
+    expect(bodyOf('patch')).toEqual({ $ref: '#/components/schemas/User3' });
+    expect(doc.components.schemas!.User).toEqual({ type: 'object', properties: { name: { type: 'string' } }, required: ['name'] });
+    expect(doc.components.schemas!.User3).toEqual({ type: 'object', properties: { id: { type: 'number' } }, required: ['id'] });
     // The response is the output side, which zod writes as a closed object: another shape, so another name.
-    expect(op(doc, '/users', 'put').responses['200']).toEqual({ description: 'OK', content: { 'text/html': { schema: { $ref: '#/components/schemas/User3' } } } });
+    expect(op(doc, '/users', 'put').responses['200']).toEqual({ description: 'OK', content: { 'text/html': { schema: { $ref: '#/components/schemas/User2' } } } });
   });
 
   it('a recursive schema without a name refers to itself through a component, never to the document root', async () => {
