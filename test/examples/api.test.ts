@@ -119,10 +119,13 @@ describe('the JSON API example over HTTP', () => {
     expect(await (await fetch(`${base}/`)).json()).toEqual({ tasks: '/tasks/', openapi: '/openapi.json', docs: '/docs' });
     const document = await fetch(`${base}/openapi.json`);
     expect(document.headers.get('content-type')).toBe('application/json');
-    const served = (await document.json()) as { servers: Array<{ url: string }>; paths: Record<string, Record<string, { operationId: string }>> };
+    const served = (await document.json()) as { servers: Array<{ url: string }>; paths: Record<string, Record<string, { operationId: string; responses: Record<string, unknown> }>> };
     expect(served.servers).toEqual([{ url: '/api' }]);
     const operations = Object.values(served.paths).flatMap((item) => Object.values(item).map((operation) => operation.operationId));
     expect(operations.sort()).toEqual(['createTask', 'deleteTask', 'getTask', 'listTasks', 'replaceTask', 'updateTask']);
+    // The answers the handler gives bad input are in the contract too.
+    expect(Object.keys(served.paths['/tasks']!['post']!.responses)).toEqual(expect.arrayContaining(['201', '400', '413', '415', '422']));
+    expect(Object.keys(served.paths['/tasks/{id}']!['put']!.responses)).toEqual(expect.arrayContaining(['200', '404', '412', '415', '422']));
     expect((await fetch(`${base}/docs`)).status).toBe(200);
   });
 });
