@@ -157,8 +157,10 @@ export function openapiDocument(mounts: HandlerMounts, options: OpenApiDocumentO
   for (const [prefix, handlerClass] of flatten(mounts, '')) builder.add(prefix, handlerClass);
   const schemas = registry.components();
   const responses = errorComponents(builder.errors);
-  if (Object.keys(responses).length === 0 && !builder.problemsUsed) delete schemas.ProblemDetails;
-  if (!builder.errors.has(422)) delete schemas.ValidationIssue;
+  // The generator's own schemas stay only where something refers to them.
+  const used = JSON.stringify([builder.paths, responses]);
+  if (!used.includes('"#/components/schemas/ProblemDetails"')) delete schemas.ProblemDetails;
+  if (!used.includes('"#/components/schemas/ValidationIssue"')) delete schemas.ValidationIssue;
   return {
     openapi: '3.1.0',
     info: options.info,
@@ -177,7 +179,6 @@ export function openapiDocument(mounts: HandlerMounts, options: OpenApiDocumentO
 class PathsBuilder {
   readonly paths: Record<string, OpenApiPathItem> = {};
   readonly errors = new Set<ErrorStatus>();
-  problemsUsed = false;
   private readonly operationIds = new Map<string, string>();
   private readonly shapes = new Map<string, string>();
 
@@ -232,8 +233,10 @@ class PathsBuilder {
     const shared = errors.filter((status) => doc?.responses?.[status] === undefined);
     for (const status of shared) this.errors.add(status);
     const responses = describeResponses({ httpMethod: method, plan: methodPlan, doc, errors: shared, place }, this.registry);
-    if (Object.keys(doc?.responses ?? {}).some((code) => Number(code) >= 400)) this.problemsUsed = true;
     const operationId = doc?.operationId ?? this.nameOperation({ className, methodName, method, path: kind.path, collection: kind.collection, shared: kind.items?.methods.get(method) === methodName });
+    if (typeof operationId !== 'string' || !/^[A-Za-z0-9._~-]+$/.test(operationId)) {
+      throw new TypeError(`openapiDocument: the operationId option gave ${JSON.stringify(operationId)} for ${method} ${kind.path} (${place}); it must give a non-empty, URL-safe string (letters, digits, . _ ~ -)`);
+    }
     const earlier = this.operationIds.get(operationId);
     const here = `${method} ${kind.path} (${place})`;
     if (earlier !== undefined) {

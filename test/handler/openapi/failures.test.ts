@@ -71,6 +71,15 @@ describe('operation ids', () => {
     expect(() => build({ '/news': Feed, '/archive': Feed })).toThrow(/operationId "Feed_doGET" is given to GET \/news \(Feed\.doGET\) and to GET \/archive \(Feed\.doGET\)/);
   });
 
+  it('the operationId option must give URL-safe strings', () => {
+    class Feed extends BaseHandler {
+      doGET(): string { return ''; }
+    }
+    expect(() => openapiDocument({ '/feed': Feed }, { info: INFO, operationId: ({ path }) => `get ${path}` })).toThrow(
+      'openapiDocument: the operationId option gave "get /feed" for GET /feed (Feed.doGET); it must give a non-empty, URL-safe string (letters, digits, . _ ~ -)',
+    );
+  });
+
   it('@operation refuses an id that is not URL-safe and a response key that is not a status', () => {
     expect(() => operation({ operationId: 'list tasks' })).toThrow('@operation operationId "list tasks" must be non-empty and URL-safe (letters, digits, . _ ~ -)');
     expect(() => operation({ operationId: '' })).toThrow(/must be non-empty/);

@@ -285,7 +285,7 @@ describe('responses', () => {
     expect(doc.components.schemas!.ValidationIssue).toMatchObject({ required: ['in', 'path', 'message'] });
   });
 
-  it('@operation responses: a schema for the own status (output side), a description, and error statuses as problem details', () => {
+  it('@operation responses: a schema for the own status (output side), a description, and error statuses as problem details', async () => {
     const Shape = z.object({ id: z.number(), kind: z.string().default('square') });
     class Described extends BaseHandler {
       @operation({ responses: { 201: Shape, 303: { description: 'Already there', contentType: 'text/plain' }, 409: 'Taken', 429: { description: 'Slow down', schema: z.object({ retry: z.number() }) } } })
@@ -301,6 +301,7 @@ describe('responses', () => {
       '429': { description: 'Slow down', content: { 'application/problem+json': { schema: { type: 'object', properties: { retry: { type: 'number' } }, required: ['retry'], additionalProperties: false } } } },
     });
     expect(Object.keys(doc.components.schemas ?? {})).toEqual(['ProblemDetails']);
+    expect(await redoclyLint(doc)).toEqual([expect.objectContaining({ ruleId: 'info-license' })]);
   });
 });
 
@@ -317,6 +318,18 @@ describe('@operation describing a status the handler layer also gives', () => {
       content: { 'application/problem+json': { schema: { allOf: [{ $ref: '#/components/schemas/ProblemDetails' }, { type: 'object', properties: { status: { const: 404 } } }] } } },
     });
     expect(Object.keys(doc.components.responses ?? {})).toEqual(['BadRequest']);
+    expect(await redoclyLint(doc)).toEqual([]);
+  });
+});
+
+describe('the generator’s own schemas', () => {
+  it('are left out when nothing refers to them: an error response with its own schema needs no ProblemDetails', async () => {
+    class Limited extends BaseHandler {
+      @operation({ responses: { 429: { description: 'Slow down', schema: z.object({ retry: z.number() }) } } })
+      doGET(): string { return ''; }
+    }
+    const doc = build({ '/limited': Limited }, { info: { ...INFO, license: { name: 'MIT', identifier: 'MIT' } } });
+    expect(doc.components).toEqual({});
     expect(await redoclyLint(doc)).toEqual([]);
   });
 });
