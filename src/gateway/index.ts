@@ -1,7 +1,8 @@
 /**
  * The gateway itself, for those who write middleware, servers or hosts:
  * the interface's types, the checks the spec makes, the response lifecycle
- * every host runs, and the small helpers the spec's conventions need.
+ * every host runs, and the small helpers the spec's conventions need,
+ * Server-Sent Events bodies among them (`eventStream`).
  *
  * @module tsgi/gateway
  */

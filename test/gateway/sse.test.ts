@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { eventStream, type App, type EventContext, type EventLike, type Environ } from '../../src/gateway/index.js';
 import { BaseHandler } from '../../src/handler/index.js';
 import { TestClient } from '../../src/testing/index.js';
+import { validate } from '../../src/gateway/validator/index.js';
 import { openSocket, serve, waitFor } from '../server/helpers.js';
 import { count, StreamReader } from './sse-support.js';
 
@@ -224,6 +225,17 @@ describe('eventStream over a real server', () => {
   it('ends with the events and works on every host (TestClient), a plain iterable of events too', async () => {
     const response = await new TestClient(sseApp(() => ['a', { event: 'b', data: '' }])).get('/');
     expect(response.text()).toBe(':\n\ndata: a\n\nevent: b\ndata: \n\n');
+  });
+
+  it('keeps the gateway rules with its client-check empty chunks (validate() finds nothing)', async () => {
+    const app = sseApp(async function* ({ signal }) {
+      yield 'a';
+      await sleep(700, undefined, { signal });
+      yield 'b';
+    }, { clientCheck: 100 });
+    const { url, errors } = await serve(validate(app));
+    expect(await (await fetch(url)).text()).toBe(':\n\ndata: a\n\ndata: b\n\n');
+    expect(errors.text).toBe('');
   });
 
   it('refuses bad options at creation, and a second iteration', () => {
