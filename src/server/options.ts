@@ -123,6 +123,28 @@ export interface ServerOptions {
    * none, plain HTTP.
    */
   tls?: Pick<SecureContextOptions, 'cert' | 'key' | 'ca' | 'passphrase'>;
+  /**
+   * Serve HTTP/2 as well, on the same port: TLS clients that offer `h2` in
+   * ALPN (browsers, `curl`) get it, the rest HTTP/1.1, served exactly as
+   * without this option. Needs `tls`, since clients speak HTTP/2 only over
+   * TLS. The app is the same; its environ differs only in
+   * `SERVER_PROTOCOL`, `HTTP/2.0`. A client may have up to 100 streams open
+   * at once; `keepAliveTimeout` closes a connection idle without one, and
+   * `bodyTimeout` and `sendTimeout` apply per stream. Default: false.
+   *
+   * @example
+   * ```ts
+   * makeServer('', 8443, app, { http2: true, tls: { cert: readFileSync('cert.pem'), key: readFileSync('key.pem') } });
+   * ```
+   */
+  http2?: boolean;
+  /**
+   * With `http2`, whether clients that do not offer `h2` are served
+   * HTTP/1.1. If false, a client offering only `http/1.1` in ALPN fails
+   * the TLS handshake (`no_application_protocol`) and one without ALPN
+   * gets `505 HTTP Version Not Supported`. Default: true.
+   */
+  allowHTTP1?: boolean;
 }
 
 /**

@@ -5,7 +5,7 @@
  * @module
  */
 import { createServer, type Server } from 'node:http';
-import { createServer as createSecureServer } from 'node:https';
+import { createServer as createSecureServer, type Server as HttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { hostname } from 'node:os';
 import { appName, toApp } from '../gateway/app.js';
@@ -17,6 +17,8 @@ import { createListener } from './listener.js';
 import { serverHostCheck } from './allowed-hosts.js';
 import { answerClientErrors } from './client-error.js';
 import { checkScriptName, DEFAULT_CLOSE_TIMEOUT, type LogSink, type ServerOptions } from './options.js';
+import { alpnProtocols, routeByProtocol } from './http2/alpn.js';
+import { Http2Sessions } from './http2/sessions.js';
 
 /**
  * Where a server is listening, as {@link TsgiServer.listen} reports it.
@@ -39,6 +41,8 @@ export interface ListenInfo {
 }
 
 const ANY_HOST = new Set(['', '0.0.0.0', '::']);
+// Node's own keep-alive timeout, so that both protocols idle alike.
+const DEFAULT_H2_IDLE_TIMEOUT = 5_000;
 
 /**
  * Makes a server for `app` on `host:port`; call {@link TsgiServer.listen} or
@@ -87,6 +91,8 @@ export class TsgiServer {
   readonly #closeTimeout: number;
   readonly #handleSignals: boolean;
   readonly #secure: boolean;
+  /** The HTTP/2 sessions, with `http2`. */
+  readonly #http2: Http2Sessions | undefined;
   #info: ListenInfo | undefined;
   #listening: Promise<ListenInfo> | undefined;
   #closing: Promise<void> | undefined;
@@ -99,6 +105,9 @@ export class TsgiServer {
   constructor(host: string, port: number, app: AppLike, options: ServerOptions = {}) {
     if (!Number.isInteger(port) || port < 0 || port > 65535) {
       throw new RangeError(`port must be an integer from 0 to 65535, got ${port}`);
+    }
+    if (options.http2 === true && options.tls === undefined) {
+      throw new TypeError('http2 needs tls: { cert, key } (clients speak HTTP/2 only over TLS)');
     }
     this.host = host;
     this.#requestedPort = port;
@@ -124,7 +133,11 @@ export class TsgiServer {
     const httpServer =
       options.tls === undefined
         ? createServer(serverOptions)
-        : (createSecureServer({ ...serverOptions, ...options.tls }) as unknown as Server);
+        : (createSecureServer({
+            ...serverOptions,
+            ...options.tls,
+            ...(options.http2 === true ? { ALPNProtocols: alpnProtocols(options.allowHTTP1 ?? true) } : {}),
+          }) as unknown as Server);
     this.httpServer = httpServer;
     this.#secure = options.tls !== undefined;
     const errors = options.errors ?? streamErrors();
@@ -146,6 +159,11 @@ export class TsgiServer {
     // unless this event is heard; the listener refuses it with a body.
     httpServer.on('checkExpectation', gateRequests(createListener(this.app, this.#context, false)));
     answerClientErrors(httpServer);
+    if (options.http2 === true) {
+      const sessions = new Http2Sessions(this.app, this.#context, limits, options.keepAliveTimeout ?? DEFAULT_H2_IDLE_TIMEOUT);
+      this.#http2 = sessions;
+      routeByProtocol(httpServer as unknown as HttpsServer, (socket) => sessions.accept(socket), options.allowHTTP1 ?? true);
+    }
   }
 
   /**
@@ -226,7 +244,7 @@ export class TsgiServer {
     if (!this.#handleSignals) return this.#closed;
     const onSignal = (): void => {
       if (this.#closing === undefined) void this.close();
-      else this.httpServer.closeAllConnections();
+      else this.#cutConnections();
     };
     process.on('SIGINT', onSignal);
     process.on('SIGTERM', onSignal);
@@ -261,7 +279,8 @@ export class TsgiServer {
     const server = this.httpServer;
     if (server.listening) {
       await new Promise<void>((resolve) => {
-        const timer = setTimeout(() => server.closeAllConnections(), this.#closeTimeout);
+        const timer = setTimeout(() => this.#cutConnections(), this.#closeTimeout);
+        this.#http2?.close();
         // close() also closes idle connections; busy ones close after their
         // response, because `closing` makes them drop keep-alive.
         server.close(() => {
@@ -271,6 +290,11 @@ export class TsgiServer {
       });
     }
     this.#markClosed();
+  }
+
+  #cutConnections(): void {
+    this.httpServer.closeAllConnections();
+    this.#http2?.destroy();
   }
 
   #bound(): ListenInfo {
