@@ -78,7 +78,7 @@ describe('eventStream over a real server', () => {
     expect(count(text, ':\n\n')).toBe(1);
   });
 
-  it('calls a generator\'s finally within a second of the client leaving, while it waits on a timer', async () => {
+  it('calls a generator\'s finally about a client check (1 s) after the client leaves, while it waits on a 60 s timer', async () => {
     let finished = 0;
     const { url } = await serve(sseApp(async function* ({ signal }) {
       try {
@@ -96,7 +96,7 @@ describe('eventStream over a real server', () => {
     const left = Date.now();
     controller.abort();
     await waitFor(() => finished > 0, 'the generator\'s finally', 300);
-    expect(finished - left).toBeLessThan(1_500);
+    expect(finished - left).toBeLessThan(2_500);
   });
 
   it('calls return() of events whose next() never settles, within the client check, and aborts the signal', async () => {
@@ -121,7 +121,7 @@ describe('eventStream over a real server', () => {
     const left = Date.now();
     controller.abort();
     await waitFor(() => returned > 0, 'return()', 300);
-    expect(returned - left).toBeLessThan(700);
+    expect(returned - left).toBeLessThan(1_500);
     expect(signalAborted).toBe(true);
   });
 
@@ -150,7 +150,7 @@ describe('eventStream over a real server', () => {
     const left = Date.now();
     controller.abort();
     await waitFor(() => finished > 0, 'the generator\'s finally', 300);
-    expect(finished - left).toBeLessThan(1_500);
+    expect(finished - left).toBeLessThan(2_500);
   });
 
   it('is dropped by the send timeout when the client stops reading, and the producer is closed', async () => {

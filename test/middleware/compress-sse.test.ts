@@ -104,7 +104,7 @@ describe('compress and event streams', () => {
     expect(ids).toEqual(['0', '1', '2', '3', '4', '5', '6', '7', '8', '9']);
   });
 
-  it('still closes a quiet compressed stream within about a second of the client leaving', async () => {
+  it('still closes a quiet compressed stream about a client check (1 s) after the client leaves', async () => {
     let finished = 0;
     const { url } = await serve(compress(sseApp(async function* ({ signal }) {
       try {
@@ -123,7 +123,7 @@ describe('compress and event streams', () => {
     const left = Date.now();
     controller.abort();
     await waitFor(() => finished > 0, 'the generator\'s finally', 300);
-    expect(finished - left).toBeLessThan(1_500);
+    expect(finished - left).toBeLessThan(2_500);
   });
 
   it('leaves an event stream alone when the app says Cache-Control: no-transform', async () => {
