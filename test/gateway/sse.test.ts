@@ -4,6 +4,7 @@ import { eventStream, type App, type EventContext, type EventLike, type Environ 
 import { BaseHandler } from '../../src/handler/index.js';
 import { TestClient } from '../../src/testing/index.js';
 import { validate } from '../../src/gateway/validator/index.js';
+import { toFetchHandler } from '../../src/server/fetch.js';
 import { openSocket, serve, waitFor } from '../server/helpers.js';
 import { count, StreamReader } from './sse-support.js';
 
@@ -225,6 +226,24 @@ describe('eventStream over a real server', () => {
   it('ends with the events and works on every host (TestClient), a plain iterable of events too', async () => {
     const response = await new TestClient(sseApp(() => ['a', { event: 'b', data: '' }])).get('/');
     expect(response.text()).toBe(':\n\ndata: a\n\nevent: b\ndata: \n\n');
+  });
+
+  it('streams through toFetchHandler, and a cancelled Response body closes the producer', async () => {
+    let finished = false;
+    const handler = toFetchHandler(sseApp(async function* ({ signal }) {
+      try {
+        yield { id: '1', data: 'over fetch' };
+        await aborted(signal);
+      } finally {
+        finished = true;
+      }
+    }, { heartbeat: 0, clientCheck: 0 }));
+    const response = await handler(new Request('http://127.0.0.1/events', { headers: { 'Last-Event-ID': '0' } }));
+    expect(response.headers.get('content-type')).toBe('text/event-stream; charset=utf-8');
+    const reader = new StreamReader(response);
+    await reader.until((text) => text.includes('data: over fetch\n\n'), 'the event');
+    await reader.cancel();
+    await waitFor(() => finished, 'the generator\'s finally', 100);
   });
 
   it('keeps the gateway rules with its client-check empty chunks (validate() finds nothing)', async () => {
