@@ -1,0 +1,53 @@
+/**
+ * Chromium over TLS with the test certificate: it picks h2 in ALPN, and the
+ * same app serves the page and its fetches over HTTP/2.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Browser } from 'playwright-core';
+import type { App } from '../../src/gateway/types.js';
+import { chromiumAvailable, launchChromium } from '../support/chromium.js';
+import { serveH2 } from './http2-support.js';
+
+const PAGE = `<!doctype html><meta charset="utf-8"><title>h2</title><p id="protocol"></p>`;
+
+const site: App = (environ, startResponse) => {
+  if (environ.PATH_INFO === '/protocol') {
+    startResponse('200 OK', [['Content-Type', 'text/plain; charset=utf-8']]);
+    return [environ.SERVER_PROTOCOL];
+  }
+  startResponse('200 OK', [['Content-Type', 'text/html; charset=utf-8']]);
+  return [PAGE];
+};
+
+describe.runIf(chromiumAvailable())('HTTP/2 in Chromium', () => {
+  let browser: Browser;
+  let closeBrowser: () => Promise<void>;
+
+  beforeAll(async () => {
+    ({ browser, close: closeBrowser } = await launchChromium());
+  });
+
+  afterAll(async () => {
+    await closeBrowser?.();
+  });
+
+  it('loads the page over h2 (nextHopProtocol), and a fetch from it reaches the app as HTTP/2.0', async () => {
+    const { url } = await serveH2(site);
+    const context = await browser.newContext({ ignoreHTTPSErrors: true });
+    try {
+      const page = await context.newPage();
+      const response = await page.goto(url);
+      expect(response?.status()).toBe(200);
+      const seen = await page.evaluate(async () => {
+        const navigation = performance.getEntries()[0] as PerformanceNavigationTiming;
+        const answer = await fetch('/protocol');
+        const text = await answer.text();
+        const resource = performance.getEntriesByName(new URL('/protocol', location.href).href)[0] as PerformanceResourceTiming;
+        return { page: navigation.nextHopProtocol, fetched: resource.nextHopProtocol, text };
+      });
+      expect(seen).toEqual({ page: 'h2', fetched: 'h2', text: 'HTTP/2.0' });
+    } finally {
+      await context.close();
+    }
+  });
+});
