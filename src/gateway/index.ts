@@ -27,3 +27,4 @@ export { runResponse } from './response/lifecycle.js';
 export type { Transport } from './response/transport.js';
 export { eventStream, eventStreamHeaders, EventStream, type EventContext, type EventProducer, type EventStreamOptions } from './sse.js';
 export { checkRetry, formatEvent, HEARTBEAT, type EventLike, type ServerEvent } from './sse-frame.js';
+export { WEBSOCKET_KEY, webSocketOf, type WebSocketAcceptOptions, type WebSocketClose, type WebSocketConnection, type WebSocketMessage, type WebSocketUpgrade } from './websocket.js';

@@ -5,6 +5,7 @@
  */
 import type { SecureContextOptions } from 'node:tls';
 import type { ErrorStream } from '../gateway/types.js';
+import type { WebSocketOptions } from './websocket/options.js';
 
 /**
  * Where the server writes its own messages (the startup line). Any Node
@@ -115,6 +116,12 @@ export interface ServerOptions {
    * destroying their connections. Default: 10 000.
    */
   closeTimeout?: number;
+  /**
+   * Limits of the WebSocket connections apps accept through
+   * `environ['tsgi.websocket']`: message size, outgoing queue, keep-alive
+   * pings and the origins allowed. Default: see {@link WebSocketOptions}.
+   */
+  webSocket?: WebSocketOptions;
   /** Whether {@link TsgiServer.serveForever} stops the server on SIGINT and SIGTERM. Default: true. */
   handleSignals?: boolean;
   /**

@@ -17,6 +17,8 @@ import { createListener } from './listener.js';
 import { serverHostCheck } from './allowed-hosts.js';
 import { answerClientErrors } from './client-error.js';
 import { checkScriptName, DEFAULT_CLOSE_TIMEOUT, type LogSink, type ServerOptions } from './options.js';
+import { WebSocketHost } from './websocket/host.js';
+import { createUpgradeListener } from './websocket/upgrade-listener.js';
 import { alpnProtocols, routeByProtocol } from './http2/alpn.js';
 import { Http2Sessions } from './http2/sessions.js';
 
@@ -93,6 +95,7 @@ export class TsgiServer {
   readonly #secure: boolean;
   /** The HTTP/2 sessions, with `http2`. */
   readonly #http2: Http2Sessions | undefined;
+  readonly #webSockets: WebSocketHost;
   #info: ListenInfo | undefined;
   #listening: Promise<ListenInfo> | undefined;
   #closing: Promise<void> | undefined;
@@ -159,6 +162,8 @@ export class TsgiServer {
     // unless this event is heard; the listener refuses it with a body.
     httpServer.on('checkExpectation', gateRequests(createListener(this.app, this.#context, false)));
     answerClientErrors(httpServer);
+    this.#webSockets = new WebSocketHost(options.webSocket);
+    httpServer.on('upgrade', createUpgradeListener(this.app, this.#context, this.#webSockets));
     if (options.http2 === true) {
       const sessions = new Http2Sessions(this.app, this.#context, limits, options.keepAliveTimeout ?? DEFAULT_H2_IDLE_TIMEOUT);
       this.#http2 = sessions;
@@ -281,6 +286,8 @@ export class TsgiServer {
       await new Promise<void>((resolve) => {
         const timer = setTimeout(() => this.#cutConnections(), this.#closeTimeout);
         this.#http2?.close();
+        // Upgraded sockets are no longer Node's HTTP connections: they hear 1001 Going Away.
+        this.#webSockets.closeAll();
         // close() also closes idle connections; busy ones close after their
         // response, because `closing` makes them drop keep-alive.
         server.close(() => {
@@ -295,6 +302,7 @@ export class TsgiServer {
   #cutConnections(): void {
     this.httpServer.closeAllConnections();
     this.#http2?.destroy();
+    this.#webSockets.terminateAll();
   }
 
   #bound(): ListenInfo {

@@ -1,0 +1,106 @@
+/**
+ * The WebSocket half of {@link "tsgi/server"!toNodeListener}: a listener for
+ * the `upgrade` event of a `node:http` server made elsewhere.
+ *
+ * @module
+ */
+import type { IncomingMessage } from 'node:http';
+import type { Duplex } from 'node:stream';
+import type { TLSSocket } from 'node:tls';
+import { toApp } from '../../gateway/app.js';
+import { streamErrors } from '../../gateway/errors.js';
+import type { AppLike } from '../../gateway/types.js';
+import { listenerHostCheck } from '../allowed-hosts.js';
+import type { ServerContext } from '../environ.js';
+import type { NodeListenerOptions } from '../node-listener.js';
+import { checkScriptName } from '../options.js';
+import { WebSocketHost } from './host.js';
+import type { WebSocketOptions } from './options.js';
+import { createUpgradeListener } from './upgrade-listener.js';
+
+/**
+ * Options for {@link toNodeUpgradeListener}: those of `toNodeListener`, and
+ * the WebSocket limits.
+ *
+ * @example
+ * ```ts
+ * const options: NodeUpgradeOptions = { allowedHosts: ['example.com'], webSocket: { pingInterval: 10_000 } };
+ * ```
+ *
+ * @category Node adapters
+ */
+export interface NodeUpgradeOptions extends NodeListenerOptions {
+  /** The limits of accepted connections, as for `makeServer`'s `webSocket`. */
+  webSocket?: WebSocketOptions;
+}
+
+/**
+ * An `upgrade` listener serving `app`, made by {@link toNodeUpgradeListener}.
+ * Call it as Node does, with the server as `this`.
+ *
+ * @example
+ * ```ts
+ * const upgrade: NodeUpgradeListener = toNodeUpgradeListener(app);
+ * server.on('upgrade', upgrade);
+ * upgrade.closeAll(); // when shutting down
+ * ```
+ *
+ * @category Node adapters
+ */
+export interface NodeUpgradeListener {
+  /** Handles one `upgrade` event. */
+  (this: unknown, req: IncomingMessage, socket: Duplex, head: Buffer): void;
+  /** Closes every connection it accepted with `1001 Going Away`, and any it accepts later. */
+  closeAll(): void;
+}
+
+/**
+ * Returns a listener for a `node:http` (or `node:https`) server's `upgrade`
+ * event: a WebSocket handshake reaches `app` with `environ['tsgi.websocket']`,
+ * answered as on `makeServer` (400 for a malformed one, 403 for an origin not
+ * allowed, the app's own response unless it accepts). Any other upgrade
+ * (`h2c`) goes back to the server as an ordinary request, so
+ * `toNodeListener` answers it.
+ *
+ * @example
+ * ```ts
+ * const server = http.createServer(toNodeListener(ChatRoom));
+ * server.on('upgrade', toNodeUpgradeListener(ChatRoom));
+ * server.listen(8080);
+ * ```
+ *
+ * @category Node adapters
+ */
+export function toNodeUpgradeListener(app: AppLike, options: NodeUpgradeOptions = {}): NodeUpgradeListener {
+  const target = toApp(app);
+  const errors = options.errors ?? streamErrors();
+  const scriptName = checkScriptName(options.scriptName ?? '');
+  const allowsHost = listenerHostCheck(options.allowedHosts);
+  const host = new WebSocketHost(options.webSocket);
+  const makeContext = (urlScheme: string): ServerContext => ({
+    errors,
+    urlScheme,
+    multiprocess: options.multiprocess ?? false,
+    scriptName,
+    serverName: '',
+    serverPort: '',
+    closing: false,
+    closeIdle: () => {},
+    allowsHost,
+  });
+  const plain = makeContext(options.urlScheme ?? 'http');
+  const secure = makeContext(options.urlScheme ?? 'https');
+  const handlePlain = createUpgradeListener(target, plain, host);
+  const handleSecure = createUpgradeListener(target, secure, host);
+  const listener = function tsgiUpgrade(this: unknown, req: IncomingMessage, socket: Duplex, head: Buffer): void {
+    const tls = req.socket as Partial<TLSSocket> & IncomingMessage['socket'];
+    const encrypted = tls.encrypted === true;
+    const context = encrypted ? secure : plain;
+    // Read synchronously while the environ is built, as in toNodeListener.
+    context.serverName = tls.localAddress ?? '';
+    context.serverPort = String(tls.localPort ?? '');
+    (encrypted ? handleSecure : handlePlain).call(this, req, socket, head);
+  } as NodeUpgradeListener;
+  listener.closeAll = () => host.closeAll();
+  return listener;
+}

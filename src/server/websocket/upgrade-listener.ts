@@ -1,0 +1,130 @@
+/**
+ * The `upgrade` listener: a WebSocket handshake becomes an ordinary app
+ * call with `environ['tsgi.websocket']`, answered over the same socket by
+ * whatever the app responds unless it accepts; any other upgrade goes back
+ * to the HTTP server as a plain request.
+ *
+ * @module
+ */
+import { ServerResponse, type IncomingMessage, type Server } from 'node:http';
+import type { Socket } from 'node:net';
+import type { Duplex } from 'node:stream';
+import type { TLSSocket } from 'node:tls';
+import { isThenable } from '../../gateway/thenable.js';
+import type { App, Body, Environ, StartResponse } from '../../gateway/types.js';
+import { WEBSOCKET_KEY } from '../../gateway/websocket.js';
+import type { ServerContext } from '../environ.js';
+import { createListener, type Mount } from '../listener.js';
+import { SocketTransport } from '../socket-transport.js';
+import { asksForWebSocket, handshakeProblem, originAllowed } from './handshake.js';
+import type { WebSocketHost } from './host.js';
+import { ServerUpgrade } from './upgrade.js';
+
+/**
+ * A listener for Node's `upgrade` event; `this` is the server that emitted
+ * it, which takes back upgrades other than WebSocket ones.
+ *
+ * @example
+ * ```ts
+ * httpServer.on('upgrade', createUpgradeListener(app, context, host));
+ * ```
+ */
+export type UpgradeListener = (this: unknown, req: IncomingMessage, socket: Duplex, head: Buffer) => void;
+
+/**
+ * Makes the `upgrade` listener serving `app`.
+ *
+ * @example
+ * ```ts
+ * httpServer.on('upgrade', createUpgradeListener(app, context, new WebSocketHost(options.webSocket)));
+ * ```
+ */
+export function createUpgradeListener(
+  app: App,
+  context: ServerContext,
+  host: WebSocketHost,
+  mountOf?: (req: IncomingMessage) => Mount | undefined,
+): UpgradeListener {
+  // The listener runs the app synchronously, so the handshake can be handed
+  // to the app's wrapper through this slot without a map keyed by request.
+  let handshake: ServerUpgrade | undefined;
+  const withUpgrade = (environ: Environ, startResponse: StartResponse): Body | Promise<Body> => {
+    const upgrade = handshake;
+    handshake = undefined;
+    if (upgrade === undefined) return app(environ, startResponse);
+    environ[WEBSOCKET_KEY] = upgrade;
+    let result: Body | Promise<Body>;
+    try {
+      result = app(environ, startResponse);
+    } catch (error) {
+      upgrade.appFailed();
+      throw error;
+    }
+    if (!isThenable(result)) return result;
+    return Promise.resolve(result).catch((error: unknown) => {
+      upgrade.appFailed();
+      throw error;
+    });
+  };
+  const handle = createListener(withUpgrade, context, false, mountOf);
+  return function onUpgrade(this: unknown, req: IncomingMessage, socket: Duplex, head: Buffer): void {
+    if (!asksForWebSocket(req)) {
+      handBack(this, req, socket as Socket, head);
+      return;
+    }
+    // Node stops watching an upgraded socket; an error must not go unheard.
+    if (socket.listenerCount('error') === 0) socket.on('error', () => socket.destroy());
+    const res = new ServerResponse(req);
+    res.assignSocket(socket as Socket);
+    res.shouldKeepAlive = false;
+    res.once('finish', () => (socket as Socket).destroySoon());
+    const problem = handshakeProblem(req);
+    if (problem !== undefined) {
+      new SocketTransport(req, res, context, false).reply(400, 'Bad Request', problem);
+      return;
+    }
+    if (!originAllowed(req, host.limits)) {
+      const text = `Forbidden: WebSocket connections from ${JSON.stringify(req.headers.origin)} are not allowed here (list the origin in webSocket.allowedOrigins)\n`;
+      new SocketTransport(req, res, context, false).reply(403, 'Forbidden', text);
+      return;
+    }
+    handshake = new ServerUpgrade(req, socket, head, res, host);
+    try {
+      handle(req, res);
+    } finally {
+      handshake = undefined;
+    }
+  };
+}
+
+/**
+ * Gives an upgrade the app does not take (`h2c`, …) back to the server as
+ * an ordinary request: its head is rebuilt without the upgrade and parsed
+ * again, so its body and the connection's later requests go the usual way.
+ */
+function handBack(server: unknown, req: IncomingMessage, socket: Socket, head: Buffer): void {
+  if (!isHttpServer(server)) {
+    socket.destroy();
+    return;
+  }
+  const lines = [`${req.method} ${req.url} HTTP/${req.httpVersion}`];
+  const raw = req.rawHeaders;
+  for (let i = 0; i < raw.length; i += 2) {
+    const name = raw[i] as string;
+    const lower = name.toLowerCase();
+    if (lower === 'upgrade') continue;
+    let value = raw[i + 1] as string;
+    if (lower === 'connection') {
+      value = value.split(',').map((token) => token.trim()).filter((token) => token.toLowerCase() !== 'upgrade').join(', ');
+      if (value === '') continue;
+    }
+    lines.push(`${name}: ${value}`);
+  }
+  socket.unshift(Buffer.concat([Buffer.from(`${lines.join('\r\n')}\r\n\r\n`, 'latin1'), head]));
+  // An https server parses what arrives on 'secureConnection', not on the TCP 'connection'.
+  server.emit((socket as Partial<TLSSocket>).encrypted === true ? 'secureConnection' : 'connection', socket);
+}
+
+function isHttpServer(value: unknown): value is Server {
+  return typeof value === 'object' && value !== null && typeof (value as Server).emit === 'function' && typeof (value as Server).closeAllConnections === 'function';
+}

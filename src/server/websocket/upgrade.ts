@@ -1,0 +1,78 @@
+/**
+ * The server's `environ['tsgi.websocket']`: the {@link WebSocketUpgrade}
+ * of one handshake, whose `accept()` hands the socket from the HTTP
+ * response to the WebSocket.
+ *
+ * @module
+ */
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { Duplex } from 'node:stream';
+import { checkHeaders } from '../../gateway/spec.js';
+import type { WebSocketAcceptOptions, WebSocketConnection, WebSocketUpgrade } from '../../gateway/websocket.js';
+import type { WebSocketHost } from './host.js';
+import type { ServerWebSocket } from './socket.js';
+
+/**
+ * One handshake waiting for the app's decision.
+ *
+ * @example
+ * ```ts
+ * environ['tsgi.websocket'] = new ServerUpgrade(req, socket, head, res, host);
+ * ```
+ */
+export class ServerUpgrade implements WebSocketUpgrade {
+  readonly protocols: readonly string[];
+  readonly #req: IncomingMessage;
+  readonly #socket: Duplex;
+  readonly #head: Buffer;
+  readonly #res: ServerResponse;
+  readonly #host: WebSocketHost;
+  #accepted = false;
+  #opening: Promise<ServerWebSocket> | undefined;
+  #failed = false;
+
+  constructor(req: IncomingMessage, socket: Duplex, head: Buffer, res: ServerResponse, host: WebSocketHost) {
+    this.#req = req;
+    this.#socket = socket;
+    this.#head = head;
+    this.#res = res;
+    this.#host = host;
+    const offered = req.headers['sec-websocket-protocol'];
+    this.protocols = offered === undefined ? [] : offered.split(',').map((name) => name.trim()).filter((name) => name !== '');
+  }
+
+  get accepted(): boolean {
+    return this.#accepted;
+  }
+
+  accept(options: WebSocketAcceptOptions = {}): Promise<WebSocketConnection> {
+    if (this.#accepted) return Promise.reject(new Error('accept() was already called for this handshake'));
+    if (this.#res.headersSent) return Promise.reject(new Error('accept() came after the HTTP response was sent; accept before answering'));
+    const protocol = options.protocol;
+    if (protocol !== undefined && !this.protocols.includes(protocol)) {
+      return Promise.reject(
+        new RangeError(`accept({ protocol: ${JSON.stringify(protocol)} }) names a subprotocol the client did not offer (it offered ${JSON.stringify(this.protocols)})`),
+      );
+    }
+    const headers = options.headers ?? [];
+    try {
+      checkHeaders(headers);
+    } catch (error) {
+      return Promise.reject(error);
+    }
+    this.#accepted = true;
+    // The HTTP response gives the socket up: the lifecycle sees it gone, and
+    // sends nothing more on it.
+    this.#res.detachSocket(this.#socket as ServerResponse['socket'] & object);
+    this.#res.destroy();
+    this.#opening = this.#host.open(this.#req, this.#socket, this.#head, { protocol, headers });
+    if (this.#failed) void this.#opening.then((socket) => socket.close(1011, 'internal error'), () => undefined);
+    return this.#opening;
+  }
+
+  /** The app failed after accepting: its peer hears `1011 Internal Error`. */
+  appFailed(): void {
+    this.#failed = true;
+    void this.#opening?.then((socket) => socket.close(1011, 'internal error'), () => undefined);
+  }
+}
