@@ -69,6 +69,8 @@ export interface ServeConfig {
   readonly allowedHosts: readonly string[] | undefined;
   /** The TLS certificate and key, read from their files, for HTTPS. */
   readonly tls: { readonly cert: Buffer; readonly key: Buffer } | undefined;
+  /** True with `--http2`: HTTP/2 beside HTTP/1.1 on the TLS port; undefined without. */
+  readonly http2: true | undefined;
 }
 
 /**
@@ -133,6 +135,7 @@ export function parseCommandLine(argv: readonly string[]): Command {
         'max-connections': { type: 'string' },
         cert: { type: 'string' },
         key: { type: 'string' },
+        http2: { type: 'boolean' },
         help: { type: 'boolean', short: 'h' },
         version: { type: 'boolean', short: 'v' },
       },
@@ -156,6 +159,9 @@ export function parseCommandLine(argv: readonly string[]): Command {
   }
   if ((values.cert === undefined) !== (values.key === undefined)) {
     throw new UsageError('--cert and --key go together: give both for HTTPS, or neither');
+  }
+  if (values.http2 === true && values.cert === undefined) {
+    throw new UsageError('--http2 needs --cert and --key: clients speak HTTP/2 only over TLS');
   }
   return {
     kind: 'serve',
@@ -181,6 +187,7 @@ export function parseCommandLine(argv: readonly string[]): Command {
         values.cert === undefined || values.key === undefined
           ? undefined
           : { cert: readPem('--cert', values.cert), key: readPem('--key', values.key) },
+      http2: values.http2 === true ? true : undefined,
     },
   };
 }

@@ -88,6 +88,7 @@ export async function serveInProcess(config: ServeConfig): Promise<number> {
     maxConnections: config.maxConnections,
     multiprocess: config.workers > 1,
     tls: config.tls,
+    http2: config.http2,
     log: null,
   });
   let url: string;

@@ -49,6 +49,8 @@ Options:
   --max-connections <n>     connections open at once; 0 for no cap (default 1024)
   --cert <file>, --key <file>
                             serve HTTPS with this PEM certificate and key
+  --http2                   with --cert and --key: serve HTTP/2 to clients that offer it
+                            (ALPN h2), HTTP/1.1 to the others, on the same port
   -h, --help                show this help
   -v, --version             show the version
 
