@@ -152,6 +152,26 @@ describe('HTTP/2 timeouts', () => {
   });
 });
 
+describe('HTTP/2 timeouts, once the response has started', () => {
+  it('resets the stream when the request body stalls after the head went out, and logs one line', async () => {
+    const app: App = async (environ, startResponse) => {
+      const write = startResponse('200 OK', [['Content-Type', 'text/plain']]);
+      await write('started\n');
+      await readBody(environ);
+      return ['never'];
+    };
+    const { url, errors } = await serveH2(app, { bodyTimeout: 300 });
+    const session = await h2connect(url);
+    const stream = session.request({ ':method': 'PUT', ':path': '/late', 'content-length': '100' }, { endStream: false });
+    stream.write('a little');
+    expect((await responseOf(stream))[':status']).toBe(200);
+    stream.resume();
+    expect(await closeOf(stream)).toBe(constants.NGHTTP2_CANCEL);
+    await waitFor(() => errors.text.includes('client went away'), 'the log line');
+    expect(errors.text).toMatch(/^\[[^\]]+\] PUT \/late: client went away \(body timeout\) after 8 B of the response\n$/);
+  });
+});
+
 describe('HTTP/2 request bodies the app decides on', () => {
   const echo: App = async (environ, startResponse) => {
     const body = await readBody(environ);

@@ -265,6 +265,18 @@ describe('HTTP/2 under load and at shutdown', () => {
     expect(stdout).toMatch(/status codes: 2000 2xx/);
   });
 
+  it('allows 100 streams at once, and closes a connection idle for keepAliveTimeout with GOAWAY', async () => {
+    const { url } = await serveH2(echo, { keepAliveTimeout: 200 });
+    const session = await h2connect(url);
+    await new Promise<void>((resolve) => (session.remoteSettings.maxConcurrentStreams === 100 ? resolve() : session.once('remoteSettings', () => resolve())));
+    expect(session.remoteSettings.maxConcurrentStreams).toBe(100);
+    expect((await h2request(session, { ':path': '/' })).status).toBe(200);
+    const started = Date.now();
+    const code = await new Promise<number>((resolve) => session.once('goaway', (errorCode: number) => resolve(errorCode)));
+    expect(code).toBe(0);
+    expect(Date.now() - started).toBeGreaterThanOrEqual(150);
+  });
+
   it('close() lets a stream in flight finish, then the connection closes', async () => {
     let release: () => void = () => {};
     const started = new Promise<void>((resolve) => {
