@@ -1,6 +1,7 @@
 /**
  * The names an everyday tsgi app needs: the gateway types, the server, the
- * handler base class and its decorators. Everything else lives in a subpath
+ * handler base class and its decorators, and `eventStream` for Server-Sent
+ * Events. Everything else lives in a subpath
  * named after its layer (`tsgi/gateway`, `tsgi/server`, `tsgi/fetch`,
  * `tsgi/handler`, `tsgi/body`, `tsgi/testing`, `tsgi/template`,
  * `tsgi/validate`, `tsgi/middleware/<name>`), which loads only what it needs.
@@ -28,3 +29,5 @@ export { body, cookie, environ, field, file, header, param, query, session } fro
 export { accepts, bodyLimit, contentType, responseHeader, status } from './handler/decorators/methods.js';
 export { after, before } from './handler/decorators/hooks.js';
 export { route } from './handler/decorators/route.js';
+export { eventStream } from './gateway/sse.js';
+export type { ServerEvent } from './gateway/sse-frame.js';
