@@ -9,6 +9,7 @@ import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { CLK_TCK, cpuTicks, startServer, type RunningServer } from './launch.js';
+import { h2Section } from './h2/section.js';
 import { importWeightSection } from './import-weight/section.js';
 import { multipartSection } from './multipart/section.js';
 import { summariseProfile } from './profile.js';
@@ -125,23 +126,24 @@ async function profileGroup(group: Group): Promise<void> {
 }
 
 /** The parts of the bench that are not wrk scenarios, selectable by name too. */
-const EXTRA_PARTS = ['multipart', 'import-weight'];
+const EXTRA_PARTS = ['multipart', 'import-weight', 'h2-hello'];
 
-function selectedScenarios(): { scenarios: ScenarioId[] | undefined; multipart: boolean; importWeight: boolean } {
-  if (config.selected === undefined) return { scenarios: undefined, multipart: true, importWeight: true };
+function selectedScenarios(): { scenarios: ScenarioId[] | undefined; multipart: boolean; importWeight: boolean; h2: boolean } {
+  if (config.selected === undefined) return { scenarios: undefined, multipart: true, importWeight: true, h2: true };
   const unknown = config.selected.filter((id) => !EXTRA_PARTS.includes(id) && !isScenarioId(id));
   if (unknown.length > 0) throw new Error(`BENCH_SCENARIOS: unknown ${unknown.join(', ')}`);
   return {
     scenarios: config.selected.filter(isScenarioId),
     multipart: config.selected.includes('multipart'),
     importWeight: config.selected.includes('import-weight'),
+    h2: config.selected.includes('h2-hello'),
   };
 }
 
 try {
   requireWrk();
   const started = performance.now();
-  const { scenarios, multipart, importWeight } = selectedScenarios();
+  const { scenarios, multipart, importWeight, h2 } = selectedScenarios();
   const groups = scenarios?.length === 0 ? [] : selectGroups(scenarios);
   const settings = `BENCH_DURATION=${config.duration} BENCH_ROUNDS=${config.rounds} BENCH_CONNECTIONS=${config.connections}`;
   const sections = [machineSection(wrkFlags(config.connections, config.duration), `\`${settings}\`, warm-up 1 s per server`)];
@@ -152,6 +154,10 @@ try {
     sections.push(groupSection(outcome));
     console.log(consoleLines(outcome));
     if (config.profile) await profileGroup(group);
+  }
+  if (h2) {
+    const streams = positive('BENCH_H2_STREAMS', 10);
+    sections.push(await h2Section({ duration: config.duration, rounds: config.rounds, connections: config.connections, streams, logDir: outDir }, log));
   }
   if (importWeight) {
     log('import weight');
