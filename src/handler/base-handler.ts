@@ -9,6 +9,8 @@ import { answerNow } from './fast-path.js';
 import { classPlan, type ClassPlan, type UntypedParams } from './plan.js';
 import { refuse, respond, UNDISPATCHED } from './respond.js';
 import { HandlerResponse } from './response-assembly.js';
+import { acceptWebSocket } from './websocket.js';
+import type { WebSocketAcceptOptions, WebSocketConnection } from '../gateway/websocket.js';
 
 /**
  * The base of class-based handlers. The server constructs one instance per
@@ -100,6 +102,30 @@ export class BaseHandler extends HandlerResponse implements AsyncIterable<Chunk>
     const handlerClass = this as unknown as new (environ: Environ, startResponse: StartResponse) => BaseHandler;
     const plan = classPlan(handlerClass, BaseHandler);
     return (environ, startResponse) => answerNow(new handlerClass(environ, startResponse), plan);
+  }
+
+  /**
+   * Accepts the request's WebSocket handshake, from `doWEBSOCKET` (which a
+   * handshake to the class's path reaches, with its route params bound as
+   * for `doGET`). The method may refuse instead, by throwing an
+   * {@link tsgi!HttpError} before accepting. Once accepted, the handler
+   * sends no status and no body, whatever the method returns; the
+   * connection lives on after it returns. Rejects with a 426 when the
+   * request is no handshake.
+   *
+   * @example
+   * ```ts
+   * @route('/rooms/:room')
+   * class Room extends BaseHandler {
+   *   async doWEBSOCKET(@param('room') room: string) {
+   *     const socket = await this.acceptWebSocket();
+   *     for await (const message of socket) await socket.send(`${room}: ${String(message)}`);
+   *   }
+   * }
+   * ```
+   */
+  acceptWebSocket(options?: WebSocketAcceptOptions): Promise<WebSocketConnection> {
+    return acceptWebSocket(this.environ, options);
   }
 
   /** Iterating the handler runs the request. */

@@ -20,6 +20,12 @@ export interface PathDispatch {
   readonly methods: ReadonlyMap<string, string>;
   /** The exact `Allow` header value for this path. */
   readonly allow: string;
+  /**
+   * The method that answers a WebSocket handshake here (`doWEBSOCKET`, or
+   * `doWEBSOCKETALL` at the root), if any. WEBSOCKET is no request method:
+   * it is neither in {@link methods} nor in {@link allow}.
+   */
+  readonly webSocket: string | undefined;
 }
 
 /**
@@ -43,6 +49,8 @@ export interface DispatchTable {
 }
 
 const DO_METHOD = /^do([A-Z]+)$/;
+// The pseudo-method of WebSocket handshakes (`doWEBSOCKET`).
+const WEBSOCKET = 'WEBSOCKET';
 const tables = new WeakMap<Function, DispatchTable>();
 
 /**
@@ -90,8 +98,10 @@ function buildTable(handlerClass: Function, base: Function | undefined): Dispatc
 }
 
 function describe(methods: Map<string, string>): PathDispatch {
+  const webSocket = methods.get(WEBSOCKET);
+  methods.delete(WEBSOCKET);
   const allowed = new Set(methods.keys());
   if (allowed.has('GET')) allowed.add('HEAD');
   allowed.add('OPTIONS');
-  return { methods, allow: [...allowed].sort().join(', ') };
+  return { methods, allow: [...allowed].sort().join(', '), webSocket };
 }

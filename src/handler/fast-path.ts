@@ -10,6 +10,7 @@ import type { ClassPlan } from './plan.js';
 import { isThenable } from '../gateway/thenable.js';
 import { isWhole, respond } from './respond.js';
 import { dispatchRequest } from './request-dispatch.js';
+import { webSocketAccepted } from './websocket.js';
 import { answerError, sendWhole, type HandlerResponse } from './response-assembly.js';
 
 const NOTHING: readonly [] = Object.freeze([]) as readonly [];
@@ -36,6 +37,8 @@ export function answerNow(handler: HandlerResponse, plan: ClassPlan): Body | Pro
 }
 
 function settled(handler: HandlerResponse, plan: ClassPlan, result: unknown): Body {
+  // After accept the socket is the WebSocket's: no status, no body.
+  if (webSocketAccepted(handler)) return NOTHING as Body;
   if (!isWhole(result)) return respond(handler, plan, result);
   try {
     return bodyOf(sendWhole(handler, result ?? '', handler.environ.REQUEST_METHOD === 'HEAD'));
@@ -45,6 +48,7 @@ function settled(handler: HandlerResponse, plan: ClassPlan, result: unknown): Bo
 }
 
 function failed(handler: HandlerResponse, error: unknown): Body {
+  if (webSocketAccepted(handler)) throw error;
   return bodyOf(answerError(handler, error, handler.environ.REQUEST_METHOD === 'HEAD'));
 }
 

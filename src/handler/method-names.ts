@@ -14,6 +14,8 @@ const KNOWN_METHODS: ReadonlySet<string> = new Set([
   'MKACTIVITY', 'MKCALENDAR', 'MKCOL', 'MKREDIRECTREF', 'MKWORKSPACE', 'MOVE', 'OPTIONS', 'ORDERPATCH', 'PATCH', 'POST',
   'PROPFIND', 'PROPPATCH', 'PURGE', 'PUT', 'QUERY', 'REBIND', 'REPORT', 'SEARCH', 'TRACE', 'UNBIND', 'UNCHECKOUT',
   'UNLINK', 'UNLOCK', 'UPDATE', 'UPDATEREDIRECTREF',
+  // Not a request method: doWEBSOCKET answers WebSocket handshakes.
+  'WEBSOCKET',
 ]);
 
 // The methods a mixed-case name (`doGet`, `doPostAll`) is taken to misspell.

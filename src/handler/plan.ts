@@ -113,7 +113,7 @@ export function classPlan(handlerClass: Function, base: Function): ClassPlan {
     // Every doX method is known from the table, so all are planned at once.
     const methods = new Map<string, MethodPlan | null>();
     for (const dispatch of [table.root, table.item]) {
-      for (const name of dispatch.methods.values()) {
+      for (const name of [...dispatch.methods.values(), ...(dispatch.webSocket === undefined ? [] : [dispatch.webSocket])]) {
         if (!methods.has(name)) methods.set(name, buildMethodPlan(handlerClass, base, name, context));
       }
     }

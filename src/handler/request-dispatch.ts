@@ -5,6 +5,7 @@
  * @module
  */
 import { HttpError } from '../gateway/http-error.js';
+import { webSocketOf } from '../gateway/websocket.js';
 import type { DispatchTable, PathDispatch } from './dispatch.js';
 import { invokePlan } from './invoke.js';
 import type { ClassPlan, MethodPlan } from './plan.js';
@@ -27,7 +28,7 @@ export function dispatchRequest(handler: HandlerResponse, plan: ClassPlan): unkn
   const method = environ.REQUEST_METHOD;
   const path = environ.PATH_INFO;
   const dispatch = plan.route === undefined ? (path === '' || path === '/' ? plan.table.root : plan.table.item) : matchRoute(handler, plan, plan.route, plan.table, path);
-  const name = dispatch.methods.get(method) ?? (method === 'HEAD' ? dispatch.methods.get('GET') : undefined);
+  const name = webSocketOf(environ) === undefined ? (dispatch.methods.get(method) ?? (method === 'HEAD' ? dispatch.methods.get('GET') : undefined)) : webSocketMethod(dispatch, path);
   if (name !== undefined) {
     const doMethod = (handler as unknown as Record<string, (...args: unknown[]) => unknown>)[name]!;
     const decorated = plan.decorated ? plan.methods.get(name) : undefined;
@@ -41,6 +42,16 @@ export function dispatchRequest(handler: HandlerResponse, plan: ClassPlan): unkn
   throw new HttpError(405, `${method} is not allowed here; allowed: ${dispatch.allow}`, {
     headers: [['Allow', dispatch.allow]],
   });
+}
+
+/**
+ * The method for a WebSocket handshake, which only `doWEBSOCKET` answers:
+ * without one, 426 (the server adds `Upgrade: websocket`, a header the app
+ * cannot send), even where `doGET` answers plain GETs.
+ */
+function webSocketMethod(dispatch: PathDispatch, path: string): string {
+  if (dispatch.webSocket !== undefined) return dispatch.webSocket;
+  throw new HttpError(426, `${path === '' ? '/' : path} takes no WebSocket connections; plain HTTP requests are answered as usual`);
 }
 
 function invokeDecorated(handler: HandlerResponse, decorated: MethodPlan, doMethod: (...args: unknown[]) => unknown): unknown {

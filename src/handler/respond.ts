@@ -9,6 +9,7 @@ import { isThenable } from '../gateway/thenable.js';
 import type { Chunk } from '../gateway/types.js';
 import type { ClassPlan } from './plan.js';
 import { dispatchRequest } from './request-dispatch.js';
+import { webSocketAccepted } from './websocket.js';
 import { answerError, sendWhole, startStream, type HandlerResponse } from './response-assembly.js';
 
 /** Tells {@link respond} that the method is still to be called. */
@@ -29,6 +30,8 @@ export async function* respond(handler: HandlerResponse, plan: ClassPlan, dispat
   try {
     let result = dispatched === UNDISPATCHED ? dispatchRequest(handler, plan) : dispatched;
     if (isThenable(result)) result = await result;
+    // After accept the socket is the WebSocket's: no status, no body.
+    if (webSocketAccepted(handler)) return;
     if (isWhole(result)) {
       chunk = sendWhole(handler, result ?? '', isHead);
     } else if (isBody(result)) {
@@ -38,6 +41,7 @@ export async function* respond(handler: HandlerResponse, plan: ClassPlan, dispat
       throw new TypeError(`handler returned ${typeof result}; return a string, bytes, an iterable of chunks or nothing`);
     }
   } catch (error) {
+    if (webSocketAccepted(handler)) throw error;
     chunk = answerError(handler, error, isHead);
   }
   if (discard !== undefined) await openBody(discard).close();

@@ -13,6 +13,7 @@ import type { TLSSocket } from 'node:tls';
 import { isThenable } from '../../gateway/thenable.js';
 import type { App, Body, Environ, StartResponse } from '../../gateway/types.js';
 import { WEBSOCKET_KEY } from '../../gateway/websocket.js';
+import { afterAccept } from '../../gateway/websocket-body.js';
 import type { ServerContext } from '../environ.js';
 import { createListener, type Mount } from '../listener.js';
 import { SocketTransport } from '../socket-transport.js';
@@ -55,7 +56,7 @@ export function createUpgradeListener(
     environ[WEBSOCKET_KEY] = upgrade;
     let result: Body | Promise<Body>;
     try {
-      result = app(environ, startResponse);
+      result = afterAccept(app, upgrade)(environ, startResponse);
     } catch (error) {
       upgrade.appFailed();
       throw error;
@@ -78,6 +79,7 @@ export function createUpgradeListener(
     res.assignSocket(socket as Socket);
     res.shouldKeepAlive = false;
     res.once('finish', () => (socket as Socket).destroySoon());
+    upgradeOn426(res);
     const problem = handshakeProblem(req);
     if (problem !== undefined) {
       new SocketTransport(req, res, context, false).reply(400, 'Bad Request', problem);
@@ -95,6 +97,18 @@ export function createUpgradeListener(
       handshake = undefined;
     }
   };
+}
+
+/**
+ * A 426 must name the protocol to upgrade to (RFC 9110 §15.5.22), in a
+ * hop-by-hop header the app may not send: the server adds it.
+ */
+function upgradeOn426(res: ServerResponse): void {
+  const writeHead = res.writeHead;
+  res.writeHead = function (this: ServerResponse, code: number, ...rest: unknown[]) {
+    if (code === 426) this.setHeader('Upgrade', 'websocket');
+    return (writeHead as (...args: unknown[]) => ServerResponse).call(this, code, ...rest);
+  } as ServerResponse['writeHead'];
 }
 
 /**
