@@ -55,6 +55,7 @@ export type GatewayRule =
   | 'body-single-iterator'
   | 'body-after-return'
   | 'body-return'
+  | 'websocket-api'
   | 'input-read-size'
   | 'input-after-close'
   | 'errors-write'
@@ -76,7 +77,10 @@ export type GatewayRule =
   | 'write-after-close'
   | 'body-type'
   | 'head-body'
-  | 'content-length-mismatch';
+  | 'content-length-mismatch'
+  | 'websocket-accept-twice'
+  | 'websocket-start-response'
+  | 'websocket-body';
 
 /**
  * What {@link GATEWAY_RULES} says about one rule.
@@ -190,6 +194,10 @@ export const GATEWAY_RULES: Readonly<Record<GatewayRule, GatewayRuleInfo>> = {
     side: 'server',
     description: "The server calls the body iterator's return() once it is done with it (reported, not thrown).",
   },
+  'websocket-api': {
+    side: 'server',
+    description: 'tsgi.websocket, when present, has accept(), a protocols array and an accepted flag; the connection accept() resolves to has send(), close(), a closed promise, a string protocol and Symbol.asyncIterator.',
+  },
   'input-read-size': {
     side: 'app',
     description: 'read(size) and readline(limit) take undefined or a non-negative integer.',
@@ -260,6 +268,9 @@ export const GATEWAY_RULES: Readonly<Record<GatewayRule, GatewayRuleInfo>> = {
     side: 'app',
     description: 'The bytes sent match the Content-Length the app set, neither fewer nor more (except for HEAD and 304).',
   },
+  'websocket-accept-twice': { side: 'app', description: 'accept() on tsgi.websocket is called at most once.' },
+  'websocket-start-response': { side: 'app', description: 'startResponse is not called after accept(), nor accept() after startResponse.' },
+  'websocket-body': { side: 'app', description: 'After accept(), the app returns an empty body.' },
 };
 
 /**

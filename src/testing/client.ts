@@ -9,7 +9,12 @@ import type { App, AppLike, Environ } from '../gateway/types.js';
 import { validate, ValidationError } from '../gateway/validator/index.js';
 import { CookieJar } from './cookies.js';
 import { buildRequest } from './environ.js';
-import { runInMemory } from './memory-transport.js';
+import { randomBytes } from 'node:crypto';
+import type { MemoryErrors } from '../gateway/errors.js';
+import { WEBSOCKET_KEY } from '../gateway/websocket.js';
+import { afterAccept } from '../gateway/websocket-body.js';
+import { runInMemory, type MemoryResponse } from './memory-transport.js';
+import { MemoryUpgrade, TestWebSocket, TestWebSocketRefused, type TestWebSocketOptions } from './websocket.js';
 import { parseBaseUrl, type Origin } from './origin.js';
 import { TestClientError, type RequestHeaders, type RequestOptions } from './request.js';
 import { TestResponse } from './response.js';
@@ -137,12 +142,70 @@ export class TestClient {
     });
 
     const violations: ValidationError[] = [];
-    const app: App = this.#validate
-      ? validate(this.#app, { onViolation: (violation) => void violations.push(violation) })
-      : toApp(this.#app);
+    const app = this.#appFor(violations);
     const context = `${String(environ.REQUEST_METHOD)} ${String(environ.REQUEST_URI ?? path)}`;
     const outcome = await runInMemory(app, environ, errors, context);
+    return this.#respond(outcome, violations, errors, requestPath);
+  }
 
+  /**
+   * Opens a WebSocket to `path` in process: the app gets a handshake's
+   * environ with `tsgi.websocket`, and once it accepts, the returned
+   * {@link TestWebSocket} talks to the connection it got. An app that
+   * answers with an HTTP response instead rejects with
+   * {@link TestWebSocketRefused} carrying it (a 426 with `Upgrade:
+   * websocket`, as the server adds). Under the validator, a breach of the
+   * extension's rules rejects here or, after accept, makes
+   * {@link TestWebSocket.done} reject.
+   *
+   * @example
+   * ```ts
+   * const socket = await client.websocket('/rooms/lobby');
+   * await socket.send('hello');
+   * expect(await socket.receive()).toBe('lobby: hello');
+   * await socket.close();
+   * ```
+   */
+  async websocket(path: string, options: TestWebSocketOptions = {}): Promise<TestWebSocket> {
+    const protocols = options.protocols ?? [];
+    const headers: RequestHeaders = {
+      Connection: 'Upgrade',
+      Upgrade: 'websocket',
+      'Sec-WebSocket-Key': randomBytes(16).toString('base64'),
+      'Sec-WebSocket-Version': '13',
+      ...(protocols.length > 0 ? { 'Sec-WebSocket-Protocol': protocols.join(', ') } : {}),
+      ...options.headers,
+    };
+    const secure = this.#origin.scheme === 'https';
+    const { environ, errors, requestPath } = buildRequest('GET', path, { headers, environ: options.environ }, {
+      origin: this.#origin,
+      environ: this.#environ,
+      headers: this.#headers,
+      cookieHeader: (at) => (this.#useCookies ? this.cookies.header(at, secure) : undefined),
+    });
+    const upgrade = new MemoryUpgrade(protocols);
+    environ[WEBSOCKET_KEY] = upgrade;
+    const violations: ValidationError[] = [];
+    const app = afterAccept(this.#appFor(violations), upgrade);
+    const run = runInMemory(app, environ, errors, `GET ${String(environ.REQUEST_URI ?? path)} (WebSocket)`, () => upgrade.accepted);
+    const first = await Promise.race([upgrade.opened, run]);
+    if (first instanceof TestWebSocket) {
+      first.done = run.then((outcome) => {
+        if (violations.length > 0) throw violations[0];
+        if (outcome.outcome === 'error') throw outcome.error;
+      });
+      first.done.catch(() => undefined);
+      return first;
+    }
+    if (first.status?.startsWith('426') === true) first.headers.push(['Upgrade', 'websocket']);
+    throw new TestWebSocketRefused(this.#respond(first, violations, errors, requestPath));
+  }
+
+  #appFor(violations: ValidationError[]): App {
+    return this.#validate ? validate(this.#app, { onViolation: (violation) => void violations.push(violation) }) : toApp(this.#app);
+  }
+
+  #respond(outcome: MemoryResponse, violations: readonly ValidationError[], errors: MemoryErrors, requestPath: string): TestResponse {
     if (violations.length > 0) throw violations[0];
     if (outcome.outcome === 'error') {
       const { error } = outcome;

@@ -6,6 +6,7 @@
  */
 export { TestClient, type TestClientOptions } from './client.js';
 export { TestResponse, type TestResponseInit } from './response.js';
+export { TestWebSocket, TestWebSocketRefused, type TestWebSocketOptions } from './websocket.js';
 export { CookieJar, type Cookie, type CookieOptions } from './cookies.js';
 export {
   TestClientError,

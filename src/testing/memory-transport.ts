@@ -49,9 +49,9 @@ export interface MemoryResponse {
  * const { status, body } = await runInMemory(app, environ, new MemoryErrors(), 'GET /');
  * ```
  */
-export function runInMemory(app: App, environ: Environ, errors: ErrorStream, context: string): Promise<MemoryResponse> {
+export function runInMemory(app: App, environ: Environ, errors: ErrorStream, context: string, gone?: () => boolean): Promise<MemoryResponse> {
   return new Promise((resolve) => {
-    runResponse(app, environ, new MemoryTransport(errors, context, resolve));
+    runResponse(app, environ, new MemoryTransport(errors, context, resolve, gone));
   });
 }
 
@@ -63,15 +63,18 @@ class MemoryTransport implements Transport {
   #headers: ResponseHeaders = [];
   #parts: Uint8Array[] = [];
   #aborted = false;
+  // An accepted WebSocket takes the connection over, as a client leaving would.
+  readonly #gone: (() => boolean) | undefined;
 
-  constructor(errors: ErrorStream, context: string, resolve: (response: MemoryResponse) => void) {
+  constructor(errors: ErrorStream, context: string, resolve: (response: MemoryResponse) => void, gone?: () => boolean) {
     this.#errors = errors;
     this.#context = context;
     this.#resolve = resolve;
+    this.#gone = gone;
   }
 
   gone(): boolean {
-    return false;
+    return this.#gone?.() ?? false;
   }
 
   head(head: ResponseHead, length: number): void {

@@ -196,3 +196,16 @@ describe('tsgi.websocket on makeServer, with the ws client', () => {
     client.ws.close();
   });
 });
+
+describe('tsgi.websocket under validate() on makeServer', () => {
+  it('passes a correct accepting app, with nothing in the log', async () => {
+    const { validate } = await import('../../src/gateway/validator/index.js');
+    const { url, errors } = await serve(validate(acceptingApp(echo)));
+    const client = await openClient(url);
+    client.ws.send('checked');
+    expect(await nextMessage(client)).toBe('checked');
+    client.ws.close();
+    await client.closed;
+    expect(errors.text).toBe('');
+  });
+});

@@ -8,6 +8,7 @@ import { chunkLength } from '../body.js';
 import type { Environ } from '../types.js';
 import { describe } from './describe.js';
 import { ValidationError } from './validation-error.js';
+import { bodyError } from './websocket.js';
 
 /**
  * Receives violations that cannot be thrown into a caller because they are
@@ -54,6 +55,8 @@ export class RequestTracker {
   returnCalled = false;
   /** Whether that return() has completed. */
   closed = false;
+  /** Whether the app accepted the request's WebSocket, after which it answers nothing. */
+  webSocketAccepted = false;
   readonly #onViolation: ViolationHandler;
   #returnReported = false;
 
@@ -83,6 +86,7 @@ export class RequestTracker {
     // An empty chunk sends nothing, so it may come before startResponse, as
     // on every host (a generator often yields one while it prepares).
     if (length === 0) return;
+    if (this.webSocketAccepted) throw bodyError(length);
     if (!this.started) {
       throw new ValidationError('start-response-first', 'the body yielded a non-empty chunk before startResponse was called');
     }
@@ -103,7 +107,7 @@ export class RequestTracker {
   bodyDone(): void {
     const first = !this.ended;
     this.bodyStopped();
-    if (!first) return;
+    if (!first || this.webSocketAccepted) return;
     if (!this.started) {
       throw new ValidationError('start-response-missing', 'the body ended without startResponse having been called');
     }

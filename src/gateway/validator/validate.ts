@@ -15,6 +15,7 @@ import { describe } from './describe.js';
 import { ValidationError } from './validation-error.js';
 import { ValidatedErrors, ValidatedInput } from './streams.js';
 import { RequestTracker, type ViolationHandler } from './tracker.js';
+import { checkAcceptedBody, watchWebSocket } from './websocket.js';
 
 export type { ViolationHandler } from './tracker.js';
 
@@ -106,11 +107,15 @@ export function validate(app: AppLike, options: ValidateOptions = {}): App {
     const tracker = new RequestTracker(environ, report);
     environ['tsgi.input'] = new ValidatedInput(environ['tsgi.input'], tracker);
     environ['tsgi.errors'] = new ValidatedErrors(environ['tsgi.errors']);
-    const result: unknown = inner(environ, validatedStartResponse(startResponse, tracker));
-    if (isBody(result)) return validatedBody(result, tracker);
+    const result: unknown = inner(environ, watchWebSocket(tracker, validatedStartResponse(startResponse, tracker)));
+    if (isBody(result)) {
+      checkAcceptedBody(tracker, result);
+      return validatedBody(result, tracker);
+    }
     if (isThenable(result)) {
       return Promise.resolve(result).then((body: unknown) => {
         if (!isBody(body)) throw notABody(body, true);
+        checkAcceptedBody(tracker, body);
         return validatedBody(body, tracker);
       });
     }

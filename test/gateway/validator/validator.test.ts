@@ -17,9 +17,10 @@ import {
 import { appCases } from './app-rules.js';
 import { makeEnviron, newRecording, recordingStartResponse, serve, TEXT, turn, violationOf } from './fake-server.js';
 import { okApp, serverCases, type Case } from './server-rules.js';
+import { webSocketAppCases, webSocketServerCases } from './websocket-rules.js';
 
 // Typed as a full record so that a rule added without a test fails to compile.
-const cases: Record<ValidationRule, Case> = { ...serverCases, ...appCases };
+const cases: Record<ValidationRule, Case> = { ...serverCases, ...appCases, ...webSocketServerCases, ...webSocketAppCases };
 
 describe('validate() rules', () => {
   it('lists every rule once, each with a side and a one-line description', () => {
