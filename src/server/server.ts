@@ -67,7 +67,8 @@ export function makeServer(host: string, port: number, app: AppLike, options: Se
 }
 
 /**
- * A tsgi app served over HTTP/1.1 by `node:http`. Made by {@link makeServer}.
+ * A tsgi app served over HTTP/1.1 by `node:http` (HTTPS with `tls`, and
+ * HTTP/2 beside it with `http2`). Made by {@link makeServer}.
  *
  * @example
  * ```ts
@@ -80,7 +81,11 @@ export function makeServer(host: string, port: number, app: AppLike, options: Se
  * @category Server
  */
 export class TsgiServer {
-  /** The Node server underneath, for settings this class does not cover (an `https.Server` with `tls`). */
+  /**
+   * The Node server underneath, for settings this class does not cover (an
+   * `https.Server` with `tls`; with `http2` it also accepts the HTTP/2
+   * connections, which its HTTP/1.1 settings do not reach).
+   */
   readonly httpServer: Server;
   /** The app being served, as a function. */
   readonly app: App;

@@ -123,6 +123,26 @@ describe('HTTP/2 timeouts', () => {
     expect(errors.text).toBe('');
   });
 
+  it('does not cut a stream that caught up and then idles past sendTimeout, as an event stream does between events', async () => {
+    const app: App = (_environ, startResponse) => {
+      startResponse('200 OK', [['Content-Type', 'text/plain']]);
+      return (async function* () {
+        yield Buffer.alloc(256 * 1024, 'a'); // more than the window: the send clock starts
+        await sleep(700);
+        yield 'end';
+      })();
+    };
+    const { url, errors } = await serveH2(app, { sendTimeout: 250 });
+    const session = await h2connect(url);
+    const stream = session.request({ ':path': '/idle' });
+    let received = 0;
+    stream.on('data', (data: Buffer) => (received += data.length));
+    await new Promise((resolve) => stream.once('end', resolve));
+    expect(received).toBe(256 * 1024 + 3);
+    expect(stream.rstCode).toBe(constants.NGHTTP2_NO_ERROR);
+    expect(errors.text).toBe('');
+  });
+
   it('answers 408 when the request body stops arriving for bodyTimeout, and logs one line', async () => {
     let failure: unknown;
     const app: App = async (environ, startResponse) => {

@@ -277,6 +277,23 @@ describe('HTTP/2 under load and at shutdown', () => {
     expect(Date.now() - started).toBeGreaterThanOrEqual(150);
   });
 
+  it('keeps a connection whose stream outlasts keepAliveTimeout, and closes it once idle after that', async () => {
+    const slow: App = async (_environ, startResponse) => {
+      await new Promise((resolve) => setTimeout(resolve, 600));
+      startResponse('200 OK', [['Content-Type', 'text/plain']]);
+      return ['late'];
+    };
+    const { url } = await serveH2(slow, { keepAliveTimeout: 200 });
+    const session = await h2connect(url);
+    let goaway = 0;
+    session.on('goaway', () => goaway++);
+    expect((await h2request(session, { ':path': '/' })).body.toString()).toBe('late');
+    expect(goaway).toBe(0);
+    const answered = Date.now();
+    await new Promise<void>((resolve) => (goaway > 0 ? resolve() : session.once('goaway', () => resolve())));
+    expect(Date.now() - answered).toBeLessThan(1_000);
+  });
+
   it('close() lets a stream in flight finish, then the connection closes', async () => {
     let release: () => void = () => {};
     const started = new Promise<void>((resolve) => {

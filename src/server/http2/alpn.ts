@@ -7,7 +7,14 @@ import { Buffer } from 'node:buffer';
 import type { Server } from 'node:https';
 import type { TLSSocket } from 'node:tls';
 
-/** What the server offers in ALPN, best first: the server's order decides. */
+/**
+ * What the server offers in ALPN, best first: the server's order decides.
+ *
+ * @example
+ * ```ts
+ * https.createServer({ cert, key, ALPNProtocols: alpnProtocols(true) }); // ['h2', 'http/1.1']
+ * ```
+ */
 export function alpnProtocols(allowHTTP1: boolean): string[] {
   return allowHTTP1 ? ['h2', 'http/1.1'] : ['h2'];
 }

@@ -16,6 +16,11 @@ import { serveStream, type StreamConnection } from './stream-request.js';
  * the HTTP/2 counterpart of the pipelining bound: each runs the app at
  * once, so the bound is what one connection can make the server do. nginx
  * allows 128 by default, browsers open at most about 100.
+ *
+ * @example
+ * ```ts
+ * performServerHandshake(socket, { settings: { maxConcurrentStreams: MAX_CONCURRENT_STREAMS } });
+ * ```
  */
 export const MAX_CONCURRENT_STREAMS = 100;
 
@@ -65,18 +70,25 @@ export class Http2Sessions {
       limits: this.#limits,
       remoteAddress: socket.remoteAddress ?? '',
     };
+    const idle = this.#idleTimeout;
     let streams = 0;
     session.on('stream', (stream: ServerHttp2Stream, headers: IncomingHttpHeaders, flags: number, rawHeaders: string[]) => {
       streams++;
-      stream.once('close', () => streams--);
+      stream.once('close', () => {
+        streams--;
+        // The idle period starts again with the last stream: the timer may
+        // have fired, and been let go, while a long one was open.
+        if (streams === 0 && idle > 0 && !session.destroyed) session.setTimeout(idle);
+      });
       serveStream(connection, stream, headers, flags, rawHeaders);
     });
-    if (this.#idleTimeout > 0) {
+    if (idle > 0) {
       // Node fires this after a period without frames; a stream still open
       // (an app working, a long response) is not idleness.
-      session.setTimeout(this.#idleTimeout, () => {
+      session.on('timeout', () => {
         if (streams === 0) session.close();
       });
+      session.setTimeout(idle);
     }
     if (this.#closing) session.close();
   }

@@ -213,7 +213,7 @@ export class StreamTransport implements Transport, AsyncIterable<Uint8Array> {
   }
 
   #startClock(clock: Exclude<Clock, 'none'>): void {
-    if (this.#clock === 'send' || this.#clock === clock) return;
+    if (this.#clock === clock) return;
     const ms = clock === 'body' ? this.#limits.bodyTimeout : this.#limits.sendTimeout;
     if (ms === 0) return;
     this.#clock = clock;
@@ -231,8 +231,10 @@ export class StreamTransport implements Transport, AsyncIterable<Uint8Array> {
     const stream = this.#stream;
     if (this.gone()) return;
     if (this.#clock === 'send') {
-      // Node fires only when no byte went out for the whole period.
-      if (stream.writableLength > 0 || !this.#ended) {
+      // Node fires only when no byte went out for the whole period. With
+      // nothing waiting, the client took it all and the app is between
+      // chunks (an event stream idling): the next backpressure rearms.
+      if (stream.writableLength > 0) {
         this.#drop('send timeout');
         return;
       }
