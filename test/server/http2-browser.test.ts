@@ -4,6 +4,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser } from 'playwright-core';
+import { eventStream } from '../../src/gateway/sse.js';
 import type { App } from '../../src/gateway/types.js';
 import { chromiumAvailable, launchChromium } from '../support/chromium.js';
 import { serveH2 } from './http2-support.js';
@@ -52,5 +53,52 @@ describe.runIf(chromiumAvailable())('HTTP/2 in Chromium', () => {
     } finally {
       await context.close();
     }
+  });
+
+  it('keeps ten EventSource streams open at once over one connection, past HTTP/1.1\'s six per origin', async () => {
+    let returns = 0;
+    const events: App = (environ, startResponse) => {
+      if (environ.PATH_INFO !== '/events') return site(environ, startResponse);
+      const name = environ.QUERY_STRING;
+      const stream = eventStream(environ, async function* ({ signal }) {
+        try {
+          yield { data: `hello ${name}` };
+          await new Promise<void>((resolve) => signal.addEventListener('abort', () => resolve()));
+        } finally {
+          returns++;
+        }
+      });
+      startResponse('200 OK', stream.headers);
+      return stream;
+    };
+    const { url, server } = await serveH2(events);
+    const context = await browser.newContext({ ignoreHTTPSErrors: true });
+    try {
+      const page = await context.newPage();
+      await page.goto(url);
+      const received = await page.evaluate(
+        () =>
+          new Promise<string[]>((resolve) => {
+            const seen: string[] = [];
+            for (let i = 0; i < 10; i++) {
+              const source = new EventSource(`/events?${i}`);
+              source.onmessage = (event) => {
+                seen.push(event.data as string);
+                if (seen.length === 10) resolve(seen.sort());
+              };
+            }
+          }),
+      );
+      expect(received).toEqual(Array.from({ length: 10 }, (_, i) => `hello ${i}`).sort());
+      const connections = await new Promise<number>((resolve, reject) =>
+        server.httpServer.getConnections((error, count) => (error ? reject(error) : resolve(count))),
+      );
+      expect(connections).toBe(1);
+    } finally {
+      await context.close();
+    }
+    // Closing the page resets every stream; each body's return() runs once.
+    for (let i = 0; i < 300 && returns < 10; i++) await new Promise((resolve) => setTimeout(resolve, 10));
+    expect(returns).toBe(10);
   });
 });
