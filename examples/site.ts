@@ -9,6 +9,7 @@ import { sessions } from '../src/middleware/session/index.js';
 import { urlMap } from '../src/middleware/url-map/index.js';
 import { apiSite } from './api/app.js';
 import { blogSite } from './blog/app.js';
+import { chatApp } from './chat/app.js';
 import { Clock } from './clock/app.js';
 import { guessApp } from './guess/app.js';
 import { simpleApp } from './hello/app.js';
@@ -25,6 +26,7 @@ export const EXAMPLES = [
   { prefix: '/private', title: 'private', about: 'a page behind HTTP Basic authentication (basicAuth); demo account demo / tsgi-demo unless DEMO_USER / DEMO_PASS are set', app: privateApp },
   { prefix: '/session', title: 'session', about: 'the article\'s myapp2: "You have been here N times!", counted in a signed-cookie session', app: VisitCounter },
   { prefix: '/blog', title: 'blog', about: 'the REST blog: PUT, GET and DELETE entries as files, listed as xhtml, XML or an Atom feed, with conditional requests', app: blogSite },
+  { prefix: '/chat', title: 'chat', about: 'a chat room over WebSocket (doWEBSOCKET): every message goes to everyone in the room', app: chatApp() },
   { prefix: '/clock', title: 'clock', about: 'a live clock over Server-Sent Events: an event a second, resumed from Last-Event-ID after a reconnect', app: Clock },
   {
     prefix: '/api',

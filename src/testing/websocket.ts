@@ -51,6 +51,11 @@ class Link {
   }
 }
 
+/** The close codes an endpoint may send (RFC 6455 §7.4, 1012–1014 from the IANA registry). */
+function closeCodeAllowed(code: number): boolean {
+  return Number.isInteger(code) && ((code >= 1000 && code <= 1003) || (code >= 1007 && code <= 1014) || (code >= 3000 && code <= 4999));
+}
+
 /** One end of an in-process WebSocket; the app's end and the test's are alike. */
 class MemoryEnd implements WebSocketConnection {
   readonly #link: Link;
@@ -83,8 +88,8 @@ class MemoryEnd implements WebSocketConnection {
   }
 
   close(code = 1000, reason = ''): Promise<WebSocketClose> {
-    if (!(code === 1000 || (code >= 3000 && code <= 4999)) || Buffer.byteLength(reason) > 123) {
-      return Promise.reject(new RangeError(`close(${code}, …) was refused: the code must be 1000 or 3000–4999 and the reason at most 123 bytes`));
+    if (!closeCodeAllowed(code) || Buffer.byteLength(reason) > 123) {
+      return Promise.reject(new RangeError(`close(${code}, …) was refused: the code must be one an endpoint may send (1000–1003, 1007–1014, 3000–4999) and the reason at most 123 bytes`));
     }
     this.#link.close({ code, reason });
     return this.#link.closed;
