@@ -8,6 +8,7 @@ import { eventStream } from '../../src/gateway/sse.js';
 import type { App } from '../../src/gateway/types.js';
 import { chromiumAvailable, launchChromium } from '../support/chromium.js';
 import { serveH2 } from './http2-support.js';
+import { acceptingApp, echo } from './websocket-support.js';
 
 const PAGE = `<!doctype html><meta charset="utf-8"><title>h2</title><p id="protocol"></p>`;
 
@@ -50,6 +51,38 @@ describe.runIf(chromiumAvailable())('HTTP/2 in Chromium', () => {
         return { page: navigation.nextHopProtocol, fetched: resource.nextHopProtocol, text };
       });
       expect(seen).toEqual({ page: 'h2', fetched: 'h2', text: 'HTTP/2.0' });
+    } finally {
+      await context.close();
+    }
+  });
+
+  it('opens a WebSocket from a page served over h2: the handshake goes over HTTP/1.1 on the same port', async () => {
+    const accepting = acceptingApp(echo);
+    const protocols: string[] = [];
+    const { url } = await serveH2((environ, startResponse) => {
+      if (environ['tsgi.websocket'] !== undefined) protocols.push(environ.SERVER_PROTOCOL);
+      return accepting(environ, startResponse);
+    });
+    const context = await browser.newContext({ ignoreHTTPSErrors: true });
+    try {
+      const page = await context.newPage();
+      await page.goto(url);
+      const seen = await page.evaluate(
+        (target) =>
+          new Promise<{ page: string; echoed: string }>((resolve, reject) => {
+            const socket = new WebSocket(target);
+            socket.onopen = () => socket.send('over h2?');
+            socket.onerror = () => reject(new Error('the WebSocket failed'));
+            socket.onmessage = (event) => {
+              const navigation = performance.getEntries()[0] as unknown as { nextHopProtocol: string };
+              resolve({ page: navigation.nextHopProtocol, echoed: String(event.data) });
+              socket.close();
+            };
+          }),
+        url.replace(/^https/, 'wss'),
+      );
+      expect(seen).toEqual({ page: 'h2', echoed: 'over h2?' });
+      expect(protocols).toEqual(['HTTP/1.1']);
     } finally {
       await context.close();
     }
