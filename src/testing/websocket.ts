@@ -95,6 +95,7 @@ class MemoryEnd implements WebSocketConnection {
     return this.#link.closed;
   }
 
+  /** Yields each message as it arrives, and ends once the connection has closed; one iteration at a time. */
   [Symbol.asyncIterator](): AsyncIterator<WebSocketMessage> {
     if (this.#iterating) throw new Error('the WebSocket is already being iterated; read its messages in one loop');
     this.#iterating = true;
@@ -134,6 +135,11 @@ class MemoryEnd implements WebSocketConnection {
  * @category Testing
  */
 export class TestWebSocket extends MemoryEnd {
+  /** @hidden Made by `TestClient.websocket()`. */
+  constructor(link: Link, side: 0 | 1) {
+    super(link, side);
+  }
+
   /**
    * The app's run, settled once its response is done: rejects with a
    * gateway violation the validator found or an error the app threw.
@@ -166,8 +172,13 @@ export class TestWebSocket extends MemoryEnd {
  * @category Testing
  */
 export class TestWebSocketRefused extends TestClientError {
-  constructor(readonly response: TestResponse) {
+  /** The app's HTTP answer to the handshake. */
+  readonly response: TestResponse;
+
+  /** @param response The app's HTTP answer to the handshake. */
+  constructor(response: TestResponse) {
     super(`the app answered the WebSocket handshake with ${response.statusLine} instead of accepting it`);
+    this.response = response;
     this.name = 'TestWebSocketRefused';
   }
 }
