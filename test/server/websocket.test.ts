@@ -146,6 +146,20 @@ describe('tsgi.websocket on makeServer, with the ws client', () => {
     expect(calls).toBe(0);
   });
 
+  it('applies the server\'s other refusals to a handshake: a host not allowed, a path outside scriptName', async () => {
+    let calls = 0;
+    const app = acceptingApp(() => {
+      calls++;
+    });
+    const { port } = await serve(app);
+    const wrongHost = await rawRequest(port, handshake(port, [`Sec-WebSocket-Key: ${KEY}`, 'Sec-WebSocket-Version: 13']).replace(`Host: 127.0.0.1:${port}`, 'Host: elsewhere.example'));
+    expect(wrongHost.text).toMatch(/^HTTP\/1\.1 400 Bad Request\r\n[\s\S]*host "elsewhere\.example" is not allowed/);
+    const mounted = await serve(app, { scriptName: '/app' });
+    await expect(openClient(`${mounted.url}chat`)).rejects.toMatchObject({ status: 404 });
+    (await openClient(`${mounted.url}app/chat`)).ws.close();
+    await waitFor(() => calls === 1, 'the one accepted session');
+  });
+
   it('sends the response of an app that does not accept, on the same socket', async () => {
     const app: App = (environ, startResponse) => {
       startResponse('409 Conflict', [['Content-Type', 'text/plain'], ['X-Why', String(webSocketOf(environ) !== undefined)]]);

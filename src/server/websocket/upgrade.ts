@@ -9,6 +9,8 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { checkHeaders } from '../../gateway/spec.js';
 import type { WebSocketAcceptOptions, WebSocketConnection, WebSocketUpgrade } from '../../gateway/websocket.js';
+import type { Socket } from 'node:net';
+import { connectionOf } from '../connection.js';
 import type { WebSocketHost } from './host.js';
 import type { ServerWebSocket } from './socket.js';
 
@@ -65,6 +67,9 @@ export class ServerUpgrade implements WebSocketUpgrade {
     // sends nothing more on it.
     this.#res.detachSocket(this.#socket as ServerResponse['socket'] & object);
     this.#res.destroy();
+    // Nor is the connection's failure this response's to log any more.
+    const connection = connectionOf(this.#socket as Socket);
+    if (connection !== undefined) connection.current = undefined;
     this.#opening = this.#host.open(this.#req, this.#socket, this.#head, { protocol, headers });
     if (this.#failed) void this.#opening.then((socket) => socket.close(1011, 'internal error'), () => undefined);
     return this.#opening;
