@@ -177,5 +177,6 @@ export const framing: readonly HostileCase[] = [
     expect: [{ status: 200 }],
   },
   { name: 'an upgrade to h2c (not offered, served as HTTP/1.1)', category: 'framing', send: http(['GET /hello/ HTTP/1.1', HOST, 'Upgrade: h2c', 'HTTP2-Settings: AAMAAABkAAQAAP__', 'Connection: Upgrade, HTTP2-Settings, close']), expect: [{ status: 200, headers: { upgrade: null } }] },
-  { name: 'an upgrade to websocket on a page that does not speak it', category: 'framing', send: http(['GET /blog/ HTTP/1.1', HOST, 'Upgrade: websocket', 'Connection: Upgrade, close', 'Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==', 'Sec-WebSocket-Version: 13']), expect: [{ status: 200, headers: { upgrade: null } }] },
+  // The handshake reaches the app (tsgi.websocket); a handler class without doWEBSOCKET answers 426, and the server names the protocol.
+  { name: 'an upgrade to websocket on a page that does not speak it', category: 'framing', send: http(['GET /blog/ HTTP/1.1', HOST, 'Upgrade: websocket', 'Connection: Upgrade, close', 'Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==', 'Sec-WebSocket-Version: 13']), expect: [{ status: 426, headers: { upgrade: 'websocket' } }] },
 ];
