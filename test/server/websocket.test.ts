@@ -141,6 +141,7 @@ describe('tsgi.websocket on makeServer, with the ws client', () => {
     for (const [request, message] of cases) {
       const { text } = await rawRequest(port, request);
       expect(text).toMatch(/^HTTP\/1\.1 400 Bad Request\r\n/);
+      expect(text).toMatch(/\r\nSec-WebSocket-Version: 13\r\n/i);
       expect(text).toMatch(message);
     }
     expect(calls).toBe(0);

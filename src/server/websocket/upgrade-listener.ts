@@ -82,6 +82,8 @@ export function createUpgradeListener(
     upgradeOn426(res);
     const problem = handshakeProblem(req);
     if (problem !== undefined) {
+      // The version this server speaks, as RFC 6455 §4.4 asks of a refusal.
+      res.setHeader('Sec-WebSocket-Version', '13');
       new SocketTransport(req, res, context, false).reply(400, 'Bad Request', problem);
       return;
     }
