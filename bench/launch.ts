@@ -7,7 +7,7 @@
  */
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdirSync, openSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Row } from './scenarios.js';
 
@@ -30,12 +30,8 @@ process.on('exit', () => {
 });
 
 /** A listening server child. */
-export interface RunningServer {
+export interface RunningServer extends LaunchedChild {
   row: Row;
-  pid: number;
-  port: number;
-  /** Closes stdin, which the child takes as the signal to exit; SIGKILL if it lingers. */
-  stop(): Promise<void>;
 }
 
 /**
@@ -47,17 +43,22 @@ export function pinned(cpu: number, argv: readonly string[]): string[] {
   return [TASKSET, '-c', String(cpu), ...argv];
 }
 
+/** A started child: its pid and port, and how to stop it. */
+export interface LaunchedChild {
+  pid: number;
+  port: number;
+  /** Closes stdin, which the child takes as the signal to exit; SIGKILL if it lingers. */
+  stop(): Promise<void>;
+}
+
 /**
- * Starts the row's server child on {@link SERVER_CPU}, its stderr to a file
- * in `logDir`, and waits for its port.
+ * Starts `node <argv>` on {@link SERVER_CPU}, its stderr to `logFile`, and
+ * waits for the port it prints on its first line. Every bench server child
+ * (wrk's and h2load's) starts here.
  */
-export async function startServer(row: Row, logDir: string, nodeArgs: readonly string[] = []): Promise<RunningServer> {
-  const script = fileURLToPath(new URL(`./servers/${row.server}.js`, import.meta.url));
-  const [command, ...args] = pinned(SERVER_CPU, [process.execPath, ...nodeArgs, script, row.scenario]);
-  // Servers log clients that go away mid-response when wrk stops; that is
-  // expected, so their stderr goes to a file rather than the terminal.
-  mkdirSync(logDir, { recursive: true });
-  const logFile = join(logDir, `${row.server}-${row.scenario}.log`);
+export async function launchChild(argv: readonly string[], logFile: string, label: string): Promise<LaunchedChild> {
+  const [command, ...args] = pinned(SERVER_CPU, [process.execPath, ...argv]);
+  mkdirSync(dirname(logFile), { recursive: true });
   const child = spawn(command as string, args, { stdio: ['pipe', 'pipe', openSync(logFile, 'w')] });
   live.add(child);
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
@@ -80,11 +81,23 @@ export async function startServer(row: Row, logDir: string, nodeArgs: readonly s
       });
       child.once('exit', (code) => reject(new Error(`exited with ${code} before listening`)));
     });
-    return { row, pid: child.pid as number, port, stop };
+    return { pid: child.pid as number, port, stop };
   } catch (error) {
     await stop();
-    throw new Error(`${row.server} ${row.scenario}: ${(error as Error).message} (see ${logFile})`);
+    throw new Error(`${label}: ${(error as Error).message} (see ${logFile})`);
   }
+}
+
+/**
+ * Starts the row's server child on {@link SERVER_CPU}, its stderr to a file
+ * in `logDir`, and waits for its port.
+ */
+export async function startServer(row: Row, logDir: string, nodeArgs: readonly string[] = []): Promise<RunningServer> {
+  const script = fileURLToPath(new URL(`./servers/${row.server}.js`, import.meta.url));
+  // Servers log clients that go away mid-response when wrk stops; that is
+  // expected, so their stderr goes to a file rather than the terminal.
+  const launched = await launchChild([...nodeArgs, script, row.scenario], join(logDir, `${row.server}-${row.scenario}.log`), `${row.server} ${row.scenario}`);
+  return { row, ...launched };
 }
 
 /**

@@ -13,7 +13,7 @@ import { h2Section } from './h2/section.js';
 import { importWeightSection } from './import-weight/section.js';
 import { multipartSection } from './multipart/section.js';
 import { summariseProfile } from './profile.js';
-import { consoleLines, groupSection, machineSection, type GroupOutcome, type RowResult } from './report.js';
+import { consoleLines, groupSection, machineSection, shuffled, type GroupOutcome, type RowResult } from './report.js';
 import { isScenarioId, SCENARIOS, selectGroups, type Group, type Row, type ScenarioId } from './scenarios.js';
 import { primeCookie, VerificationError, verifyGroup } from './verify/verify.js';
 import { LoadError, refuseFailures, requireWrk, runWrk, writeScript, wrkFlags } from './wrk.js';
@@ -55,15 +55,6 @@ async function measure(server: RunningServer, script: string, seconds: number): 
   const where = `scenario ${server.row.scenario}, server ${server.row.server} (${server.row.label})`;
   refuseFailures(result, where);
   return { cpuMicros: ((ticks / CLK_TCK) * 1e6) / result.requests, rps: result.requestsPerSecond };
-}
-
-function shuffled<T>(items: readonly T[]): T[] {
-  const copy = [...items];
-  for (let i = copy.length - 1; i > 0; i--) {
-    const j = Math.floor(Math.random() * (i + 1));
-    [copy[i], copy[j]] = [copy[j] as T, copy[i] as T];
-  }
-  return copy;
 }
 
 /** The session cookie for rows whose visitor returns, from each row's own server. */

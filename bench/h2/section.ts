@@ -15,7 +15,7 @@ import { request } from 'node:https';
 import { join } from 'node:path';
 import { CLK_TCK, cpuTicks } from '../launch.js';
 import { HELLO_BODY, HELLO_CONTENT_TYPE } from '../hello.js';
-import { median } from '../report.js';
+import { median, shuffled } from '../report.js';
 import { VerificationError } from '../verify/verify.js';
 import { h2loadFlags, refuseH2Failures, requireH2load, runH2load, type Protocol } from './h2load.js';
 import { startH2Server, type H2Server, type H2ServerId } from './launch.js';
@@ -103,15 +103,6 @@ async function measure(cell: Cell, config: H2BenchConfig, load: { requests: numb
     refuseH2Failures({ ...result, failed: 0, errored: 0, timedOut: 0, total: result.succeeded }, cell.protocol, where);
   }
   return { cpuMicros: ((ticks / CLK_TCK) * 1e6) / result.succeeded, rps: result.requestsPerSecond };
-}
-
-function shuffled<T>(items: readonly T[]): T[] {
-  const copy = [...items];
-  for (let i = copy.length - 1; i > 0; i--) {
-    const j = Math.floor(Math.random() * (i + 1));
-    [copy[i], copy[j]] = [copy[j] as T, copy[i] as T];
-  }
-  return copy;
 }
 
 const fixed = (value: number, digits = 1): string => value.toFixed(digits);
