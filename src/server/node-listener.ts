@@ -86,6 +86,26 @@ export function toNodeListener(
   options: NodeListenerOptions = {},
 ): (req: IncomingMessage, res: ServerResponse) => void {
   const target = toApp(app);
+  const contexts = listenerContexts(options);
+  const handlePlain = createListener(target, contexts.plain, false, mountOf);
+  const handleSecure = createListener(target, contexts.secure, false, mountOf);
+  return function tsgiListener(req: IncomingMessage, res: ServerResponse): void {
+    if (encryptedFor(contexts, req)) handleSecure(req, res);
+    else handlePlain(req, res);
+  };
+}
+
+/**
+ * The contexts of a listener on a server made elsewhere: one for plain
+ * connections and one for TLS ones, filled in per request by
+ * {@link encryptedFor}.
+ *
+ * @example
+ * ```ts
+ * const contexts = listenerContexts({ scriptName: '/app' });
+ * ```
+ */
+export function listenerContexts(options: NodeListenerOptions): ListenerContexts {
   const errors = options.errors ?? streamErrors();
   const scriptName = checkScriptName(options.scriptName ?? '');
   const multiprocess = options.multiprocess ?? false;
@@ -102,21 +122,42 @@ export function toNodeListener(
     closeIdle: () => {},
     allowsHost,
   });
-  const plain = makeContext(options.urlScheme ?? 'http');
-  const secure = makeContext(options.urlScheme ?? 'https');
-  const handlePlain = createListener(target, plain, false, mountOf);
-  const handleSecure = createListener(target, secure, false, mountOf);
-  return function tsgiListener(req: IncomingMessage, res: ServerResponse): void {
-    const socket = req.socket as Partial<TLSSocket> & IncomingMessage['socket'];
-    const encrypted = socket.encrypted === true;
-    const context = encrypted ? secure : plain;
-    // The handler reads these while building the environ, synchronously,
-    // so setting them per request cannot leak into another request.
-    context.serverName = socket.localAddress ?? '';
-    context.serverPort = String(socket.localPort ?? '');
-    if (encrypted) handleSecure(req, res);
-    else handlePlain(req, res);
-  };
+  return { plain: makeContext(options.urlScheme ?? 'http'), secure: makeContext(options.urlScheme ?? 'https') };
+}
+
+/**
+ * Whether `req` came over TLS, after filling the matching context's server
+ * name and port from its connection.
+ *
+ * @example
+ * ```ts
+ * (encryptedFor(contexts, req) ? handleSecure : handlePlain)(req, res);
+ * ```
+ */
+export function encryptedFor(contexts: ListenerContexts, req: IncomingMessage): boolean {
+  const socket = req.socket as Partial<TLSSocket> & IncomingMessage['socket'];
+  const encrypted = socket.encrypted === true;
+  const context = encrypted ? contexts.secure : contexts.plain;
+  // The handler reads these while building the environ, synchronously,
+  // so setting them per request cannot leak into another request.
+  context.serverName = socket.localAddress ?? '';
+  context.serverPort = String(socket.localPort ?? '');
+  return encrypted;
+}
+
+/**
+ * The two contexts {@link listenerContexts} makes.
+ *
+ * @example
+ * ```ts
+ * const { plain, secure }: ListenerContexts = listenerContexts({});
+ * ```
+ */
+export interface ListenerContexts {
+  /** For connections without TLS. */
+  readonly plain: ServerContext;
+  /** For TLS connections. */
+  readonly secure: ServerContext;
 }
 
 function mountOf(req: IncomingMessage): Mount | undefined {

@@ -6,7 +6,7 @@
  */
 import { Buffer } from 'node:buffer';
 import type { WebSocketAcceptOptions, WebSocketClose, WebSocketConnection, WebSocketMessage, WebSocketUpgrade } from '../gateway/websocket.js';
-import { checkHeaders } from '../gateway/spec.js';
+import { acceptProblem, CLOSED_SEND, closeCodeAllowed, messageProblem } from '../gateway/websocket-checks.js';
 import type { Environ } from '../gateway/types.js';
 import { TestClientError, type RequestHeaders } from './request.js';
 import type { TestResponse } from './response.js';
@@ -51,11 +51,6 @@ class Link {
   }
 }
 
-/** The close codes an endpoint may send (RFC 6455 §7.4, 1012–1014 from the IANA registry). */
-function closeCodeAllowed(code: number): boolean {
-  return Number.isInteger(code) && ((code >= 1000 && code <= 1003) || (code >= 1007 && code <= 1014) || (code >= 3000 && code <= 4999));
-}
-
 /** One end of an in-process WebSocket; the app's end and the test's are alike. */
 class MemoryEnd implements WebSocketConnection {
   readonly #link: Link;
@@ -78,10 +73,9 @@ class MemoryEnd implements WebSocketConnection {
   }
 
   send(data: WebSocketMessage): Promise<void> {
-    if (typeof data !== 'string' && !(data instanceof Uint8Array)) {
-      return Promise.reject(new TypeError(`send() takes a string or a Uint8Array, got ${data === null ? 'null' : typeof data}`));
-    }
-    if (this.#link.ended !== undefined) return Promise.reject(new Error('the WebSocket is closed; nothing can be sent'));
+    const problem = messageProblem(data);
+    if (problem !== undefined) return Promise.reject(problem);
+    if (this.#link.ended !== undefined) return Promise.reject(new Error(CLOSED_SEND));
     // A copy, as the network would deliver: the sender may reuse its buffer.
     this.#peer.put(typeof data === 'string' ? data : new Uint8Array(data));
     return Promise.resolve();
@@ -231,18 +225,10 @@ export class MemoryUpgrade implements WebSocketUpgrade {
   }
 
   accept(options: WebSocketAcceptOptions = {}): Promise<WebSocketConnection> {
-    if (this.#accepted) return Promise.reject(new Error('accept() was already called for this handshake'));
-    const protocol = options.protocol;
-    if (protocol !== undefined && !this.protocols.includes(protocol)) {
-      return Promise.reject(new RangeError(`accept({ protocol: ${JSON.stringify(protocol)} }) names a subprotocol the client did not offer (it offered ${JSON.stringify(this.protocols)})`));
-    }
-    try {
-      checkHeaders(options.headers ?? []);
-    } catch (error) {
-      return Promise.reject(error);
-    }
+    const problem = acceptProblem(this.protocols, options, this.#accepted);
+    if (problem !== undefined) return Promise.reject(problem);
     this.#accepted = true;
-    const link = new Link(protocol ?? '');
+    const link = new Link(options.protocol ?? '');
     this.#open(new TestWebSocket(link, 0));
     return Promise.resolve(new MemoryEnd(link, 1));
   }

@@ -6,14 +6,9 @@
  */
 import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
-import type { TLSSocket } from 'node:tls';
 import { toApp } from '../../gateway/app.js';
-import { streamErrors } from '../../gateway/errors.js';
 import type { AppLike } from '../../gateway/types.js';
-import { listenerHostCheck } from '../allowed-hosts.js';
-import type { ServerContext } from '../environ.js';
-import type { NodeListenerOptions } from '../node-listener.js';
-import { checkScriptName } from '../options.js';
+import { encryptedFor, listenerContexts, type NodeListenerOptions } from '../node-listener.js';
 import { WebSocketHost } from './host.js';
 import type { WebSocketOptions } from './options.js';
 import { createUpgradeListener } from './upgrade-listener.js';
@@ -73,33 +68,12 @@ export interface NodeUpgradeListener {
  */
 export function toNodeUpgradeListener(app: AppLike, options: NodeUpgradeOptions = {}): NodeUpgradeListener {
   const target = toApp(app);
-  const errors = options.errors ?? streamErrors();
-  const scriptName = checkScriptName(options.scriptName ?? '');
-  const allowsHost = listenerHostCheck(options.allowedHosts);
+  const contexts = listenerContexts(options);
   const host = new WebSocketHost(options.webSocket);
-  const makeContext = (urlScheme: string): ServerContext => ({
-    errors,
-    urlScheme,
-    multiprocess: options.multiprocess ?? false,
-    scriptName,
-    serverName: '',
-    serverPort: '',
-    closing: false,
-    closeIdle: () => {},
-    allowsHost,
-  });
-  const plain = makeContext(options.urlScheme ?? 'http');
-  const secure = makeContext(options.urlScheme ?? 'https');
-  const handlePlain = createUpgradeListener(target, plain, host);
-  const handleSecure = createUpgradeListener(target, secure, host);
+  const handlePlain = createUpgradeListener(target, contexts.plain, host);
+  const handleSecure = createUpgradeListener(target, contexts.secure, host);
   const listener = function tsgiUpgrade(this: unknown, req: IncomingMessage, socket: Duplex, head: Buffer): void {
-    const tls = req.socket as Partial<TLSSocket> & IncomingMessage['socket'];
-    const encrypted = tls.encrypted === true;
-    const context = encrypted ? secure : plain;
-    // Read synchronously while the environ is built, as in toNodeListener.
-    context.serverName = tls.localAddress ?? '';
-    context.serverPort = String(tls.localPort ?? '');
-    (encrypted ? handleSecure : handlePlain).call(this, req, socket, head);
+    (encryptedFor(contexts, req) ? handleSecure : handlePlain).call(this, req, socket, head);
   } as NodeUpgradeListener;
   listener.closeAll = () => host.closeAll();
   return listener;

@@ -8,6 +8,7 @@
  */
 import type { RawData, WebSocket } from 'ws';
 import type { WebSocketClose, WebSocketConnection, WebSocketMessage } from '../../gateway/websocket.js';
+import { CLOSED_SEND, messageProblem } from '../../gateway/websocket-checks.js';
 import type { WebSocketLimits } from './options.js';
 
 // Messages read from the network but not yet by the app, past which the
@@ -78,10 +79,9 @@ export class ServerWebSocket implements WebSocketConnection {
   }
 
   send(data: WebSocketMessage): Promise<void> {
-    if (typeof data !== 'string' && !(data instanceof Uint8Array)) {
-      return Promise.reject(new TypeError(`send() takes a string or a Uint8Array, got ${data === null ? 'null' : typeof data}`));
-    }
-    if (this.#ws.readyState !== OPEN) return Promise.reject(new Error('the WebSocket is closed; nothing can be sent'));
+    const problem = messageProblem(data);
+    if (problem !== undefined) return Promise.reject(problem);
+    if (this.#ws.readyState !== OPEN) return Promise.reject(new Error(CLOSED_SEND));
     const size = typeof data === 'string' ? Buffer.byteLength(data) : data.byteLength;
     const cap = this.#limits.maxQueuedBytes;
     if (this.#queuedBytes > 0 && this.#queuedBytes + size > cap) {

@@ -7,7 +7,7 @@
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Duplex } from 'node:stream';
-import { checkHeaders } from '../../gateway/spec.js';
+import { acceptProblem } from '../../gateway/websocket-checks.js';
 import type { WebSocketAcceptOptions, WebSocketConnection, WebSocketUpgrade } from '../../gateway/websocket.js';
 import type { Socket } from 'node:net';
 import { connectionOf } from '../connection.js';
@@ -48,20 +48,10 @@ export class ServerUpgrade implements WebSocketUpgrade {
   }
 
   accept(options: WebSocketAcceptOptions = {}): Promise<WebSocketConnection> {
-    if (this.#accepted) return Promise.reject(new Error('accept() was already called for this handshake'));
+    const problem = acceptProblem(this.protocols, options, this.#accepted);
+    if (problem !== undefined) return Promise.reject(problem);
     if (this.#res.headersSent) return Promise.reject(new Error('accept() came after the HTTP response was sent; accept before answering'));
-    const protocol = options.protocol;
-    if (protocol !== undefined && !this.protocols.includes(protocol)) {
-      return Promise.reject(
-        new RangeError(`accept({ protocol: ${JSON.stringify(protocol)} }) names a subprotocol the client did not offer (it offered ${JSON.stringify(this.protocols)})`),
-      );
-    }
-    const headers = options.headers ?? [];
-    try {
-      checkHeaders(headers);
-    } catch (error) {
-      return Promise.reject(error);
-    }
+    const { protocol, headers = [] } = options;
     this.#accepted = true;
     // The HTTP response gives the socket up: the lifecycle sees it gone, and
     // sends nothing more on it.
