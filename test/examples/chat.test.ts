@@ -88,5 +88,34 @@ describe('chat example', () => {
         await close();
       }
     }, 30_000);
+
+    it('refuses a page of another origin (403 before the app), unless the server lists that origin', async () => {
+      // Another port is another origin: its page tries to join the room named in its query.
+      const elsewhere = await serve((_environ, startResponse) => {
+        startResponse('200 OK', [['Content-Type', 'text/html; charset=utf-8']]);
+        return [`<!DOCTYPE html><body><script>
+          const socket = new WebSocket(new URLSearchParams(location.search).get('room'));
+          socket.onopen = () => { document.body.dataset.outcome = 'opened'; socket.close(); };
+          socket.onclose = (event) => { document.body.dataset.outcome ??= 'closed ' + event.code; };
+        </script></body>`];
+      });
+      const strict = await serve(site);
+      const listing = await serve(site, { webSocket: { allowedOrigins: [new URL(elsewhere.url).origin] } });
+      const { browser, close } = await launchChromium();
+      const outcome = async (chatUrl: string): Promise<string | null> => {
+        const room = new URL('chat/socket', chatUrl);
+        room.protocol = 'ws:';
+        const page = await browser.newPage();
+        await page.goto(`${elsewhere.url}?room=${encodeURIComponent(room.href)}`);
+        await page.locator('body[data-outcome]').waitFor({ state: 'attached', timeout: 5_000 });
+        return page.locator('body').getAttribute('data-outcome');
+      };
+      try {
+        expect(await outcome(strict.url)).toBe('closed 1006');
+        expect(await outcome(listing.url)).toBe('opened');
+      } finally {
+        await close();
+      }
+    }, 30_000);
   });
 });
