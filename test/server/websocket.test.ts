@@ -184,6 +184,21 @@ describe('tsgi.websocket on makeServer, with the ws client', () => {
     expect(text).toMatch(/POST hello upgrade=none ws=false$/);
   });
 
+  it('answers a handed-back upgrade and then closes the connection, so repeated upgrades on keep-alive cannot pile up', async () => {
+    let calls = 0;
+    const { port } = await serve((_environ, startResponse) => {
+      calls += 1;
+      startResponse('200 OK', [['Content-Type', 'text/plain']]);
+      return ['ok'];
+    });
+    const one = ['GET /a HTTP/1.1', `Host: 127.0.0.1:${port}`, 'Connection: Upgrade, HTTP2-Settings', 'Upgrade: h2c', 'HTTP2-Settings: AAMAAABkAAQCAAAAAAIAAAAA', '', ''].join('\r\n');
+    // Two upgrade requests pipelined on one keep-alive connection: only the first is served.
+    const { text } = await rawRequest(port, one + one.replace('/a', '/b'));
+    expect(text.match(/HTTP\/1\.1 200 OK/g)).toHaveLength(1);
+    expect(text).toMatch(/\r\nConnection: close\r\n/i);
+    expect(calls).toBe(1);
+  });
+
   it('logs an app failure after accept and closes the connection with 1011', async () => {
     const app: App = async (environ) => {
       await webSocketOf(environ)!.accept();

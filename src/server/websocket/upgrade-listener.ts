@@ -116,7 +116,7 @@ function upgradeOn426(res: ServerResponse): void {
 /**
  * Gives an upgrade the app does not take (`h2c`, …) back to the server as
  * an ordinary request: its head is rebuilt without the upgrade and parsed
- * again, so its body and the connection's later requests go the usual way.
+ * again, so its body goes the usual way; the connection closes after it.
  */
 function handBack(server: unknown, req: IncomingMessage, socket: Socket, head: Buffer): void {
   if (!isHttpServer(server)) {
@@ -129,13 +129,13 @@ function handBack(server: unknown, req: IncomingMessage, socket: Socket, head: B
     const name = raw[i] as string;
     const lower = name.toLowerCase();
     if (lower === 'upgrade') continue;
-    let value = raw[i + 1] as string;
-    if (lower === 'connection') {
-      value = value.split(',').map((token) => token.trim()).filter((token) => token.toLowerCase() !== 'upgrade').join(', ');
-      if (value === '') continue;
-    }
-    lines.push(`${name}: ${value}`);
+    if (lower === 'connection') continue;
+    lines.push(`${name}: ${raw[i + 1] as string}`);
   }
+  // Each hand-back re-runs the server's connection setup on this socket, adding
+  // its listeners again; closing after this request bounds that to once per
+  // socket, so a client repeating Upgrade on a keep-alive connection cannot pile them up.
+  lines.push('Connection: close');
   socket.unshift(Buffer.concat([Buffer.from(`${lines.join('\r\n')}\r\n\r\n`, 'latin1'), head]));
   // An https server parses what arrives on 'secureConnection', not on the TCP 'connection'.
   server.emit((socket as Partial<TLSSocket>).encrypted === true ? 'secureConnection' : 'connection', socket);
