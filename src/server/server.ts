@@ -5,7 +5,9 @@
  * @module
  */
 import { createServer, type Server } from 'node:http';
-import { createServer as createSecureServer, type Server as HttpsServer } from 'node:https';
+import type * as Https from 'node:https';
+import type { Server as HttpsServer, ServerOptions as HttpsServerOptions } from 'node:https';
+import { createRequire } from 'node:module';
 import type { AddressInfo } from 'node:net';
 import { hostname } from 'node:os';
 import { appName, toApp } from '../gateway/app.js';
@@ -17,10 +19,9 @@ import { createListener } from './listener.js';
 import { serverHostCheck } from './allowed-hosts.js';
 import { answerClientErrors } from './client-error.js';
 import { checkScriptName, DEFAULT_CLOSE_TIMEOUT, type LogSink, type ServerOptions } from './options.js';
-import { WebSocketHost } from './websocket/host.js';
-import { createUpgradeListener } from './websocket/upgrade-listener.js';
+import { WebSocketsOnDemand } from './websocket/on-demand.js';
 import { alpnProtocols, routeByProtocol } from './http2/alpn.js';
-import { Http2Sessions } from './http2/sessions.js';
+import { Http2OnDemand } from './http2/on-demand.js';
 
 /**
  * Where a server is listening, as {@link TsgiServer.listen} reports it.
@@ -43,6 +44,12 @@ export interface ListenInfo {
 }
 
 const ANY_HOST = new Set(['', '0.0.0.0', '::']);
+
+// node:https brings node:tls with it (about 1 MiB of resident memory), so
+// it is required only by a server given `tls`.
+function secureServer(options: HttpsServerOptions): HttpsServer {
+  return (createRequire(import.meta.url)('node:https') as typeof Https).createServer(options);
+}
 // Node's own keep-alive timeout, so that both protocols idle alike.
 const DEFAULT_H2_IDLE_TIMEOUT = 5_000;
 
@@ -99,8 +106,8 @@ export class TsgiServer {
   readonly #handleSignals: boolean;
   readonly #secure: boolean;
   /** The HTTP/2 sessions, with `http2`. */
-  readonly #http2: Http2Sessions | undefined;
-  readonly #webSockets: WebSocketHost;
+  readonly #http2: Http2OnDemand | undefined;
+  readonly #webSockets: WebSocketsOnDemand;
   #info: ListenInfo | undefined;
   #listening: Promise<ListenInfo> | undefined;
   #closing: Promise<void> | undefined;
@@ -141,7 +148,7 @@ export class TsgiServer {
     const httpServer =
       options.tls === undefined
         ? createServer(serverOptions)
-        : (createSecureServer({
+        : (secureServer({
             ...serverOptions,
             ...options.tls,
             ...(options.http2 === true ? { ALPNProtocols: alpnProtocols(options.allowHTTP1 ?? true) } : {}),
@@ -167,10 +174,10 @@ export class TsgiServer {
     // unless this event is heard; the listener refuses it with a body.
     httpServer.on('checkExpectation', gateRequests(createListener(this.app, this.#context, false)));
     answerClientErrors(httpServer);
-    this.#webSockets = new WebSocketHost(options.webSocket);
-    httpServer.on('upgrade', createUpgradeListener(this.app, this.#context, this.#webSockets));
+    this.#webSockets = new WebSocketsOnDemand(this.app, options.webSocket);
+    httpServer.on('upgrade', this.#webSockets.listener(this.#context));
     if (options.http2 === true) {
-      const sessions = new Http2Sessions(this.app, this.#context, limits, options.keepAliveTimeout ?? DEFAULT_H2_IDLE_TIMEOUT);
+      const sessions = new Http2OnDemand(this.app, this.#context, limits, options.keepAliveTimeout ?? DEFAULT_H2_IDLE_TIMEOUT);
       this.#http2 = sessions;
       routeByProtocol(httpServer as unknown as HttpsServer, (socket) => sessions.accept(socket), options.allowHTTP1 ?? true);
     }

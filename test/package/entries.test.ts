@@ -25,6 +25,14 @@ function loads(entry: string): { packages: string[]; builtins: string[] } {
   return { packages: [...packages].sort(), builtins: [...builtins].sort() };
 }
 
+/** Runs fixtures/on-demand.mjs: its answer, the builtins the process loaded, and the module URLs it resolved. */
+function onDemand(...args: string[]): { answer: string; builtins: string[]; urls: string[] } {
+  const run = spawnSync(process.execPath, ['--import', TRACE, join(ROOT, 'test/package/fixtures/on-demand.mjs'), ...args], { cwd: ROOT, encoding: 'utf8', timeout: 20_000 });
+  if (run.status !== 0) throw new Error(`on-demand.mjs ${args.join(' ')} failed: ${run.stderr}`);
+  const urls = [...run.stderr.matchAll(/^LOAD (\S+)$/gm)].map((match) => match[1] as string);
+  return { ...(JSON.parse(run.stdout) as { answer: string; builtins: string[] }), urls };
+}
+
 /** Each entry's own npm dependencies, exactly. */
 const OWN_PACKAGES: Record<string, string[]> = {
   tsgi: ['cookie', 'negotiator', 'reflect-metadata'],
@@ -64,6 +72,26 @@ describe('what each subpath loads', () => {
       expect(builtins.filter((name) => /^node:(zlib|fs|fs\/promises)$/.test(name)), entry).toEqual([]);
       expect(packages, entry).not.toContain('busboy');
     }
+  });
+
+  it('a plain HTTP server loads neither the WebSocket nor the HTTP/2 side, nor node:https, tls or http2', () => {
+    const { answer, builtins, urls } = onDemand('plain');
+    expect(answer).toBe('plain\n');
+    expect(builtins.filter((name) => /^(https|tls|http2|_tls_wrap)$/.test(name))).toEqual([]);
+    expect(urls.filter((url) => /\/chunks\/(websocket|http2)-|\/node_modules\/ws\//.test(url))).toEqual([]);
+  });
+
+  it('the first WebSocket handshake loads the WebSocket side, and a frame sent with the handshake waits for it', () => {
+    const { answer, urls } = onDemand('upgrade');
+    expect(answer).toBe('HTTP/1.1 101 Switching Protocols / echo hello');
+    expect(urls.some((url) => /\/chunks\/websocket-/.test(url))).toBe(true);
+    expect(urls.some((url) => url.includes('/node_modules/ws/'))).toBe(true);
+  });
+
+  it('the first HTTP/2 connection loads the HTTP/2 side, and its request waits for it', () => {
+    const { answer, urls } = onDemand('h2', join(ROOT, 'test/cli/fixtures/tls-cert.pem'), join(ROOT, 'test/cli/fixtures/tls-key.pem'));
+    expect(answer).toBe('200 plain\n');
+    expect(urls.some((url) => /\/chunks\/http2-/.test(url))).toBe(true);
   });
 
   it('busboy loads with the first multipart body, not with tsgi/body', () => {

@@ -4,8 +4,7 @@
  *
  * @module
  */
-import type { IncomingHttpHeaders, ServerHttp2Session, ServerHttp2Stream } from 'node:http2';
-import { http2 } from './builtin.js';
+import { performServerHandshake, type IncomingHttpHeaders, type ServerHttp2Session, type ServerHttp2Stream } from 'node:http2';
 import type { TLSSocket } from 'node:tls';
 import type { App } from '../../gateway/types.js';
 import type { ServerContext } from '../environ.js';
@@ -60,7 +59,7 @@ export class Http2Sessions {
 
   /** Speaks HTTP/2 on a TLS socket whose ALPN chose `h2`. */
   accept(socket: TLSSocket): void {
-    const session = http2().performServerHandshake(socket, { settings: { maxConcurrentStreams: MAX_CONCURRENT_STREAMS } });
+    const session = performServerHandshake(socket, { settings: { maxConcurrentStreams: MAX_CONCURRENT_STREAMS } });
     this.#open.add(session);
     session.once('close', () => this.#open.delete(session));
     // A broken socket ends the session (and its streams) by itself.

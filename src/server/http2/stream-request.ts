@@ -6,8 +6,7 @@
  * @module
  */
 import type { IncomingMessage } from 'node:http';
-import type { IncomingHttpHeaders, ServerHttp2Stream } from 'node:http2';
-import { http2 } from './builtin.js';
+import { constants, type IncomingHttpHeaders, type ServerHttp2Stream } from 'node:http2';
 import { parseHost, type HostParts } from '../../gateway/host.js';
 import { ChunkInput } from '../../gateway/input.js';
 import { runResponse } from '../../gateway/response/lifecycle.js';
@@ -78,7 +77,7 @@ export function serveStream(
   const target = headers[':path'];
   const expect = typeof headers.expect === 'string' ? headers.expect.trim().toLowerCase() : undefined;
   const transport = new StreamTransport(stream, context, connection.limits, `${method} ${target ?? ''}`, expect === '100-continue');
-  transport.bodyPending = (flags & http2().constants.NGHTTP2_FLAG_END_STREAM) === 0;
+  transport.bodyPending = (flags & constants.NGHTTP2_FLAG_END_STREAM) === 0;
   const refuse = (refusal: Refusal): void => transport.reply(refusal.code, refusal.text);
   if (method === 'TRACE') return refuse({ code: 501, reason: 'Not Implemented', text: 'Not Implemented: TRACE is not supported by this server\n', close: false });
   // CONNECT has no :path; its target is an authority, which no app can serve.

@@ -5,8 +5,7 @@
  * @module
  */
 import { Buffer } from 'node:buffer';
-import type { OutgoingHttpHeaders, ServerHttp2Stream } from 'node:http2';
-import { http2 } from './builtin.js';
+import { constants, type OutgoingHttpHeaders, type ServerHttp2Stream } from 'node:http2';
 import { chunkLength } from '../../gateway/body.js';
 import { logError } from '../../gateway/errors.js';
 import type { BodyOutcome } from '../../gateway/response/body-proxy.js';
@@ -21,11 +20,7 @@ import { StreamBody } from './stream-body.js';
 
 const RESOLVED: Promise<void> = Promise.resolve();
 const BODY_TIMEOUT_TEXT = 'Request Timeout: the request body stopped arriving\n';
-// RST_STREAM error codes (RFC 9113 §7), written out so this module loads
-// without node:http2 (see builtin.ts).
-const NGHTTP2_NO_ERROR = 0x0;
-const NGHTTP2_INTERNAL_ERROR = 0x2;
-const NGHTTP2_CANCEL = 0x8;
+const { NGHTTP2_NO_ERROR, NGHTTP2_CANCEL, NGHTTP2_INTERNAL_ERROR } = constants;
 
 function ignore(): void {}
 

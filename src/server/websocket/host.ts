@@ -9,7 +9,7 @@ import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
 import type { WebSocketServer } from 'ws';
 import type { ResponseHeaders } from '../../gateway/types.js';
-import { resolveWebSocketOptions, type WebSocketLimits, type WebSocketOptions } from './options.js';
+import type { WebSocketLimits } from './options.js';
 import { ServerWebSocket } from './socket.js';
 
 /** What the app chose at accept, for the handshake's answer. */
@@ -23,7 +23,7 @@ interface Choice {
  *
  * @example
  * ```ts
- * const host = new WebSocketHost({ maxMessageSize: 65536 });
+ * const host = new WebSocketHost(resolveWebSocketOptions({ maxMessageSize: 65536 }));
  * const socket = await host.open(req, socket, head, { protocol: undefined, headers: [] });
  * await host.closeAll();
  * ```
@@ -35,8 +35,9 @@ export class WebSocketHost {
   #server: Promise<WebSocketServer> | undefined;
   #closing = false;
 
-  constructor(options?: WebSocketOptions) {
-    this.limits = resolveWebSocketOptions(options);
+  /** @param limits Resolved, so that bad options were refused when the server was made. */
+  constructor(limits: WebSocketLimits) {
+    this.limits = limits;
   }
 
   /**

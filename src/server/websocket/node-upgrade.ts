@@ -9,9 +9,8 @@ import type { Duplex } from 'node:stream';
 import { toApp } from '../../gateway/app.js';
 import type { AppLike } from '../../gateway/types.js';
 import { encryptedFor, listenerContexts, type NodeListenerOptions } from '../node-listener.js';
-import { WebSocketHost } from './host.js';
+import { WebSocketsOnDemand } from './on-demand.js';
 import type { WebSocketOptions } from './options.js';
-import { createUpgradeListener } from './upgrade-listener.js';
 
 /**
  * Options for {@link toNodeUpgradeListener}: those of `toNodeListener`, and
@@ -69,12 +68,12 @@ export interface NodeUpgradeListener {
 export function toNodeUpgradeListener(app: AppLike, options: NodeUpgradeOptions = {}): NodeUpgradeListener {
   const target = toApp(app);
   const contexts = listenerContexts(options);
-  const host = new WebSocketHost(options.webSocket);
-  const handlePlain = createUpgradeListener(target, contexts.plain, host);
-  const handleSecure = createUpgradeListener(target, contexts.secure, host);
+  const webSockets = new WebSocketsOnDemand(target, options.webSocket);
+  const handlePlain = webSockets.listener(contexts.plain);
+  const handleSecure = webSockets.listener(contexts.secure);
   const listener = function tsgiUpgrade(this: unknown, req: IncomingMessage, socket: Duplex, head: Buffer): void {
     (encryptedFor(contexts, req) ? handleSecure : handlePlain).call(this, req, socket, head);
   } as NodeUpgradeListener;
-  listener.closeAll = () => host.closeAll();
+  listener.closeAll = () => webSockets.closeAll();
   return listener;
 }

@@ -37,7 +37,7 @@ export type UpgradeListener = (this: unknown, req: IncomingMessage, socket: Dupl
  *
  * @example
  * ```ts
- * httpServer.on('upgrade', createUpgradeListener(app, context, new WebSocketHost(options.webSocket)));
+ * httpServer.on('upgrade', createUpgradeListener(app, context, new WebSocketHost(resolveWebSocketOptions(options.webSocket))));
  * ```
  */
 export function createUpgradeListener(
