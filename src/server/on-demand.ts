@@ -46,18 +46,20 @@ export class OnDemand<T> {
 
   /**
    * Hands `socket` to `use` with the value: at once when loaded, else once
-   * the load is done. Meanwhile what the client sends waits in the socket's
-   * buffer (nobody reads it), an error destroys it, and a socket gone by
-   * then is dropped; a load that fails is logged and the socket destroyed.
+   * the load is done. An error on the socket destroys it; while the load
+   * runs, what the client sends waits in the socket's buffer (nobody reads
+   * it), and a socket gone by then is dropped. A load that fails is logged
+   * and the socket destroyed.
    */
   withSocket(socket: Duplex, context: ServerContext, use: (value: T) => void): void {
+    // Node stops watching a socket it hands over (an upgrade, a TLS connection
+    // routed to HTTP/2), and an error nobody hears would end the process.
+    if (socket.listenerCount('error') === 0) socket.on('error', () => socket.destroy());
     const value = this.#value;
     if (value !== undefined) {
       use(value);
       return;
     }
-    // Nothing listens for errors on a socket Node has handed over, and an unheard one would end the process.
-    if (socket.listenerCount('error') === 0) socket.on('error', () => socket.destroy());
     this.load().then(
       (loaded) => {
         if (!socket.destroyed) use(loaded);

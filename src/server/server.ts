@@ -6,7 +6,6 @@
  */
 import { createServer, type Server } from 'node:http';
 import type * as Https from 'node:https';
-import type { Server as HttpsServer, ServerOptions as HttpsServerOptions } from 'node:https';
 import { createRequire } from 'node:module';
 import type { AddressInfo } from 'node:net';
 import { hostname } from 'node:os';
@@ -44,14 +43,14 @@ export interface ListenInfo {
 }
 
 const ANY_HOST = new Set(['', '0.0.0.0', '::']);
+// Node's own keep-alive timeout, so that both protocols idle alike.
+const DEFAULT_H2_IDLE_TIMEOUT = 5_000;
 
 // node:https brings node:tls with it (about 1 MiB of resident memory), so
 // it is required only by a server given `tls`.
-function secureServer(options: HttpsServerOptions): HttpsServer {
+function secureServer(options: Https.ServerOptions): Https.Server {
   return (createRequire(import.meta.url)('node:https') as typeof Https).createServer(options);
 }
-// Node's own keep-alive timeout, so that both protocols idle alike.
-const DEFAULT_H2_IDLE_TIMEOUT = 5_000;
 
 /**
  * Makes a server for `app` on `host:port`; call {@link TsgiServer.listen} or
@@ -179,7 +178,7 @@ export class TsgiServer {
     if (options.http2 === true) {
       const sessions = new Http2OnDemand(this.app, this.#context, limits, options.keepAliveTimeout ?? DEFAULT_H2_IDLE_TIMEOUT);
       this.#http2 = sessions;
-      routeByProtocol(httpServer as unknown as HttpsServer, (socket) => sessions.accept(socket), options.allowHTTP1 ?? true);
+      routeByProtocol(httpServer as unknown as Https.Server, (socket) => sessions.accept(socket), options.allowHTTP1 ?? true);
     }
   }
 

@@ -12,11 +12,11 @@ import type { ServerContext } from '../environ.js';
 import { OnDemand } from '../on-demand.js';
 import type { WebSocketHost } from './host.js';
 import { resolveWebSocketOptions, type WebSocketOptions } from './options.js';
-import type { UpgradeListener } from './upgrade-listener.js';
+import type { createUpgradeListener as CreateUpgradeListener, UpgradeListener } from './upgrade-listener.js';
 
 interface Loaded {
   readonly host: WebSocketHost;
-  readonly listenerFor: (context: ServerContext) => UpgradeListener;
+  readonly createUpgradeListener: typeof CreateUpgradeListener;
 }
 
 /**
@@ -31,31 +31,32 @@ interface Loaded {
  * ```
  */
 export class WebSocketsOnDemand {
+  readonly #app: App;
   readonly #loaded: OnDemand<Loaded>;
   #closing = false;
 
   /** Resolves `options` now, so that bad ones are refused when the server is made. */
   constructor(app: App, options: WebSocketOptions | undefined) {
+    this.#app = app;
     const limits = resolveWebSocketOptions(options);
     this.#loaded = new OnDemand(async () => {
       const [{ WebSocketHost }, { createUpgradeListener }] = await Promise.all([import('./host.js'), import('./upgrade-listener.js')]);
       const host = new WebSocketHost(limits);
       if (this.#closing) host.closeAll();
-      const listeners = new Map<ServerContext, UpgradeListener>();
-      const listenerFor = (context: ServerContext): UpgradeListener => {
-        let listener = listeners.get(context);
-        if (listener === undefined) listeners.set(context, (listener = createUpgradeListener(app, context, host)));
-        return listener;
-      };
-      return { host, listenerFor };
+      return { host, createUpgradeListener };
     });
   }
 
   /** A listener for Node's `upgrade` event, for requests in `context`; `this` is the server. */
   listener(context: ServerContext): UpgradeListener {
+    const app = this.#app;
     const loaded = this.#loaded;
+    let handle: UpgradeListener | undefined;
     return function onUpgrade(this: unknown, req: IncomingMessage, socket: Duplex, head: Buffer): void {
-      loaded.withSocket(socket, context, (side) => side.listenerFor(context).call(this, req, socket, head));
+      loaded.withSocket(socket, context, (side) => {
+        handle ??= side.createUpgradeListener(app, context, side.host);
+        handle.call(this, req, socket, head);
+      });
     };
   }
 

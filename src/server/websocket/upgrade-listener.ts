@@ -73,8 +73,6 @@ export function createUpgradeListener(
       handBack(this, req, socket as Socket, head);
       return;
     }
-    // Node stops watching an upgraded socket; an error must not go unheard.
-    if (socket.listenerCount('error') === 0) socket.on('error', () => socket.destroy());
     const res = new ServerResponse(req);
     res.assignSocket(socket as Socket);
     res.shouldKeepAlive = false;
